@@ -1,0 +1,16 @@
+// The CLI's sub-commands. Each takes the full argument list with the command
+// name in place of argv[1] removed (args[0] is "metaaug <command>") and
+// returns the process exit code.
+#pragma once
+
+#include <QtCore/QStringList>
+
+namespace metaaug::cli {
+
+int evalCommand(const QStringList &args);
+int benchCommand(const QStringList &args);
+
+// Exit codes shared by all commands.
+enum ExitCode { Ok = 0, Failed = 1, Usage = 2, Cancelled = 3 };
+
+}  // namespace metaaug::cli

@@ -1,0 +1,95 @@
+#include "commands.h"
+#include "modeloptions.h"
+#include "terminal.h"
+
+#include "data/datasource.h"
+#include "eval/accuracy.h"
+#include "model/scriptmodel.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QElapsedTimer>
+
+namespace metaaug::cli {
+
+int evalCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Evaluate a model's top-1 accuracy on a labelled data source."));
+    p.addHelpOption();
+    addModelOptions(p);
+    p.addOption({QStringLiteral("data"),
+                 QStringLiteral("Data source: fashion-mnist:train, fashion-mnist:test (default) or a folder with one sub-folder per class."),
+                 QStringLiteral("SOURCE"), QStringLiteral("fashion-mnist:test")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("Evaluate only the first N images."), QStringLiteral("N"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("batch"), QStringLiteral("Batch size (default 256)."), QStringLiteral("B"), QStringLiteral("256")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object (top1, n, correct, ...) on stdout.")});
+    addThreadsOption(p);
+    if (!p.parse(args))
+        return fail(p.errorText(), Usage);
+    if (p.isSet(QStringLiteral("help"))) {
+        printOut(p.helpText());
+        return Ok;
+    }
+    if (!p.positionalArguments().isEmpty())
+        return fail(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()), Usage);
+
+    QString error;
+    if (!applyThreads(p, &error))
+        return fail(error, Usage);
+    bool ok = false;
+    const qint64 limit = p.value(QStringLiteral("limit")).toLongLong(&ok);
+    if (!ok || limit < 0)
+        return fail(QStringLiteral("--limit '%1' must be a whole number >= 0").arg(p.value(QStringLiteral("limit"))), Usage);
+    const qint64 batch = p.value(QStringLiteral("batch")).toLongLong(&ok);
+    if (!ok || batch < 1 || batch > 65536)
+        return fail(QStringLiteral("--batch '%1' must be a whole number from 1 to 65536").arg(p.value(QStringLiteral("batch"))), Usage);
+
+    QElapsedTimer timer;
+    timer.start();
+    auto card = resolveCard(p, &error);
+    if (!card)
+        return fail(error);
+    auto model = ScriptModel::load(modelPath(p), card);
+    if (!model)
+        return fail(model.error().message);
+    auto data = openDataSource(p.value(QStringLiteral("data")), card->preprocess);
+    if (!data)
+        return fail(data.error().message);
+
+    ProgressBar bar(QStringLiteral("eval"));
+    AccuracyOptions opts;
+    opts.limit = limit;
+    opts.batch = batch;
+    opts.progress = [&bar](int64_t done, int64_t total) {
+        bar.update(done, total);
+        return true;
+    };
+    auto acc = evaluateTop1([&](const torch::Tensor &x) { return model->forward(x); }, *data, card->preprocess, opts);
+    bar.finish();
+    if (!acc)
+        return fail(acc.error().message);
+    const double seconds = timer.elapsed() / 1000.0;
+
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson(QJsonObject{{QStringLiteral("model"), model->path()},
+                              {QStringLiteral("model_sha256"), model->sha256()},
+                              {QStringLiteral("data"), data->source},
+                              {QStringLiteral("n"), qint64(acc->n)},
+                              {QStringLiteral("correct"), qint64(acc->correct)},
+                              {QStringLiteral("top1"), acc->top1},
+                              {QStringLiteral("card_top1"), card->fpTestTop1},
+                              {QStringLiteral("skipped"), int(data->skipped.size())},
+                              {QStringLiteral("wall_s"), seconds}});
+    } else {
+        printOut(QStringLiteral("model   %1\ndata    %2 (%3 images%4)\ntop-1   %5 % (%6 / %7)%8\ntime    %9 s")
+                     .arg(model->path(), data->source)
+                     .arg(data->size())
+                     .arg(data->skipped.empty() ? QString() : QStringLiteral(", %1 files skipped").arg(data->skipped.size()))
+                     .arg(acc->top1, 0, 'f', 2).arg(acc->correct).arg(acc->n)
+                     .arg(card->fpTestTop1 >= 0 ? QStringLiteral("   [card: %1 %]").arg(card->fpTestTop1, 0, 'f', 2) : QString())
+                     .arg(seconds, 0, 'f', 2));
+    }
+    return Ok;
+}
+
+}  // namespace metaaug::cli

@@ -1,0 +1,118 @@
+#include "modeloptions.h"
+
+#include "common/paths.h"
+#include "common/runtime.h"
+#include "model/modelcard.h"
+
+#include <QtCore/QFileInfo>
+
+namespace metaaug::cli {
+
+namespace {
+std::optional<std::vector<double>> parseDoubles(const QString &text)
+{
+    std::vector<double> out;
+    for (const QString &p : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double v = p.trimmed().toDouble(&ok);
+        if (!ok)
+            return std::nullopt;
+        out.push_back(v);
+    }
+    if (out.empty())
+        return std::nullopt;
+    return out;
+}
+}  // namespace
+
+void addModelOptions(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("model"),
+                      QStringLiteral("TorchScript model file (default: the bundled ResNet-20, %1).").arg(defaultModelPath()),
+                      QStringLiteral("PATH")});
+    parser.addOption({QStringLiteral("input-shape"),
+                      QStringLiteral("Override the card's input shape, e.g. 3,224,224."), QStringLiteral("C,H,W")});
+    parser.addOption({QStringLiteral("mean"), QStringLiteral("Override the card's per-channel mean (after scaling to [0,1])."),
+                      QStringLiteral("M[,M,M]")});
+    parser.addOption({QStringLiteral("std"), QStringLiteral("Override the card's per-channel std."), QStringLiteral("S[,S,S]")});
+}
+
+void addThreadsOption(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("threads"),
+                      QStringLiteral("LibTorch threads (default 1: fastest on a 2-core machine with other work)."),
+                      QStringLiteral("T"), QStringLiteral("1")});
+}
+
+QString modelPath(const QCommandLineParser &parser)
+{
+    return parser.isSet(QStringLiteral("model")) ? parser.value(QStringLiteral("model")) : defaultModelPath();
+}
+
+std::optional<ModelCard> resolveCard(const QCommandLineParser &parser, QString *error)
+{
+    const QString model = modelPath(parser);
+    ModelCard card;
+    const QString cardPath = cardPathFor(model);
+    const bool overrides = parser.isSet(QStringLiteral("input-shape"));
+    if (QFileInfo::exists(cardPath)) {
+        auto loaded = ModelCard::load(cardPath);
+        if (!loaded) {
+            *error = loaded.error().message;
+            return std::nullopt;
+        }
+        card = *loaded;
+    } else if (!overrides) {
+        if (!QFileInfo::exists(model))
+            *error = QStringLiteral("model file %1 does not exist").arg(model);
+        else
+            *error = QStringLiteral("model %1 has no model card: write %2 (input_shape, mean, std) or pass --input-shape, --mean and --std")
+                         .arg(model, cardPath);
+        return std::nullopt;
+    }
+    PreprocessSpec &s = card.preprocess;
+    if (overrides) {
+        const QStringList dims = parser.value(QStringLiteral("input-shape")).split(QLatin1Char(','));
+        bool ok[3] = {false, false, false};
+        if (dims.size() == 3) {
+            s.channels = dims[0].toInt(&ok[0]);
+            s.height = dims[1].toInt(&ok[1]);
+            s.width = dims[2].toInt(&ok[2]);
+            s.resize = std::min(s.height, s.width);
+        }
+        if (!(ok[0] && ok[1] && ok[2])) {
+            *error = QStringLiteral("--input-shape '%1' must be C,H,W (e.g. 3,224,224)").arg(parser.value(QStringLiteral("input-shape")));
+            return std::nullopt;
+        }
+    }
+    for (const char *name : {"mean", "std"}) {
+        const QString opt = QLatin1String(name);
+        if (!parser.isSet(opt))
+            continue;
+        auto v = parseDoubles(parser.value(opt));
+        if (!v) {
+            *error = QStringLiteral("--%1 '%2' must be comma-separated numbers").arg(opt, parser.value(opt));
+            return std::nullopt;
+        }
+        (opt == QLatin1String("mean") ? s.mean : s.std) = *v;
+    }
+    if (auto ok = s.validate(); !ok) {
+        *error = QStringLiteral("preprocessing for %1: %2").arg(model, ok.error().message);
+        return std::nullopt;
+    }
+    return card;
+}
+
+bool applyThreads(const QCommandLineParser &parser, QString *error)
+{
+    bool ok = false;
+    const int t = parser.value(QStringLiteral("threads")).toInt(&ok);
+    if (!ok || t < 1 || t > 256) {
+        *error = QStringLiteral("--threads '%1' must be a whole number from 1 to 256").arg(parser.value(QStringLiteral("threads")));
+        return false;
+    }
+    setThreads(t);
+    return true;
+}
+
+}  // namespace metaaug::cli

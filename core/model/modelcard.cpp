@@ -1,0 +1,51 @@
+#include "modelcard.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+
+namespace metaaug {
+
+Result<ModelCard> ModelCard::fromJson(const QByteArray &bytes, const QString &what)
+{
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &err);
+    if (err.error != QJsonParseError::NoError)
+        return makeError(ErrorCode::BadFile, QStringLiteral("model card %1 is not valid JSON at offset %2: %3")
+                                                 .arg(what).arg(err.offset).arg(err.errorString()));
+    if (!doc.isObject())
+        return makeError(ErrorCode::BadFile, QStringLiteral("model card %1 must hold a JSON object").arg(what));
+    ModelCard card;
+    card.json = doc.object();
+    card.name = card.json.value(QStringLiteral("name")).toString();
+    auto spec = PreprocessSpec::fromJson(card.json, QStringLiteral("model card %1").arg(what));
+    if (!spec)
+        return spec.error();
+    card.preprocess = *spec;
+    for (const QJsonValue &v : card.json.value(QStringLiteral("class_names")).toArray())
+        card.classNames << v.toString();
+    card.fpTestTop1 = card.json.value(QStringLiteral("fp_test_top1")).toDouble(-1);
+    return card;
+}
+
+Result<ModelCard> ModelCard::load(const QString &cardPath)
+{
+    QFile f(cardPath);
+    if (!f.open(QIODevice::ReadOnly))
+        return makeError(ErrorCode::NotFound, QStringLiteral("cannot read model card %1: %2").arg(cardPath, f.errorString()));
+    if (f.size() > 16 * 1024 * 1024)
+        return makeError(ErrorCode::BadFile, QStringLiteral("model card %1 is larger than 16 MiB").arg(cardPath));
+    auto card = fromJson(f.readAll(), cardPath);
+    if (card)
+        card->path = cardPath;
+    return card;
+}
+
+QString cardPathFor(const QString &modelPath)
+{
+    const QFileInfo fi(modelPath);
+    return fi.dir().filePath(fi.completeBaseName() + QStringLiteral(".json"));
+}
+
+}  // namespace metaaug

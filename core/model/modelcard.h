@@ -1,0 +1,30 @@
+// The model card: a JSON file beside a model (same base name, .json) that
+// says how to feed it (input shape, mean/std), its classes and its FP
+// accuracy, and how it was trained.
+#pragma once
+
+#include "common/result.h"
+#include "data/preprocess.h"
+
+#include <QtCore/QJsonObject>
+#include <QtCore/QStringList>
+
+namespace metaaug {
+
+struct ModelCard {
+    QString name;
+    QString path;            // where the card was read from (empty if none)
+    PreprocessSpec preprocess;
+    QStringList classNames;
+    double fpTestTop1 = -1;  // percent, -1 when unknown
+    QJsonObject json;        // the whole card, for display and the run spec
+
+    // Parses card JSON; `what` names the source in messages.
+    static Result<ModelCard> fromJson(const QByteArray &bytes, const QString &what);
+    static Result<ModelCard> load(const QString &cardPath);
+};
+
+// <dir>/<basename>.json for <dir>/<basename>.pt
+QString cardPathFor(const QString &modelPath);
+
+}  // namespace metaaug

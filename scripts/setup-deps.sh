@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian package MetaAug Workbench needs, when missing.
+# Idempotent; apt-get as root, sudo otherwise; nothing is downloaded from anywhere else.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  cmake ninja-build clang-14 ccache pkg-config
+  # the stack
+  qt6-base-dev libqt6sql6-sqlite qt6-tools-dev libqcustomplot-dev libqcustomplot2.1-qt6
+  libtorch-dev libopencv-dev libsqlite3-dev zlib1g-dev
+  # fast BLAS for LibTorch (takes over the libblas.so.3 alternative)
+  libopenblas0-openmp
+  # data
+  dataset-fashion-mnist
+  # GUI tests and screenshots
+  xvfb xauth
+  # scripts: fixtures, model training, export checks
+  python3-torch python3-torchvision
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "setup-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,2 @@
+// Empty translation unit: metaaug_test_pch exists to build the shared
+// precompiled header the tests reuse.
