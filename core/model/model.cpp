@@ -1,0 +1,59 @@
+#include "model.h"
+
+#include "common/hashing.h"
+
+#include <QtCore/QFileInfo>
+
+namespace metaaug {
+
+Result<Model> Model::load(const QString &path, const ModelLoadOptions &options)
+{
+    const QFileInfo fi(path);
+    if (!fi.exists())
+        return makeError(ErrorCode::NotFound, QStringLiteral("model file %1 does not exist").arg(path));
+    Model m;
+    m.m_path = fi.absoluteFilePath();
+    if (options.card) {
+        m.m_card = *options.card;
+    } else {
+        const QString cardPath = cardPathFor(path);
+        if (!QFileInfo::exists(cardPath))
+            return makeError(ErrorCode::NotFound,
+                             QStringLiteral("model %1 has no model card: write %2 (input_shape, mean, std) "
+                                            "or pass --input-shape/--mean/--std").arg(path, cardPath));
+        auto card = ModelCard::load(cardPath);
+        if (!card)
+            return card.error();
+        m.m_card = *card;
+    }
+    auto hash = sha256File(path);
+    if (!hash)
+        return hash.error();
+    m.m_sha256 = *hash;
+    auto g = graph::importTorchScriptFile(path, options.import);
+    if (!g)
+        return g.error();
+    try {
+        auto shared = std::make_shared<const graph::Graph>(std::move(g).value());
+        m.m_partition = graph::partition(*shared, options.partition);
+        m.m_executor = std::make_shared<const graph::Executor>(shared);
+        m.m_graph = std::move(shared);
+    } catch (const std::exception &e) {
+        return makeError(ErrorCode::Unsupported, QStringLiteral("%1: %2").arg(path, QString::fromUtf8(e.what())));
+    }
+    return m;
+}
+
+Result<torch::Tensor> Model::forward(const torch::Tensor &input) const
+{
+    try {
+        torch::NoGradGuard ng;
+        return m_executor->run(input);
+    } catch (const std::exception &e) {
+        return makeError(ErrorCode::BadFile, QStringLiteral("model %1 failed on an input of shape %2: %3")
+                                                 .arg(m_path, QString::fromStdString(c10::str(input.sizes())),
+                                                      QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+    }
+}
+
+}  // namespace metaaug

@@ -1,0 +1,47 @@
+// A model as the engine sees it: the file, its card, its graph IR, an
+// executor and the partition into reconstruction units.
+#pragma once
+
+#include "common/result.h"
+#include "graph/executor.h"
+#include "graph/partition.h"
+#include "graph/torchscriptimporter.h"
+#include "modelcard.h"
+
+#include <memory>
+
+namespace metaaug {
+
+struct ModelLoadOptions {
+    graph::ImportOptions import;
+    graph::PartitionRule partition = graph::PartitionRule::Auto;
+    std::optional<ModelCard> card;  // overrides the card file beside the model
+};
+
+class Model {
+public:
+    // Reads the card (or takes options.card), hashes the file, imports the
+    // graph and partitions it. Errors name the file and, for unsupported
+    // graphs, the op and module.
+    static Result<Model> load(const QString &path, const ModelLoadOptions &options = {});
+
+    const QString &path() const { return m_path; }
+    const QString &sha256() const { return m_sha256; }
+    const ModelCard &card() const { return m_card; }
+    const graph::Graph &graph() const { return *m_graph; }
+    std::shared_ptr<const graph::Graph> sharedGraph() const { return m_graph; }
+    const graph::Executor &executor() const { return *m_executor; }
+    const graph::Partition &partition() const { return m_partition; }
+
+    // FP forward under NoGradGuard; library exceptions become errors.
+    Result<torch::Tensor> forward(const torch::Tensor &input) const;
+
+private:
+    QString m_path, m_sha256;
+    ModelCard m_card;
+    std::shared_ptr<const graph::Graph> m_graph;
+    std::shared_ptr<const graph::Executor> m_executor;
+    graph::Partition m_partition;
+};
+
+}  // namespace metaaug

@@ -1,0 +1,53 @@
+#!/usr/bin/python3
+"""Writes the TorchScript fixtures the graph-engine tests compare against.
+
+torchvision architectures with weights=None (nothing is downloaded), in eval
+mode, traced with torch.jit.trace on 1x3x224x224, and two of them also
+scripted with torch.jit.script. Existing files are kept (a cache), so the
+test set-up costs seconds after the first run.
+
+    /usr/bin/python3 scripts/make_fixtures.py OUT_DIR
+"""
+import os, sys
+import torch
+import torchvision.models as tvm
+
+TRACED = ["resnet18", "resnet50", "mobilenet_v2", "mnasnet1_0", "regnet_x_400mf",
+          "shufflenet_v2_x1_0", "efficientnet_b0"]
+SCRIPTED = ["resnet18", "mobilenet_v2"]
+
+
+def build(name):
+    torch.manual_seed(0)
+    m = getattr(tvm, name)(weights=None).eval()
+    # Give BatchNorm non-trivial statistics so folding it is really tested.
+    g = torch.Generator().manual_seed(1)
+    for mod in m.modules():
+        if isinstance(mod, torch.nn.BatchNorm2d):
+            mod.running_mean.copy_(torch.randn(mod.running_mean.shape, generator=g) * 0.1)
+            mod.running_var.copy_(torch.rand(mod.running_var.shape, generator=g) + 0.5)
+            mod.weight.data.copy_(torch.rand(mod.weight.shape, generator=g) + 0.5)
+            mod.bias.data.copy_(torch.randn(mod.bias.shape, generator=g) * 0.1)
+    return m
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "fixtures"
+    os.makedirs(out, exist_ok=True)
+    torch.set_num_threads(1)
+    jobs = [(n, "traced") for n in TRACED] + [(n, "scripted") for n in SCRIPTED]
+    for name, how in jobs:
+        path = os.path.join(out, f"{name}_{how}.pt")
+        if os.path.exists(path):
+            continue
+        m = build(name)
+        with torch.no_grad():
+            sm = torch.jit.trace(m, torch.randn(1, 3, 224, 224)) if how == "traced" else torch.jit.script(m)
+        tmp = path + ".tmp"
+        sm.save(tmp)
+        os.replace(tmp, path)
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
