@@ -31,10 +31,44 @@ def build(name):
     return m
 
 
+class GeluNet(torch.nn.Module):
+    """A small CNN with an op the engine does not support (GELU)."""
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(1, 4, 3)
+        self.act = torch.nn.GELU()
+        self.fc = torch.nn.Linear(4, 10)
+
+    def forward(self, x):
+        return self.fc(self.act(self.conv(x)).mean((2, 3)))
+
+
+class LstmNet(torch.nn.Module):
+    """Not a CNN: an LSTM over image rows."""
+    def __init__(self):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(28, 16, batch_first=True)
+        self.fc = torch.nn.Linear(16, 10)
+
+    def forward(self, x):
+        out, _ = self.lstm(x[:, 0])
+        return self.fc(out[:, -1])
+
+
+SMALL = {"gelu_cnn": GeluNet, "lstm": LstmNet}
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "fixtures"
     os.makedirs(out, exist_ok=True)
     torch.set_num_threads(1)
+    for name, cls in SMALL.items():
+        path = os.path.join(out, f"{name}_traced.pt")
+        if not os.path.exists(path):
+            torch.manual_seed(0)
+            torch.jit.trace(cls().eval(), torch.randn(1, 1, 28, 28)).save(path + ".tmp")
+            os.replace(path + ".tmp", path)
+            print(f"wrote {path}")
     jobs = [(n, "traced") for n in TRACED] + [(n, "scripted") for n in SCRIPTED]
     for name, how in jobs:
         path = os.path.join(out, f"{name}_{how}.pt")

@@ -4,7 +4,7 @@
 
 #include "data/datasource.h"
 #include "eval/accuracy.h"
-#include "model/scriptmodel.h"
+#include "model/model.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QElapsedTimer>
@@ -14,7 +14,7 @@ namespace metaaug::cli {
 int evalCommand(const QStringList &args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Evaluate a model's top-1 accuracy on a labelled data source."));
+    p.setApplicationDescription(QStringLiteral("Evaluate a model's top-1 accuracy on a labelled data source, run by the engine (the graph IR the quantizers work on)."));
     p.addHelpOption();
     addModelOptions(p);
     p.addOption({QStringLiteral("data"),
@@ -49,7 +49,9 @@ int evalCommand(const QStringList &args)
     auto card = resolveCard(p, &error);
     if (!card)
         return fail(error);
-    auto model = ScriptModel::load(modelPath(p), card);
+    ModelLoadOptions loadOptions;
+    loadOptions.card = card;
+    auto model = Model::load(modelPath(p), loadOptions);
     if (!model)
         return fail(model.error().message);
     auto data = openDataSource(p.value(QStringLiteral("data")), card->preprocess);

@@ -142,14 +142,18 @@ private:
     {
         const std::string path = joinPath(moduleStack(n));
         const std::string loc = location(n);
+        std::string where;
+        if (!path.empty())
+            where = "module " + path;
+        if (!loc.empty())
+            where += (where.empty() ? "" : ", ") + loc;
         std::string supported;
         for (const auto &k : supportedKinds())
             if (k != "prim::Constant")
                 supported += (supported.empty() ? "" : ", ") + k;
         throw ImportError(ErrorCode::Unsupported,
-                          m_what + ": " + why + " (op " + n->kind().toQualString() +
-                              (path.empty() ? std::string() : " in module " + path) +
-                              (loc.empty() ? std::string() : " at " + loc) + "). Supported ops: " + supported);
+                          m_what + ": op " + n->kind().toQualString() + (where.empty() ? "" : " (" + where + ")") +
+                              ": " + why + ". Supported ops: " + supported);
     }
 
     int id(const JitValue *v, const JitNode *user)
@@ -404,7 +408,7 @@ private:
             return;
         }
         if (k == "prim::ListUnpack" || k == "prim::TupleUnpack") return unary(OpKind::ListUnpack);
-        unsupported(n, "unsupported op");
+        unsupported(n, "this op is not supported");
     }
 
     Graph &m_g;

@@ -1,5 +1,6 @@
 // The CLI as a user meets it: exit codes, messages, --json output.
 #include <QtCore/QJsonDocument>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
@@ -37,6 +38,8 @@ private slots:
     void corruptModelNamesFile();
     void badDataSource();
     void evalJson();
+    void infoJson();
+    void infoUnsupportedModel();
     void badOptionValues_data();
     void badOptionValues();
 };
@@ -110,6 +113,28 @@ void TestCli::evalJson()
     QCOMPARE(top1, 100.0 * o.value("correct").toInt() / 500.0);
     QVERIFY2(top1 > 85.0, qPrintable(r.out));  // the bundled ResNet-20 is > 91 % on the full test set
     QVERIFY(!r.err.contains("\r"));  // no progress bar when stderr is not a terminal
+}
+
+void TestCli::infoJson()
+{
+    const Run r = runCli({"info", "--verify", "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    const QJsonArray units = o.value("units").toArray();
+    QCOMPARE(units.size(), 11);  // bundled ResNet-20: stem conv, 9 blocks, fc
+    QCOMPARE(units.first().toObject().value("name").toString(), QString("conv1"));
+    QCOMPARE(units[4].toObject().value("layers").toArray().size(), 3);  // layer2.0 with its projection
+    QCOMPARE(o.value("layers").toArray().size(), 22);
+    QVERIFY(o.contains("max_abs_diff"));
+    QVERIFY(o.value("relative_diff").toDouble(1) <= 1e-4);
+}
+
+void TestCli::infoUnsupportedModel()
+{
+    const QString model = qEnvironmentVariable("METAAUG_FIXTURES_DIR") + "/gelu_cnn_traced.pt";
+    const Run r = runCli({"info", "--model", model, "--input-shape", "1,28,28"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("aten::gelu") && r.err.contains(model), qPrintable(r.err));
 }
 
 void TestCli::badOptionValues_data()

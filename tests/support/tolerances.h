@@ -7,3 +7,10 @@ namespace metaaug::test {
 constexpr double kCardTop1TolerancePt = 0.1;
 
 }  // namespace metaaug::test
+
+namespace metaaug::test {
+
+// Engine vs TorchScript forward: max |diff| <= this * max(1, max |output|).
+constexpr double kEngineRelTolerance = 1e-4;
+
+}  // namespace metaaug::test
