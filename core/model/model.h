@@ -31,6 +31,7 @@ public:
     const graph::Graph &graph() const { return *m_graph; }
     std::shared_ptr<const graph::Graph> sharedGraph() const { return m_graph; }
     const graph::Executor &executor() const { return *m_executor; }
+    std::shared_ptr<const graph::Executor> sharedExecutor() const { return m_executor; }
     const graph::Partition &partition() const { return m_partition; }
 
     // FP forward under NoGradGuard; library exceptions become errors.

@@ -1,0 +1,178 @@
+#include "commands.h"
+#include "modeloptions.h"
+#include "terminal.h"
+
+#include "methods/method.h"
+#include "run/quantizationrun.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QJsonArray>
+
+#include <atomic>
+#include <csignal>
+
+namespace metaaug::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void onSignal(int) { g_stop = true; }
+
+// Terminal progress (unit k/n, iteration, loss, ETA) and cancel on SIGINT/SIGTERM.
+class CliSink : public RunSink {
+public:
+    CliSink() : m_bar(QStringLiteral("quantize")) {}
+    void progress(const ProgressEvent &e) override
+    {
+        if (e.iterations <= 0)
+            return;
+        const auto it = e.values.find(QStringLiteral("rec"));
+        const QString extra = QStringLiteral("unit %1/%2 %3 %4 loss %5")
+                                  .arg(e.unit + 1).arg(e.unitCount).arg(e.unitName)
+                                  .arg(QLatin1String(runPhaseName(e.phase)))
+                                  .arg(it == e.values.end() ? 0.0 : it->second, 0, 'g', 4);
+        // Overall progress in iterations, assuming units take equal iteration counts.
+        m_bar.update(qint64(e.unit) * e.iterations + e.iteration, qint64(e.unitCount) * e.iterations, extra);
+    }
+    void log(const QString &) override {}
+    bool shouldAbort() override { return g_stop.load(); }
+    void finish() { m_bar.finish(); }
+
+private:
+    ProgressBar m_bar;
+};
+
+bool parseInt(const QCommandLineParser &p, const char *name, int64_t lo, int64_t hi, int64_t *out, QString *error)
+{
+    bool ok = false;
+    const QString v = p.value(QLatin1String(name));
+    const qint64 x = v.toLongLong(&ok);
+    if (!ok || x < lo || x > hi) {
+        *error = QStringLiteral("--%1 '%2' must be a whole number from %3 to %4").arg(QLatin1String(name), v).arg(lo).arg(hi);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+void printSummary(const QJsonObject &r)
+{
+    auto pct = [&](const char *k) {
+        const QJsonValue v = r.value(QLatin1String(k));
+        return v.isDouble() ? QString::number(v.toDouble(), 'f', 2) : QStringLiteral("-");
+    };
+    QStringList out;
+    out << QStringLiteral("method %1  W%2A%3  seed %4  calib hash %5")
+               .arg(r.value("method").toString()).arg(r.value("wbits").toInt()).arg(r.value("abits").toInt())
+               .arg(r.value("seed").toString(), r.value("calib_hash").toString().left(16));
+    out << QStringLiteral("top-1 test        FP %1 %   quantized %2 %").arg(pct("fp_top1"), pct("q_top1"));
+    out << QStringLiteral("top-1 calibration FP %1 %   quantized %2 %   gap %3 pt").arg(pct("fp_calib_top1"), pct("q_calib_top1"), pct("gap"));
+    out << QStringLiteral("agreement %1 %   KL(FP||Q) %2   wall %3 s").arg(pct("agreement"))
+               .arg(r.value("kl").toDouble(), 0, 'g', 4).arg(r.value("wall_s").toDouble(), 0, 'f', 1);
+    out << QString() << QStringLiteral("%1 %2 %3 %4").arg(QStringLiteral("unit"), -16).arg(QStringLiteral("first loss"), 12)
+                              .arg(QStringLiteral("final loss"), 12).arg(QStringLiteral("seconds"), 9);
+    for (const QJsonValue &u : r.value("units").toArray()) {
+        const QJsonObject o = u.toObject();
+        out << QStringLiteral("%1 %2 %3 %4").arg(o.value("name").toString(), -16)
+                   .arg(o.value("first_loss").toDouble(), 12, 'g', 4).arg(o.value("final_loss").toDouble(), 12, 'g', 4)
+                   .arg(o.value("seconds").toDouble(), 9, 'f', 1);
+    }
+    out << QString() << QStringLiteral("%1 %2 %3 %4").arg(QStringLiteral("layer"), -24).arg(QStringLiteral("W/A"), 6)
+                              .arg(QStringLiteral("weight dB"), 10).arg(QStringLiteral("output dB"), 10);
+    for (const QJsonValue &l : r.value("layers").toArray()) {
+        const QJsonObject o = l.toObject();
+        out << QStringLiteral("%1 %2 %3 %4").arg(o.value("name").toString(), -24)
+                   .arg(QStringLiteral("%1/%2").arg(o.value("wbits").toInt()).arg(o.value("abits").toInt() ? QString::number(o.value("abits").toInt()) : QStringLiteral("fp")), 6)
+                   .arg(o.value("weight_sqnr_db").toDouble(), 10, 'f', 2).arg(o.value("output_sqnr_db").toDouble(), 10, 'f', 2);
+    }
+    printOut(out.join(QLatin1Char('\n')));
+}
+
+}  // namespace
+
+int quantizeCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Quantize a model after training (PTQ) and report FP vs quantized accuracy, the calibration/test gap, "
+        "agreement, KL and per-layer SQNR. Defaults: the bundled ResNet-20, geniem, W2A4, 1024 images of "
+        "fashion-mnist:train, evaluation on fashion-mnist:test, seed 0, %1 iterations per unit "
+        "(a few minutes on a 2-core machine; the public code uses 20000).").arg(kDefaultIterations));
+    p.addHelpOption();
+    addModelOptions(p);
+    p.addOption({QStringLiteral("method"), QStringLiteral("Method: %1 (default geniem).").arg(methods::methodIds().join(QStringLiteral(", "))),
+                 QStringLiteral("ID"), QStringLiteral("geniem")});
+    p.addOption({QStringLiteral("wbits"), QStringLiteral("Weight bits, 2..8 (default 2)."), QStringLiteral("N"), QStringLiteral("2")});
+    p.addOption({QStringLiteral("abits"), QStringLiteral("Activation bits, 2..8 (default 4)."), QStringLiteral("N"), QStringLiteral("4")});
+    p.addOption({QStringLiteral("calib"), QStringLiteral("Calibration source (default fashion-mnist:train)."), QStringLiteral("SOURCE"), QStringLiteral("fashion-mnist:train")});
+    p.addOption({QStringLiteral("calib-size"), QStringLiteral("Calibration images chosen by seed (default 1024)."), QStringLiteral("N"), QStringLiteral("1024")});
+    p.addOption({QStringLiteral("eval"), QStringLiteral("Held-out evaluation source (default fashion-mnist:test)."), QStringLiteral("SOURCE"), QStringLiteral("fashion-mnist:test")});
+    p.addOption({QStringLiteral("eval-limit"), QStringLiteral("Evaluate on the first N images only (default 0 = all)."), QStringLiteral("N"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("iters"), QStringLiteral("Reconstruction iterations per unit (default %1).").arg(kDefaultIterations), QStringLiteral("R"), QString::number(kDefaultIterations)});
+    p.addOption({QStringLiteral("batch"), QStringLiteral("Reconstruction batch size (default 32)."), QStringLiteral("B"), QStringLiteral("32")});
+    p.addOption({QStringLiteral("seed"), QStringLiteral("Seed of the calibration choice and of every random draw (default 0)."), QStringLiteral("S"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("setting"), QStringLiteral("Bit policy: qdrop (first conv W8 with FP image input, last linear W8A8) or brecq (also the second layer's input at 8 bit)."),
+                 QStringLiteral("qdrop|brecq"), QStringLiteral("qdrop")});
+    p.addOption({QStringLiteral("no-fold-bn"), QStringLiteral("Keep BatchNorm in FP after the quantized conv instead of folding it.")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object with the results.")});
+    addThreadsOption(p);
+    if (!p.parse(args))
+        return fail(p.errorText(), Usage);
+    if (p.isSet(QStringLiteral("help"))) {
+        printOut(p.helpText());
+        return Ok;
+    }
+    QString error;
+    if (!applyThreads(p, &error))
+        return fail(error, Usage);
+    RunSpec spec;
+    int64_t v = 0;
+    if (!parseInt(p, "wbits", 2, 8, &v, &error)) return fail(error, Usage);
+    spec.wbits = int(v);
+    if (!parseInt(p, "abits", 2, 8, &v, &error)) return fail(error, Usage);
+    spec.abits = int(v);
+    if (!parseInt(p, "calib-size", 1, 10000000, &v, &error)) return fail(error, Usage);
+    spec.calibSize = v;
+    if (!parseInt(p, "eval-limit", 0, 100000000, &v, &error)) return fail(error, Usage);
+    spec.evalLimit = v;
+    if (!parseInt(p, "iters", 0, 10000000, &v, &error)) return fail(error, Usage);
+    spec.iterations = int(v);
+    if (!parseInt(p, "batch", 1, 65536, &v, &error)) return fail(error, Usage);
+    spec.batch = int(v);
+    if (!parseInt(p, "seed", 0, std::numeric_limits<qint64>::max(), &v, &error)) return fail(error, Usage);
+    spec.seed = uint64_t(v);
+    spec.threads = p.value(QStringLiteral("threads")).toInt();
+    spec.method = p.value(QStringLiteral("method"));
+    if (!methods::findMethod(spec.method))
+        return fail(QStringLiteral("--method '%1' is not one of %2").arg(spec.method, methods::methodIds().join(QStringLiteral(", "))), Usage);
+    const QString setting = p.value(QStringLiteral("setting"));
+    if (setting != QLatin1String("qdrop") && setting != QLatin1String("brecq"))
+        return fail(QStringLiteral("--setting '%1' must be qdrop or brecq").arg(setting), Usage);
+    spec.setting = setting == QLatin1String("brecq") ? quant::BitSetting::Brecq : quant::BitSetting::QDrop;
+    spec.foldBatchNorm = !p.isSet(QStringLiteral("no-fold-bn"));
+    spec.calibSource = p.value(QStringLiteral("calib"));
+    spec.evalSource = p.value(QStringLiteral("eval"));
+    auto card = resolveCard(p, &error);
+    if (!card)
+        return fail(error);
+    spec.card = card;
+    spec.modelPath = modelPath(p);
+
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    CliSink sink;
+    auto outcome = runQuantization(spec, sink);
+    sink.finish();
+    if (!outcome) {
+        if (outcome.error().code == ErrorCode::Aborted)
+            return fail(QStringLiteral("run cancelled: %1").arg(outcome.error().message), Cancelled);
+        return fail(outcome.error().message);
+    }
+    if (p.isSet(QStringLiteral("json")))
+        printJson(outcome->result);
+    else
+        printSummary(outcome->result);
+    return Ok;
+}
+
+}  // namespace metaaug::cli

@@ -1,0 +1,38 @@
+// FP vs quantized model on a labelled data set, and per-layer SQNR.
+#pragma once
+
+#include "common/result.h"
+#include "data/imagedataset.h"
+#include "graph/executor.h"
+
+namespace metaaug {
+
+struct Comparison {
+    int64_t n = 0;
+    double fpTop1 = 0, qTop1 = 0;  // percent
+    double agreement = 0;          // percent of images where the top-1 classes agree
+    double kl = 0;                 // mean KL(softmax FP || softmax Q), nats
+};
+
+// Runs both models on the first `limit` items of `data` (0 = all) or on the
+// given indices. `hooks` make the executor's run quantized.
+Result<Comparison> compareFpAndQuantized(const graph::Executor &ex, graph::ExecutionHooks &hooks,
+                                         const ImageDataset &data, const PreprocessSpec &spec,
+                                         const torch::Tensor &indices, int64_t batch = 256,
+                                         const std::function<bool()> &abort = {});
+
+// 10 log10(sum ref^2 / sum (ref - x)^2) in dB; +inf when identical.
+double sqnrDb(const torch::Tensor &reference, const torch::Tensor &x);
+
+struct LayerSqnr {
+    std::string layer;
+    double weightDb = 0;
+    double outputDb = 0;
+    double outputMse = 0;
+};
+
+// Weight SQNR (hooks' weight vs FP) and output SQNR of each conv/linear on
+// a batch (quantized model vs FP model outputs of the same layer).
+std::vector<LayerSqnr> layerSqnr(const graph::Executor &ex, graph::ExecutionHooks &hooks, const torch::Tensor &batch);
+
+}  // namespace metaaug

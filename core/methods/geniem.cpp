@@ -1,0 +1,29 @@
+// geniem: QDrop plus learned weight steps (Genie-M), the public MetaAug
+// code's baseline.
+#include "method.h"
+
+namespace metaaug::methods {
+
+namespace {
+class GenieM final : public Method {
+public:
+    QString id() const override { return QStringLiteral("geniem"); }
+    QString description() const override
+    {
+        return QStringLiteral("Genie-M: QDrop with learnable weight steps (rounding, weight and activation steps, QDrop p = 0.5).");
+    }
+    Result<UnitReport> quantizeUnit(MethodContext &ctx, int b, const recon::UnitCache &cache) const override
+    {
+        recon::ReconOptions o = ctx.recon;
+        o.learnRounding = true;
+        o.learnWeightStep = true;
+        o.learnActStep = true;
+        o.quantizeActivations = true;
+        return reconstructPasses(ctx, b, cache, {o});
+    }
+};
+const GenieM kMethod;
+const MethodRegistration kReg(&kMethod);
+}  // namespace
+
+}  // namespace metaaug::methods

@@ -1,0 +1,67 @@
+#include "method.h"
+
+namespace metaaug::methods {
+
+namespace {
+std::vector<const Method *> &registry()
+{
+    static std::vector<const Method *> r;
+    return r;
+}
+const QStringList kOrder{QStringLiteral("rtn"), QStringLiteral("adaround"), QStringLiteral("brecq"),
+                         QStringLiteral("qdrop"), QStringLiteral("geniem"), QStringLiteral("metaaug")};
+}  // namespace
+
+MethodRegistration::MethodRegistration(const Method *m)
+{
+    registry().push_back(m);
+}
+
+const std::vector<const Method *> &allMethods()
+{
+    auto &r = registry();
+    std::stable_sort(r.begin(), r.end(), [](const Method *a, const Method *b) {
+        auto rank = [](const Method *m) { const int i = kOrder.indexOf(m->id()); return i < 0 ? 100 : i; };
+        return rank(a) < rank(b);
+    });
+    return r;
+}
+
+const Method *findMethod(const QString &id)
+{
+    for (const Method *m : allMethods())
+        if (m->id() == id)
+            return m;
+    return nullptr;
+}
+
+QStringList methodIds()
+{
+    QStringList ids;
+    for (const Method *m : allMethods())
+        ids << m->id();
+    return ids;
+}
+
+Result<UnitReport> reconstructPasses(MethodContext &ctx, int b, const recon::UnitCache &cache,
+                                     const std::vector<recon::ReconOptions> &passes)
+{
+    UnitReport report;
+    report.unit = QString::fromStdString(ctx.units[b].name);
+    recon::UnitContext uctx{ctx.executor, ctx.units[b], b, int(ctx.units.size()), ctx.qmodel, ctx.sink, ctx.runStart};
+    bool first = true;
+    for (const recon::ReconOptions &pass : passes) {
+        auto stats = recon::reconstructUnit(uctx, cache, pass);
+        if (!stats)
+            return stats.error();
+        if (first)
+            report.firstLoss = stats->firstLoss;
+        first = false;
+        report.finalLoss = stats->lastLoss;
+        report.seconds += stats->seconds;
+    }
+    report.phaseSeconds[QStringLiteral("reconstruction")] = report.seconds;
+    return report;
+}
+
+}  // namespace metaaug::methods

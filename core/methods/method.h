@@ -1,0 +1,58 @@
+// A PTQ method: how each reconstruction unit is quantized, on top of the
+// shared machinery in recon/. Methods are chosen by string id from one
+// registry (rtn, adaround, brecq, qdrop, geniem, metaaug).
+#pragma once
+
+#include "common/result.h"
+#include "recon/reconstruction.h"
+
+#include <QtCore/QJsonObject>
+
+namespace metaaug::methods {
+
+struct UnitReport {
+    QString unit;
+    double firstLoss = 0, finalLoss = 0;  // mean rec. loss of the first / last 10 % of iterations
+    double seconds = 0;
+    std::map<QString, double> phaseSeconds;  // e.g. "meta", "reconstruction"
+};
+
+struct MethodContext {
+    const graph::Executor &executor;
+    const std::vector<graph::Unit> &units;
+    quant::QuantizedModel &qmodel;
+    torch::Tensor calibImages;      // normalised [N, C, H, W]
+    recon::ReconOptions recon;      // from the run spec (iterations, batch, lrs)
+    QJsonObject options;            // method-specific options of the run spec
+    RunSink &sink;
+    std::chrono::steady_clock::time_point runStart;
+};
+
+class Method {
+public:
+    virtual ~Method() = default;
+    virtual QString id() const = 0;
+    virtual QString description() const = 0;
+    // AdaRound is layer-wise; the others reconstruct blocks.
+    virtual graph::PartitionRule partitionRule() const { return graph::PartitionRule::Auto; }
+    // False for RTN: no cache, no optimisation.
+    virtual bool reconstructs() const { return true; }
+    // Quantizes unit `b` (its cache built); must leave the unit fixed.
+    virtual Result<UnitReport> quantizeUnit(MethodContext &ctx, int b, const recon::UnitCache &cache) const = 0;
+};
+
+// The registry (built-in methods, in the order shown to users).
+const std::vector<const Method *> &allMethods();
+const Method *findMethod(const QString &id);
+QStringList methodIds();
+
+// Helper for methods that run one or more plain reconstruction passes.
+Result<UnitReport> reconstructPasses(MethodContext &ctx, int b, const recon::UnitCache &cache,
+                                     const std::vector<recon::ReconOptions> &passes);
+
+// Registration by static object in each method's file.
+struct MethodRegistration {
+    explicit MethodRegistration(const Method *m);
+};
+
+}  // namespace metaaug::methods

@@ -1,0 +1,81 @@
+#include "unitcache.h"
+
+#include <QtCore/QFile>
+
+namespace metaaug::recon {
+
+namespace {
+
+template <typename F>
+torch::Tensor batched(const torch::Tensor &in, int64_t batch, F &&f)
+{
+    std::vector<torch::Tensor> parts;
+    for (int64_t b = 0; b < in.size(0); b += batch)
+        parts.push_back(f(in.slice(0, b, std::min(in.size(0), b + batch))));
+    return torch::cat(parts);
+}
+
+}  // namespace
+
+int64_t UnitCache::bytes() const
+{
+    int64_t n = 0;
+    for (const torch::Tensor *t : {&xFp, &xQ, &yFp})
+        if (t->defined())
+            n += t->numel() * int64_t(t->element_size());
+    return n;
+}
+
+int64_t estimateCacheBytes(const graph::Executor &ex, const graph::Unit &unit, const torch::Tensor &oneImage, int64_t n)
+{
+    torch::NoGradGuard ng;
+    const torch::Tensor in = ex.runPrefix(unit, oneImage);
+    const torch::Tensor out = ex.runUnit(unit, in);
+    return n * (2 * in.numel() + out.numel()) * int64_t(sizeof(float));
+}
+
+int64_t estimatePeakCacheBytes(const graph::Executor &ex, const std::vector<graph::Unit> &units,
+                               const torch::Tensor &oneImage, int64_t n)
+{
+    int64_t peak = 0;
+    for (const graph::Unit &u : units)
+        peak = std::max(peak, estimateCacheBytes(ex, u, oneImage, n));
+    return peak;
+}
+
+int64_t availableMemoryBytes()
+{
+    QFile f(QStringLiteral("/proc/meminfo"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith("MemAvailable:"))
+            return line.mid(13).trimmed().split(' ').first().toLongLong() * 1024;
+    return -1;
+}
+
+UnitCache CacheBuilder::build(int b, const torch::Tensor &images, quant::QuantizedModel &qmodel)
+{
+    torch::NoGradGuard ng;
+    const graph::Unit &unit = m_units[b];
+    UnitCache c;
+    if (b == 0 || m_prev != b - 1) {
+        c.xFp = batched(images, m_batch, [&](const torch::Tensor &x) { return m_ex.runPrefix(unit, x); });
+        c.xQ = batched(images, m_batch, [&](const torch::Tensor &x) { return m_ex.runPrefix(unit, x, &qmodel); });
+    } else {
+        // FP ops between the previous unit and this one (pooling, activations).
+        const graph::Unit &prev = m_units[m_prev];
+        auto between = [&](const torch::Tensor &x) {
+            return m_ex.runRange(prev.lastNode + 1, unit.firstNode, prev.output, x, unit.input);
+        };
+        c.xFp = batched(m_prevYFp, m_batch, between);
+        c.xQ = batched(m_prevXQ, m_batch, [&](const torch::Tensor &x) { return between(m_ex.runUnit(prev, x, &qmodel)); });
+    }
+    c.yFp = batched(c.xFp, m_batch, [&](const torch::Tensor &x) { return m_ex.runUnit(unit, x); });
+    m_prev = b;
+    m_prevYFp = c.yFp;
+    m_prevXQ = c.xQ;
+    return c;
+}
+
+}  // namespace metaaug::recon

@@ -1,0 +1,51 @@
+// Tensors cached per unit for the whole calibration set (METAAUG.md §2):
+// the FP input, the quantized-prefix input and the FP output. Built
+// incrementally: unit b+1's inputs come from unit b's outputs through the FP
+// ops between them, so each image passes each unit once.
+#pragma once
+
+#include "common/result.h"
+#include "graph/executor.h"
+#include "quant/quantizedmodel.h"
+
+namespace metaaug::recon {
+
+struct UnitCache {
+    torch::Tensor xFp;  // [N, ...] FP input of the unit
+    torch::Tensor xQ;   // [N, ...] input with earlier units quantized (fixed)
+    torch::Tensor yFp;  // [N, ...] FP output of the unit on xFp
+
+    int64_t bytes() const;
+};
+
+// Bytes the cache of `unit` takes for n images (input twice, output once),
+// from a probe forward of one image.
+int64_t estimateCacheBytes(const graph::Executor &ex, const graph::Unit &unit, const torch::Tensor &oneImage, int64_t n);
+
+// Largest cache over all units, in bytes.
+int64_t estimatePeakCacheBytes(const graph::Executor &ex, const std::vector<graph::Unit> &units,
+                               const torch::Tensor &oneImage, int64_t n);
+
+// Memory the machine can give now (MemAvailable), in bytes; -1 if unknown.
+int64_t availableMemoryBytes();
+
+class CacheBuilder {
+public:
+    CacheBuilder(const graph::Executor &ex, const std::vector<graph::Unit> &units, int64_t batch = 64)
+        : m_ex(ex), m_units(units), m_batch(batch) {}
+
+    // The cache of unit `b`, given the calibration images (normalised) and
+    // the quantized model in which units < b are fixed. Must be called for
+    // b = 0, 1, 2, ... in order.
+    UnitCache build(int b, const torch::Tensor &images, quant::QuantizedModel &qmodel);
+
+private:
+    const graph::Executor &m_ex;
+    const std::vector<graph::Unit> &m_units;
+    int64_t m_batch;
+    int m_prev = -1;
+    torch::Tensor m_prevYFp;  // FP output of unit m_prev
+    torch::Tensor m_prevXQ;   // quantized input of unit m_prev
+};
+
+}  // namespace metaaug::recon

@@ -1,0 +1,198 @@
+#include "quantizationrun.h"
+
+#include "common/runtime.h"
+#include "data/calibrationsampler.h"
+#include "data/datasource.h"
+#include "eval/comparison.h"
+#include "methods/method.h"
+#include "model/model.h"
+
+#include <QtCore/QJsonArray>
+
+#include <chrono>
+
+namespace metaaug {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+QJsonValue finiteOrNull(double v)
+{
+    return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
+}
+
+Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
+{
+    const auto start = Clock::now();
+    std::map<QString, double> phases;
+    if (const QString bad = quant::validateBits(spec.wbits, spec.abits); !bad.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, bad);
+    const methods::Method *method = methods::findMethod(spec.method);
+    if (!method)
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("unknown method '%1' (available: %2)")
+                                                         .arg(spec.method, methods::methodIds().join(QStringLiteral(", "))));
+    if (spec.iterations < 0 || spec.batch < 1)
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("iterations must be >= 0 and batch >= 1 (got %1 and %2)")
+                                                         .arg(spec.iterations).arg(spec.batch));
+    setThreads(spec.threads);
+    torch::manual_seed(spec.seed);
+
+    ModelLoadOptions mo;
+    mo.card = spec.card;
+    mo.import.foldBatchNorm = spec.foldBatchNorm;
+    mo.partition = method->partitionRule();
+    auto model = Model::load(spec.modelPath, mo);
+    if (!model)
+        return model.error();
+    const PreprocessSpec &pre = model->card().preprocess;
+    sink.log(QStringLiteral("model %1: %2 layers, %3 units").arg(model->path()).arg(model->graph().layers().size())
+                 .arg(model->partition().units.size()));
+
+    auto calib = openDataSource(spec.calibSource, pre);
+    if (!calib)
+        return calib.error();
+    auto selection = selectCalibration(*calib, spec.calibSize, spec.seed);
+    if (!selection)
+        return selection.error();
+    auto evalData = openDataSource(spec.evalSource, pre);
+    if (!evalData)
+        return evalData.error();
+
+    const auto &units = model->partition().units;
+    const torch::Tensor calibIdx = selection->indexTensor();
+    const torch::Tensor calibImages = calib->input(calibIdx, pre);
+    if (method->reconstructs()) {
+        const int64_t need = recon::estimatePeakCacheBytes(model->executor(), units, calibImages.slice(0, 0, 1), spec.calibSize);
+        const int64_t avail = recon::availableMemoryBytes();
+        if (avail > 0 && need > avail * 8 / 10) {
+            const int64_t fits = std::max<int64_t>(1, spec.calibSize * (avail * 8 / 10) / std::max<int64_t>(1, need));
+            return makeError(ErrorCode::OutOfResources,
+                             QStringLiteral("the activation cache of %1 calibration images needs %2 MiB but only %3 MiB are available; "
+                                            "use --calib-size %4 or fewer")
+                                 .arg(spec.calibSize).arg(need >> 20).arg(avail >> 20).arg(fits));
+        }
+    }
+
+    quant::QuantizedModel qmodel(model->sharedExecutor(),
+                                 quant::planBits(model->executor(), spec.wbits, spec.abits, spec.setting));
+    qmodel.initializeActivations(calibImages.slice(0, 0, std::min<int64_t>(256, calibImages.size(0))));
+    phases[QStringLiteral("setup")] = secondsSince(start);
+
+    methods::MethodContext ctx{model->executor(), units, qmodel, calibImages, {}, spec.methodOptions, sink, start};
+    ctx.recon.iterations = spec.iterations;
+    ctx.recon.batch = spec.batch;
+    recon::CacheBuilder caches(model->executor(), units);
+    QJsonArray unitsJson;
+    for (int b = 0; b < int(units.size()); ++b) {
+        if (sink.shouldAbort())
+            return makeError(ErrorCode::Aborted, QStringLiteral("cancelled before unit %1").arg(QString::fromStdString(units[b].name)));
+        ProgressEvent ev;
+        ev.phase = RunPhase::Calibration;
+        ev.unit = b;
+        ev.unitCount = int(units.size());
+        ev.unitName = QString::fromStdString(units[b].name);
+        ev.elapsedSeconds = secondsSince(start);
+        sink.progress(ev);
+        const auto t0 = Clock::now();
+        recon::UnitCache cache;
+        if (method->reconstructs())
+            cache = caches.build(b, calibImages, qmodel);
+        phases[QStringLiteral("calibration")] += secondsSince(t0);
+        auto report = method->quantizeUnit(ctx, b, cache);
+        if (!report)
+            return report.error();
+        for (const auto &[phase, s] : report->phaseSeconds)
+            phases[phase] += s;
+        unitsJson.append(QJsonObject{{QStringLiteral("name"), report->unit},
+                                     {QStringLiteral("first_loss"), report->firstLoss},
+                                     {QStringLiteral("final_loss"), report->finalLoss},
+                                     {QStringLiteral("seconds"), report->seconds}});
+    }
+
+    const auto t1 = Clock::now();
+    ProgressEvent evalEv;
+    evalEv.phase = RunPhase::Evaluation;
+    evalEv.unitCount = int(units.size());
+    evalEv.elapsedSeconds = secondsSince(start);
+    sink.progress(evalEv);
+    auto abort = [&sink] { return sink.shouldAbort(); };
+    const int64_t evalN = spec.evalLimit > 0 ? std::min(spec.evalLimit, evalData->size()) : evalData->size();
+    auto onEval = compareFpAndQuantized(model->executor(), qmodel, *evalData, pre, torch::arange(evalN), 256, abort);
+    if (!onEval)
+        return onEval.error();
+    Comparison onCalib;
+    if (calib->labelled()) {
+        auto c = compareFpAndQuantized(model->executor(), qmodel, *calib, pre, calibIdx, 256, abort);
+        if (!c)
+            return c.error();
+        onCalib = *c;
+    }
+    QJsonArray layersJson;
+    const auto sq = layerSqnr(model->executor(), qmodel, calibImages.slice(0, 0, std::min<int64_t>(64, calibImages.size(0))));
+    for (size_t i = 0; i < sq.size(); ++i) {
+        const int node = model->graph().layers()[i];
+        const int point = model->executor().pointOfValue(model->graph().nodes[node].inputs[0]);
+        LayerMetricEvent me{QString::fromStdString(sq[i].layer), QStringLiteral("output_sqnr_db"), sq[i].outputDb};
+        sink.layerMetric(me);
+        layersJson.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(sq[i].layer)},
+                                      {QStringLiteral("wbits"), qmodel.plan().weightBits.at(node)},
+                                      {QStringLiteral("abits"), qmodel.plan().activationBits[point]},
+                                      {QStringLiteral("weight_sqnr_db"), finiteOrNull(sq[i].weightDb)},
+                                      {QStringLiteral("output_sqnr_db"), finiteOrNull(sq[i].outputDb)},
+                                      {QStringLiteral("output_mse"), sq[i].outputMse}});
+    }
+    phases[QStringLiteral("evaluation")] = secondsSince(t1);
+
+    QJsonObject phasesJson;
+    for (const auto &[k, v] : phases)
+        phasesJson[k] = v;
+    QJsonObject specJson = spec.toJson();
+    specJson[QStringLiteral("model")] = model->path();
+    RunOutcome out;
+    out.result = QJsonObject{
+        {QStringLiteral("method"), spec.method},
+        {QStringLiteral("wbits"), spec.wbits},
+        {QStringLiteral("abits"), spec.abits},
+        {QStringLiteral("fp_top1"), onEval->fpTop1},
+        {QStringLiteral("q_top1"), onEval->qTop1},
+        {QStringLiteral("fp_calib_top1"), calib->labelled() ? QJsonValue(onCalib.fpTop1) : QJsonValue()},
+        {QStringLiteral("q_calib_top1"), calib->labelled() ? QJsonValue(onCalib.qTop1) : QJsonValue()},
+        {QStringLiteral("gap"), calib->labelled() ? QJsonValue(onCalib.qTop1 - onEval->qTop1) : QJsonValue()},
+        {QStringLiteral("agreement"), onEval->agreement},
+        {QStringLiteral("kl"), onEval->kl},
+        {QStringLiteral("eval_n"), qint64(onEval->n)},
+        {QStringLiteral("seed"), QString::number(spec.seed)},
+        {QStringLiteral("calib_hash"), selection->hash},
+        {QStringLiteral("model_sha256"), model->sha256()},
+        {QStringLiteral("wall_s"), secondsSince(start)},
+        {QStringLiteral("phases"), phasesJson},
+        {QStringLiteral("units"), unitsJson},
+        {QStringLiteral("layers"), layersJson},
+        {QStringLiteral("spec"), specJson}};
+    ProgressEvent done;
+    done.phase = RunPhase::Done;
+    done.unitCount = int(units.size());
+    done.elapsedSeconds = secondsSince(start);
+    sink.progress(done);
+    return out;
+}
+
+}  // namespace
+
+Result<RunOutcome> runQuantization(const RunSpec &spec, RunSink &sink)
+{
+    try {
+        return runImpl(spec, sink);
+    } catch (const std::exception &e) {
+        return makeError(ErrorCode::Internal, QStringLiteral("the run failed: %1")
+                                                  .arg(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+    }
+}
+
+}  // namespace metaaug

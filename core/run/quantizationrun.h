@@ -1,0 +1,23 @@
+// The engine's entry point: one synchronous quantization run. Reports
+// through the sink; catches every library exception.
+#pragma once
+
+#include "common/result.h"
+#include "runsink.h"
+#include "runspec.h"
+
+#include <QtCore/QJsonObject>
+
+namespace metaaug {
+
+struct RunOutcome {
+    // method, wbits, abits, fp_top1, q_top1, fp_calib_top1, q_calib_top1,
+    // gap, agreement, kl, seed, calib_hash, model_sha256, wall_s, phases,
+    // units, layers, spec
+    QJsonObject result;
+};
+
+// ErrorCode::Aborted when the sink asked to stop.
+Result<RunOutcome> runQuantization(const RunSpec &spec, RunSink &sink);
+
+}  // namespace metaaug

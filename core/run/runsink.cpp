@@ -1,0 +1,18 @@
+#include "runsink.h"
+
+namespace metaaug {
+
+const char *runPhaseName(RunPhase p)
+{
+    switch (p) {
+    case RunPhase::Setup: return "setup";
+    case RunPhase::Calibration: return "calibration";
+    case RunPhase::MetaLearning: return "meta";
+    case RunPhase::Reconstruction: return "reconstruction";
+    case RunPhase::Evaluation: return "evaluation";
+    case RunPhase::Done: return "done";
+    }
+    return "?";
+}
+
+}  // namespace metaaug

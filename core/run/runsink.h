@@ -1,0 +1,56 @@
+// How a running quantization reports: progress, scalar series, layer
+// metrics, images and log lines go to a RunSink; the engine polls
+// shouldAbort() between iterations. Events carry values, never pointers
+// into the engine, so a GUI can queue them across threads.
+#pragma once
+
+#include <QtCore/QString>
+
+#include <opencv2/core.hpp>
+
+#include <map>
+
+namespace metaaug {
+
+enum class RunPhase { Setup, Calibration, MetaLearning, Reconstruction, Evaluation, Done };
+const char *runPhaseName(RunPhase p);
+
+struct ProgressEvent {
+    RunPhase phase = RunPhase::Setup;
+    int unit = -1;                // index of the unit being worked on
+    int unitCount = 0;
+    QString unitName;
+    int iteration = 0;            // 1-based within the phase of this unit
+    int iterations = 0;
+    double elapsedSeconds = 0;    // since the run started
+    // Scalars of this iteration, e.g. "loss", "rec", "round", "inner", "kl".
+    std::map<QString, double> values;
+};
+
+struct LayerMetricEvent {
+    QString layer;
+    QString key;    // "weight_sqnr_db", "output_sqnr_db", "output_mse", ...
+    double value = 0;
+    int unit = -1;
+    int iteration = -1;  // -1: final
+};
+
+struct ImageEvent {
+    int unit = -1;
+    int iteration = 0;
+    cv::Mat originals;    // 8-bit grid
+    cv::Mat transformed;  // 8-bit grid, same layout
+};
+
+class RunSink {
+public:
+    virtual ~RunSink() = default;
+    virtual void progress(const ProgressEvent &) {}
+    virtual void layerMetric(const LayerMetricEvent &) {}
+    virtual void image(const ImageEvent &) {}
+    virtual void log(const QString &) {}
+    // Polled between iterations; true stops the run with ErrorCode::Aborted.
+    virtual bool shouldAbort() { return false; }
+};
+
+}  // namespace metaaug

@@ -1,0 +1,40 @@
+// A run is data: the immutable specification of one quantization run, and
+// its outcome.
+#pragma once
+
+#include "model/modelcard.h"
+#include "quant/bitpolicy.h"
+
+#include <QtCore/QJsonObject>
+
+#include <optional>
+
+namespace metaaug {
+
+struct RunSpec {
+    QString modelPath;                     // TorchScript file
+    std::optional<ModelCard> card;         // overrides the card beside the model
+    QString method = QStringLiteral("geniem");
+    int wbits = 2;                         // 2..8
+    int abits = 4;                         // 2..8
+    quant::BitSetting setting = quant::BitSetting::QDrop;
+    bool foldBatchNorm = true;
+    QString calibSource = QStringLiteral("fashion-mnist:train");
+    int64_t calibSize = 1024;
+    QString evalSource = QStringLiteral("fashion-mnist:test");
+    int64_t evalLimit = 0;                 // 0 = the whole evaluation set
+    int iterations = 500;                  // R per unit
+    int batch = 32;
+    uint64_t seed = 0;
+    int threads = 1;
+    QJsonObject methodOptions;             // method-specific (e.g. MetaAug's)
+
+    // Every field, for the run store and --json (plus hashes added by the run).
+    QJsonObject toJson() const;
+};
+
+// Default R of `metaaug quantize`: keeps the default ResNet-20 run within a
+// few minutes on a 2-core machine.
+constexpr int kDefaultIterations = 500;
+
+}  // namespace metaaug
