@@ -8,7 +8,7 @@ namespace metaaug::quant {
 
 // Smallest step any search returns: keeps constant or all-zero channels
 // finite (no division by zero, no NaN).
-constexpr double kMinStep = 1e-8;
+constexpr double kMinStep = 1.0 / (1 << 26);  // ~1.5e-8, exact in float
 
 // Rounding that passes the gradient straight through: forward round(x),
 // backward identity.

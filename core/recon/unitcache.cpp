@@ -21,17 +21,28 @@ int64_t UnitCache::bytes() const
 {
     int64_t n = 0;
     for (const torch::Tensor *t : {&xFp, &xQ, &yFp})
-        if (t->defined())
+        if (t->defined() && !(t == &xQ && xQ.is_same(xFp)))
             n += t->numel() * int64_t(t->element_size());
     return n;
 }
+
+namespace {
+// Before the first layer nothing is quantized: the quantized-prefix input is
+// the FP input and shares its storage.
+bool prefixHasLayers(const graph::Executor &ex, const graph::Unit &unit)
+{
+    const auto layers = ex.graph().layers();
+    return !layers.empty() && layers.front() < unit.firstNode;
+}
+}  // namespace
 
 int64_t estimateCacheBytes(const graph::Executor &ex, const graph::Unit &unit, const torch::Tensor &oneImage, int64_t n)
 {
     torch::NoGradGuard ng;
     const torch::Tensor in = ex.runPrefix(unit, oneImage);
     const torch::Tensor out = ex.runUnit(unit, in);
-    return n * (2 * in.numel() + out.numel()) * int64_t(sizeof(float));
+    const int64_t inputs = prefixHasLayers(ex, unit) ? 2 : 1;
+    return n * (inputs * in.numel() + out.numel()) * int64_t(sizeof(float));
 }
 
 int64_t estimatePeakCacheBytes(const graph::Executor &ex, const std::vector<graph::Unit> &units,
@@ -61,7 +72,9 @@ UnitCache CacheBuilder::build(int b, const torch::Tensor &images, quant::Quantiz
     UnitCache c;
     if (b == 0 || m_prev != b - 1) {
         c.xFp = batched(images, m_batch, [&](const torch::Tensor &x) { return m_ex.runPrefix(unit, x); });
-        c.xQ = batched(images, m_batch, [&](const torch::Tensor &x) { return m_ex.runPrefix(unit, x, &qmodel); });
+        c.xQ = prefixHasLayers(m_ex, unit)
+                   ? batched(images, m_batch, [&](const torch::Tensor &x) { return m_ex.runPrefix(unit, x, &qmodel); })
+                   : c.xFp;
     } else {
         // FP ops between the previous unit and this one (pooling, activations).
         const graph::Unit &prev = m_units[m_prev];

@@ -18,8 +18,8 @@ struct UnitCache {
     int64_t bytes() const;
 };
 
-// Bytes the cache of `unit` takes for n images (input twice, output once),
-// from a probe forward of one image.
+// Bytes the cache of `unit` takes for n images (input twice, or once when
+// no layer precedes the unit; output once), from a probe forward of one image.
 int64_t estimateCacheBytes(const graph::Executor &ex, const graph::Unit &unit, const torch::Tensor &oneImage, int64_t n);
 
 // Largest cache over all units, in bytes.

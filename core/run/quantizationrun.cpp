@@ -7,6 +7,7 @@
 #include "methods/method.h"
 #include "model/model.h"
 
+#include <QtCore/QCryptographicHash>
 #include <QtCore/QJsonArray>
 
 #include <chrono>
@@ -149,6 +150,12 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     }
     phases[QStringLiteral("evaluation")] = secondsSince(t1);
 
+    // Fingerprint of every quantized weight: equal for equal inputs, seed and threads.
+    QCryptographicHash weightsHash(QCryptographicHash::Sha256);
+    for (int node : model->graph().layers()) {
+        const torch::Tensor w = qmodel.weight(node, model->graph().nodes[node]).detach().contiguous();
+        weightsHash.addData(QByteArrayView(reinterpret_cast<const char *>(w.data_ptr<float>()), w.numel() * qsizetype(sizeof(float))));
+    }
     QJsonObject phasesJson;
     for (const auto &[k, v] : phases)
         phasesJson[k] = v;
@@ -170,6 +177,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
         {QStringLiteral("seed"), QString::number(spec.seed)},
         {QStringLiteral("calib_hash"), selection->hash},
         {QStringLiteral("model_sha256"), model->sha256()},
+        {QStringLiteral("qweights_sha256"), QString::fromLatin1(weightsHash.result().toHex())},
         {QStringLiteral("wall_s"), secondsSince(start)},
         {QStringLiteral("phases"), phasesJson},
         {QStringLiteral("units"), unitsJson},

@@ -14,3 +14,12 @@ namespace metaaug::test {
 constexpr double kEngineRelTolerance = 1e-4;
 
 }  // namespace metaaug::test
+
+namespace metaaug::test {
+
+// rtn W8A8 may lose at most this much test top-1 against FP (percentage points).
+constexpr double kRtnW8A8MaxDropPt = 0.5;
+// Reconstruction cache of 1024 images of torchvision resnet18's largest unit.
+constexpr double kResnet18CacheLimitBytes = 4.0 * 1024 * 1024 * 1024;
+
+}  // namespace metaaug::test

@@ -1,0 +1,222 @@
+// Contracts of the quantization engine on the bundled ResNet-20 (short
+// iteration counts), plus the guards every run relies on.
+#include "common/paths.h"
+#include "common/runtime.h"
+#include "graph/torchscriptimporter.h"
+#include "methods/method.h"
+#include "model/model.h"
+#include "recon/unitcache.h"
+#include "run/quantizationrun.h"
+
+#include "tolerances.h"
+
+#include <QtCore/QJsonArray>
+#include <QtTest/QtTest>
+
+using namespace metaaug;
+
+namespace {
+
+RunSpec shortRun(const QString &method, int wbits, int abits, int iters)
+{
+    RunSpec s;
+    s.modelPath = defaultModelPath();
+    s.method = method;
+    s.wbits = wbits;
+    s.abits = abits;
+    s.iterations = iters;
+    s.calibSize = 256;
+    s.evalLimit = 2000;
+    return s;
+}
+
+QJsonObject mustRun(const RunSpec &spec)
+{
+    RunSink sink;
+    auto r = runQuantization(spec, sink);
+    if (!r) {
+        qWarning("%s", qPrintable(r.error().message));
+        return {};
+    }
+    return r->result;
+}
+
+}  // namespace
+
+class TestMethods : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void registryHasAllBaselines();
+    void bitPolicy();
+    void rtnW8A8IsNearFp();
+    void geniemBeatsRtnAtW4A4();
+    void reconstructionLossDecreases_data();
+    void reconstructionLossDecreases();
+    void sameSeedSameRun();
+    void nanLossStopsWithUnitAndIteration();
+    void badSpecValues_data();
+    void badSpecValues();
+    void resnet18CacheFitsBudget();
+};
+
+void TestMethods::initTestCase()
+{
+    configureRuntime();
+}
+
+void TestMethods::registryHasAllBaselines()
+{
+    for (const char *id : {"rtn", "adaround", "brecq", "qdrop", "geniem"})
+        QVERIFY2(methods::findMethod(id), id);
+    QCOMPARE(methods::findMethod("adaround")->partitionRule(), graph::PartitionRule::LayerWise);
+    QVERIFY(!methods::findMethod("rtn")->reconstructs());
+    QVERIFY(!methods::findMethod("nope"));
+}
+
+void TestMethods::bitPolicy()
+{
+    auto m = Model::load(defaultModelPath());
+    QVERIFY(m.ok());
+    const auto &g = m->graph();
+    const auto layers = g.layers();
+    for (auto setting : {quant::BitSetting::QDrop, quant::BitSetting::Brecq}) {
+        const quant::BitPlan plan = quant::planBits(m->executor(), 3, 4, setting);
+        QCOMPARE(plan.weightBits.at(layers.front()), 8);
+        QCOMPARE(plan.weightBits.at(layers.back()), 8);
+        QCOMPARE(plan.weightBits.at(layers[1]), 3);
+        QCOMPARE(plan.activationBits[m->executor().pointOfLayer("conv1")], 0);  // the image stays FP
+        QCOMPARE(plan.activationBits[m->executor().pointOfLayer("fc")], 8);
+        QCOMPARE(plan.activationBits[m->executor().pointOfLayer(g.nodes[layers[1]].name)],
+                 setting == quant::BitSetting::Brecq ? 8 : 4);
+        QCOMPARE(plan.activationBits[m->executor().pointOfLayer("layer2.1.conv1")], 4);
+    }
+}
+
+void TestMethods::rtnW8A8IsNearFp()
+{
+    RunSpec s = shortRun("rtn", 8, 8, 0);
+    s.evalLimit = 0;
+    const QJsonObject r = mustRun(s);
+    QVERIFY(!r.isEmpty());
+    QCOMPARE(r.value("eval_n").toInt(), 10000);
+    const double drop = r.value("fp_top1").toDouble() - r.value("q_top1").toDouble();
+    qInfo("rtn W8A8: FP %.2f, Q %.2f", r.value("fp_top1").toDouble(), r.value("q_top1").toDouble());
+    QVERIFY(std::abs(drop) <= test::kRtnW8A8MaxDropPt);
+}
+
+void TestMethods::geniemBeatsRtnAtW4A4()
+{
+    const QJsonObject rtn = mustRun(shortRun("rtn", 4, 4, 0));
+    const QJsonObject genie = mustRun(shortRun("geniem", 4, 4, 200));
+    QVERIFY(!rtn.isEmpty() && !genie.isEmpty());
+    qInfo("W4A4 on 2000 test images: rtn %.2f, geniem %.2f (FP %.2f)", rtn.value("q_top1").toDouble(),
+          genie.value("q_top1").toDouble(), rtn.value("fp_top1").toDouble());
+    QVERIFY(genie.value("q_top1").toDouble() > rtn.value("q_top1").toDouble());
+}
+
+void TestMethods::reconstructionLossDecreases_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::newRow("qdrop") << "qdrop";
+    QTest::newRow("geniem") << "geniem";
+}
+
+void TestMethods::reconstructionLossDecreases()
+{
+    QFETCH(QString, method);
+    const QJsonObject r = mustRun(shortRun(method, 2, 4, 200));
+    QVERIFY(!r.isEmpty());
+    const QJsonArray units = r.value("units").toArray();
+    QCOMPARE(units.size(), 11);
+    for (const QJsonValue &u : units) {
+        const QJsonObject o = u.toObject();
+        QVERIFY2(o.value("final_loss").toDouble() < o.value("first_loss").toDouble(),
+                 qPrintable(QString("%1: %2 -> %3").arg(o.value("name").toString()).arg(o.value("first_loss").toDouble())
+                                .arg(o.value("final_loss").toDouble())));
+    }
+}
+
+void TestMethods::sameSeedSameRun()
+{
+    RunSpec s = shortRun("geniem", 2, 4, 20);
+    s.calibSize = 128;
+    s.evalLimit = 500;
+    const QJsonObject a = mustRun(s), b = mustRun(s);
+    QVERIFY(!a.isEmpty() && !b.isEmpty());
+    QCOMPARE(a.value("qweights_sha256").toString(), b.value("qweights_sha256").toString());
+    QCOMPARE(a.value("q_top1").toDouble(), b.value("q_top1").toDouble());
+    QCOMPARE(a.value("kl").toDouble(), b.value("kl").toDouble());
+    QCOMPARE(a.value("units").toArray(), b.value("units").toArray());
+    s.seed = 1;
+    const QJsonObject c = mustRun(s);
+    QVERIFY(c.value("calib_hash").toString() != a.value("calib_hash").toString());
+    QVERIFY(c.value("qweights_sha256").toString() != a.value("qweights_sha256").toString());
+}
+
+void TestMethods::nanLossStopsWithUnitAndIteration()
+{
+    auto m = Model::load(defaultModelPath());
+    QVERIFY(m.ok());
+    const auto &units = m->partition().units;
+    quant::QuantizedModel q(m->sharedExecutor(), quant::planBits(m->executor(), 4, 4, quant::BitSetting::QDrop));
+    torch::manual_seed(0);
+    const torch::Tensor images = torch::randn({16, 1, 28, 28});
+    q.initializeActivations(images);
+    recon::CacheBuilder builder(m->executor(), units);
+    recon::UnitCache cache = builder.build(0, images, q);
+    cache = builder.build(1, images, q);
+    cache.yFp = cache.yFp.clone();
+    cache.yFp[3][0][0][0] = std::numeric_limits<float>::quiet_NaN();
+    RunSink sink;
+    recon::UnitContext ctx{m->executor(), units[1], 1, int(units.size()), q, sink, std::chrono::steady_clock::now()};
+    recon::ReconOptions o;
+    o.iterations = 50;
+    o.batch = 16;  // every batch holds the NaN image
+    auto r = recon::reconstructUnit(ctx, cache, o);
+    QVERIFY(!r.ok());
+    QVERIFY2(r.error().message.contains("layer1.0") && r.error().message.contains("iteration 1"), qPrintable(r.error().message));
+    QCOMPARE(q.rounding(units[1].layers[0]), quant::Rounding::Hard);  // the unit is left in a defined state
+}
+
+void TestMethods::badSpecValues_data()
+{
+    QTest::addColumn<int>("wbits");
+    QTest::addColumn<int>("abits");
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<QString>("named");
+    QTest::newRow("wbits 1") << 1 << 4 << "rtn" << "weight bits 1";
+    QTest::newRow("wbits 9") << 9 << 4 << "rtn" << "weight bits 9";
+    QTest::newRow("abits 1") << 4 << 1 << "rtn" << "activation bits 1";
+    QTest::newRow("method") << 4 << 4 << "magic" << "unknown method 'magic'";
+}
+
+void TestMethods::badSpecValues()
+{
+    QFETCH(int, wbits);
+    QFETCH(int, abits);
+    QFETCH(QString, method);
+    QFETCH(QString, named);
+    RunSpec s = shortRun(method, wbits, abits, 0);
+    RunSink sink;
+    auto r = runQuantization(s, sink);
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(r.error().message.contains(named), qPrintable(r.error().message));
+}
+
+void TestMethods::resnet18CacheFitsBudget()
+{
+    const QString path = qEnvironmentVariable("METAAUG_FIXTURES_DIR") + "/resnet18_traced.pt";
+    auto g = graph::importTorchScriptFile(path);
+    QVERIFY(g.ok());
+    auto shared = std::make_shared<const graph::Graph>(std::move(g).value());
+    graph::Executor ex(shared);
+    const auto p = graph::partition(*shared);
+    const int64_t bytes = recon::estimatePeakCacheBytes(ex, p.units, torch::zeros({1, 3, 224, 224}), 1024);
+    qInfo("resnet18, 1024 images at 224x224: largest unit cache %.2f GiB", bytes / double(1 << 30));
+    QVERIFY(bytes < test::kResnet18CacheLimitBytes);
+}
+
+QTEST_GUILESS_MAIN(TestMethods)
+#include "tst_methods.moc"

@@ -1,0 +1,168 @@
+// Properties of the quantizer primitives (METAAUG.md §1).
+#include "quant/activationquantizer.h"
+#include "quant/uniformgrid.h"
+#include "quant/weightquantizer.h"
+#include "recon/schedules.h"
+
+#include <QtTest/QtTest>
+
+using namespace metaaug;
+using namespace metaaug::quant;
+
+class TestQuantizers : public QObject {
+    Q_OBJECT
+private slots:
+    void onGridWeightIsUnchanged_data();
+    void onGridWeightIsUnchanged();
+    void quantizingTwiceEqualsOnce_data();
+    void quantizingTwiceEqualsOnce();
+    void softAtZeroOrOneEqualsHard();
+    void adaRoundStartsAtTheWeight();
+    void steGradientInsideAndOutside();
+    void stepNeverZero();
+    void searchClipsOutliers();
+    void activationSign();
+    void roundingBetaSchedule();
+};
+
+void TestQuantizers::onGridWeightIsUnchanged_data()
+{
+    QTest::addColumn<int>("bits");
+    for (int b : {2, 3, 4, 8})
+        QTest::newRow(qPrintable(QString("W%1").arg(b))) << b;
+}
+
+void TestQuantizers::onGridWeightIsUnchanged()
+{
+    QFETCH(int, bits);
+    torch::manual_seed(bits);
+    const int64_t qmax = (int64_t(1) << bits) - 1;
+    const torch::Tensor scale = torch::rand({8}) * 0.1 + 0.01;
+    const torch::Tensor zp = torch::randint(0, qmax + 1, {8}).to(torch::kFloat32);
+    const torch::Tensor codes = torch::randint(0, qmax + 1, {8, 4, 3, 3}).to(torch::kFloat32);
+    const torch::Tensor w = scale.view({-1, 1, 1, 1}) * (codes - zp.view({-1, 1, 1, 1}));
+    QVERIFY(torch::equal(quantizeAsymmetric(w, scale, zp, bits), w));
+}
+
+void TestQuantizers::quantizingTwiceEqualsOnce_data()
+{
+    onGridWeightIsUnchanged_data();
+}
+
+void TestQuantizers::quantizingTwiceEqualsOnce()
+{
+    QFETCH(int, bits);
+    torch::manual_seed(100 + bits);
+    const torch::Tensor w = torch::randn({16, 8, 3, 3});
+    WeightQuantizer q(w, bits);
+    const torch::Tensor once = q.quantized(Rounding::Nearest);
+    QVERIFY(torch::equal(quantizeAsymmetric(once, q.scale(), q.zeroPoint(), bits), once));
+    const torch::Tensor x = torch::randn({4, 8, 5, 5});
+    ActivationQuantizer a(bits);
+    a.initialize(x);
+    const torch::Tensor xq = a.forward(x);
+    QVERIFY(torch::equal(a.forward(xq), xq));
+}
+
+void TestQuantizers::softAtZeroOrOneEqualsHard()
+{
+    torch::manual_seed(3);
+    WeightQuantizer q(torch::randn({6, 4, 3, 3}), 3);
+    q.enableAdaRound();
+    {
+        torch::NoGradGuard ng;
+        // |V| = 10 puts h(V) exactly at 0 or 1 (the rectified sigmoid saturates).
+        q.roundingLogits().copy_(torch::where(torch::rand_like(q.roundingLogits()) < 0.5, -10.0, 10.0));
+    }
+    QVERIFY(torch::equal(q.quantized(Rounding::Soft), q.quantized(Rounding::Hard)));
+    QCOMPARE(q.roundingRegularizer(2.0).item<double>(), 0.0);
+}
+
+void TestQuantizers::adaRoundStartsAtTheWeight()
+{
+    torch::manual_seed(4);
+    const torch::Tensor w = torch::randn({6, 4, 3, 3});
+    WeightQuantizer q(w, 4);
+    q.enableAdaRound();
+    // h(V0) = frac(w/s): soft quantization reproduces w wherever it is not clipped.
+    const torch::Tensor soft = q.quantized(Rounding::Soft);
+    const torch::Tensor s = q.scale().view({-1, 1, 1, 1}), z = q.zeroPoint().view({-1, 1, 1, 1});
+    const torch::Tensor inRange = (w / s + z >= 0) & (w / s + z <= 15);
+    QVERIFY(torch::allclose(soft.masked_select(inRange), w.masked_select(inRange), 1e-4, 1e-5));
+    // Hard rounding differs from RTN only where the fraction is near 0.5 ties: both are on the grid.
+    const torch::Tensor hard = q.quantized(Rounding::Hard);
+    QVERIFY(torch::equal(quantizeAsymmetric(hard, q.scale(), q.zeroPoint(), 4), hard));
+}
+
+void TestQuantizers::steGradientInsideAndOutside()
+{
+    const torch::Tensor x = torch::linspace(-3, 3, 61).requires_grad_(true);
+    const torch::Tensor step = torch::scalar_tensor(0.25);
+    // unsigned 3 bit: range [0, 7 * 0.25] = [0, 1.75]
+    quantizeSymmetric(x, step, 0, 7).sum().backward();
+    const torch::Tensor inside = (x >= 0) & (x <= 1.75);
+    QVERIFY(torch::equal(x.grad(), inside.to(torch::kFloat32)));
+}
+
+void TestQuantizers::stepNeverZero()
+{
+    torch::Tensor w = torch::randn({4, 3, 3, 3});
+    {
+        torch::NoGradGuard ng;
+        w[0].zero_();
+        w[1].fill_(0.7);
+        w[2].fill_(-0.3);
+    }
+    WeightQuantizer q(w, 2);
+    QVERIFY(q.scale().min().item<double>() >= kMinStep);
+    QVERIFY(torch::isfinite(q.quantized(Rounding::Nearest)).all().item<bool>());
+    q.enableAdaRound();
+    QVERIFY(torch::isfinite(q.quantized(Rounding::Soft)).all().item<bool>());
+    QVERIFY(torch::isfinite(q.roundingLogits()).all().item<bool>());
+    // The constant channels keep their value exactly (0.7 is the channel's max).
+    QVERIFY(torch::allclose(q.quantized(Rounding::Nearest)[1], w[1]));
+    ActivationQuantizer a(4);
+    a.initialize(torch::zeros({2, 3, 4, 4}));
+    QVERIFY(a.stepValue() >= kMinStep);
+    QVERIFY(torch::isfinite(a.forward(torch::randn({2, 3, 4, 4}))).all().item<bool>());
+}
+
+void TestQuantizers::searchClipsOutliers()
+{
+    torch::manual_seed(5);
+    torch::Tensor w = torch::randn({1, 65536}) * 0.1;
+    {
+        torch::NoGradGuard ng;
+        w[0][0] = 5.0;  // two outliers among 65536 small values
+        w[0][1] = -5.0;
+    }
+    const AsymmetricGrid g = searchWeightGrid(w, 4);
+    const double fullRangeStep = 10.0 / 15.0;
+    QVERIFY2(g.scale.item<double>() < 0.5 * fullRangeStep, "the 2.4-norm search should clip the outlier");
+}
+
+void TestQuantizers::activationSign()
+{
+    ActivationQuantizer u(4), s(4);
+    u.initialize(torch::rand({2, 8}));
+    s.initialize(torch::randn({2, 8}));
+    QVERIFY(!u.isSigned());
+    QVERIFY(s.isSigned());
+    QCOMPARE(u.grid().qmax(), 15);
+    QCOMPARE(s.grid().qmin(), -8);
+    QCOMPARE(s.grid().qmax(), 7);
+}
+
+void TestQuantizers::roundingBetaSchedule()
+{
+    QVERIFY(!recon::roundingBeta(0, 100).has_value());
+    QVERIFY(!recon::roundingBeta(19, 100).has_value());
+    QCOMPARE(*recon::roundingBeta(20, 100), 20.0);
+    QCOMPARE(*recon::roundingBeta(60, 100), 11.0);
+    QVERIFY(std::abs(*recon::roundingBeta(99, 100) - 2.225) < 1e-9);
+    QCOMPARE(recon::cosineLr(1.0, 0, 10), 1.0);
+    QVERIFY(std::abs(recon::cosineLr(1.0, 5, 10) - 0.5) < 1e-12);
+}
+
+QTEST_GUILESS_MAIN(TestQuantizers)
+#include "tst_quantizers.moc"
