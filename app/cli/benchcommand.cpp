@@ -3,8 +3,10 @@
 #include "terminal.h"
 
 #include "bench/microbench.h"
+#include "bench/reconbench.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QJsonArray>
 
 namespace metaaug::cli {
 
@@ -18,6 +20,9 @@ int benchCommand(const QStringList &args)
         "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas to force the reference BLAS."));
     p.addHelpOption();
     p.addOption({QStringLiteral("repeat"), QStringLiteral("Timed repetitions per kernel (default 30)."), QStringLiteral("N"), QStringLiteral("30")});
+    p.addOption({QStringLiteral("recon"), QStringLiteral(
+        "Instead: median time of one reconstruction iteration (geniem, W2A4) for each unit of the model at batch 32 and 64.")});
+    addModelOptions(p);
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object.")});
     addThreadsOption(p);
     if (!p.parse(args))
@@ -34,6 +39,23 @@ int benchCommand(const QStringList &args)
     if (!ok || reps < 1 || reps > 100000)
         return fail(QStringLiteral("--repeat '%1' must be a whole number from 1 to 100000").arg(p.value(QStringLiteral("repeat"))), Usage);
 
+    if (p.isSet(QStringLiteral("recon"))) {
+        auto timings = benchReconstruction(modelPath(p), {32, 64}, std::max(reps, 5));
+        if (!timings)
+            return fail(timings.error().message);
+        QJsonArray units;
+        QStringList lines{QStringLiteral("%1 %2 %3").arg(QStringLiteral("unit"), -16).arg(QStringLiteral("b32 ms"), 10).arg(QStringLiteral("b64 ms"), 10)};
+        for (const auto &t : *timings) {
+            units.append(QJsonObject{{QStringLiteral("unit"), t.unit}, {QStringLiteral("batch32_ms"), t.medianMs[0]},
+                                     {QStringLiteral("batch64_ms"), t.medianMs[1]}});
+            lines << QStringLiteral("%1 %2 %3").arg(t.unit, -16).arg(t.medianMs[0], 10, 'f', 2).arg(t.medianMs[1], 10, 'f', 2);
+        }
+        if (p.isSet(QStringLiteral("json")))
+            printJson(QJsonObject{{QStringLiteral("recon_iteration_median_ms"), units}});
+        else
+            printOut(lines.join(QLatin1Char('\n')));
+        return Ok;
+    }
     const MicroBenchResult r = runMicroBench(reps);
     if (p.isSet(QStringLiteral("json"))) {
         printJson(QJsonObject{{QStringLiteral("conv3x3_fwd_ms"), r.convForwardMs},

@@ -95,7 +95,10 @@ Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, con
     const int window = std::max(1, options.iterations / 10);
     double firstSum = 0, lastSum = 0;
     ctx.qmodel.setDropProbability(options.qdropProb);
+    std::vector<double> iterMs;
+    iterMs.reserve(options.iterations);
     for (int t = 0; t < options.iterations; ++t) {
+        const auto iterStart = std::chrono::steady_clock::now();
         if (ctx.sink.shouldAbort()) {
             ctx.qmodel.setDropProbability(0);
             fixUnit(ctx.qmodel, ctx.unit);
@@ -134,6 +137,7 @@ Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, con
         adam.zero_grad();
         loss.backward();
         adam.step();
+        iterMs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - iterStart).count());
         if (t < window)
             firstSum += recValue;
         if (t >= options.iterations - window)
@@ -156,6 +160,8 @@ Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, con
     stats.firstLoss = firstSum / window;
     stats.lastLoss = lastSum / window;
     stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::nth_element(iterMs.begin(), iterMs.begin() + iterMs.size() / 2, iterMs.end());
+    stats.medianIterationMs = iterMs[iterMs.size() / 2];
     return stats;
 }
 

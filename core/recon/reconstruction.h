@@ -32,6 +32,7 @@ struct ReconStats {
     double firstLoss = 0;   // mean reconstruction loss over the first 10 % of iterations
     double lastLoss = 0;    // ... and over the last 10 %
     double seconds = 0;
+    double medianIterationMs = 0;  // one forward + backward + Adam step
 };
 
 struct UnitContext {

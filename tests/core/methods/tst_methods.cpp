@@ -147,7 +147,14 @@ void TestMethods::sameSeedSameRun()
     QCOMPARE(a.value("qweights_sha256").toString(), b.value("qweights_sha256").toString());
     QCOMPARE(a.value("q_top1").toDouble(), b.value("q_top1").toDouble());
     QCOMPARE(a.value("kl").toDouble(), b.value("kl").toDouble());
-    QCOMPARE(a.value("units").toArray(), b.value("units").toArray());
+    auto losses = [](const QJsonObject &r) {
+        QStringList l;
+        for (const QJsonValue &u : r.value("units").toArray())
+            l << QString::number(u.toObject().value("first_loss").toDouble(), 'g', 17)
+              << QString::number(u.toObject().value("final_loss").toDouble(), 'g', 17);
+        return l;
+    };
+    QCOMPARE(losses(a), losses(b));
     s.seed = 1;
     const QJsonObject c = mustRun(s);
     QVERIFY(c.value("calib_hash").toString() != a.value("calib_hash").toString());
@@ -167,12 +174,12 @@ void TestMethods::nanLossStopsWithUnitAndIteration()
     recon::UnitCache cache = builder.build(0, images, q);
     cache = builder.build(1, images, q);
     cache.yFp = cache.yFp.clone();
-    cache.yFp[3][0][0][0] = std::numeric_limits<float>::quiet_NaN();
+    cache.yFp.select(1, 0).fill_(std::numeric_limits<float>::quiet_NaN());  // every image
     RunSink sink;
     recon::UnitContext ctx{m->executor(), units[1], 1, int(units.size()), q, sink, std::chrono::steady_clock::now()};
     recon::ReconOptions o;
     o.iterations = 50;
-    o.batch = 16;  // every batch holds the NaN image
+    o.batch = 16;
     auto r = recon::reconstructUnit(ctx, cache, o);
     QVERIFY(!r.ok());
     QVERIFY2(r.error().message.contains("layer1.0") && r.error().message.contains("iteration 1"), qPrintable(r.error().message));
