@@ -1,5 +1,5 @@
 #include "commands.h"
-#include "modeloptions.h"
+#include "options.h"
 #include "terminal.h"
 
 #include "bench/microbench.h"
@@ -25,22 +25,15 @@ int benchCommand(const QStringList &args)
     addModelOptions(p);
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object.")});
     addThreadsOption(p);
-    if (!p.parse(args))
-        return fail(p.errorText(), Usage);
-    if (p.isSet(QStringLiteral("help"))) {
-        printOut(p.helpText());
-        return Ok;
-    }
+    if (auto exit = parseCommandLine(p, args))
+        return *exit;
     QString error;
-    if (!applyThreads(p, &error))
+    qint64 reps = 0;
+    if (!intOption(p, "repeat", 1, 100000, &reps, &error))
         return fail(error, Usage);
-    bool ok = false;
-    const int reps = p.value(QStringLiteral("repeat")).toInt(&ok);
-    if (!ok || reps < 1 || reps > 100000)
-        return fail(QStringLiteral("--repeat '%1' must be a whole number from 1 to 100000").arg(p.value(QStringLiteral("repeat"))), Usage);
 
     if (p.isSet(QStringLiteral("recon"))) {
-        auto timings = benchReconstruction(modelPath(p), {32, 64}, std::max(reps, 5));
+        auto timings = benchReconstruction(modelPath(p), {32, 64}, std::max(int(reps), 5));
         if (!timings)
             return fail(timings.error().message);
         QJsonArray units;
@@ -56,7 +49,7 @@ int benchCommand(const QStringList &args)
             printOut(lines.join(QLatin1Char('\n')));
         return Ok;
     }
-    const MicroBenchResult r = runMicroBench(reps);
+    const MicroBenchResult r = runMicroBench(int(reps));
     if (p.isSet(QStringLiteral("json"))) {
         printJson(QJsonObject{{QStringLiteral("conv3x3_fwd_ms"), r.convForwardMs},
                               {QStringLiteral("conv3x3_fwd_bwd_ms"), r.convForwardBackwardMs},

@@ -1,5 +1,5 @@
 #include "commands.h"
-#include "modeloptions.h"
+#include "options.h"
 #include "terminal.h"
 
 #include "data/datasource.h"
@@ -24,25 +24,13 @@ int evalCommand(const QStringList &args)
     p.addOption({QStringLiteral("batch"), QStringLiteral("Batch size (default 256)."), QStringLiteral("B"), QStringLiteral("256")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object (top1, n, correct, ...) on stdout.")});
     addThreadsOption(p);
-    if (!p.parse(args))
-        return fail(p.errorText(), Usage);
-    if (p.isSet(QStringLiteral("help"))) {
-        printOut(p.helpText());
-        return Ok;
-    }
-    if (!p.positionalArguments().isEmpty())
-        return fail(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()), Usage);
-
+    if (auto exit = parseCommandLine(p, args))
+        return *exit;
     QString error;
-    if (!applyThreads(p, &error))
+    qint64 limit = 0, batch = 0;
+    if (!intOption(p, "limit", 0, std::numeric_limits<qint64>::max(), &limit, &error) ||
+        !intOption(p, "batch", 1, 65536, &batch, &error))
         return fail(error, Usage);
-    bool ok = false;
-    const qint64 limit = p.value(QStringLiteral("limit")).toLongLong(&ok);
-    if (!ok || limit < 0)
-        return fail(QStringLiteral("--limit '%1' must be a whole number >= 0").arg(p.value(QStringLiteral("limit"))), Usage);
-    const qint64 batch = p.value(QStringLiteral("batch")).toLongLong(&ok);
-    if (!ok || batch < 1 || batch > 65536)
-        return fail(QStringLiteral("--batch '%1' must be a whole number from 1 to 65536").arg(p.value(QStringLiteral("batch"))), Usage);
 
     QElapsedTimer timer;
     timer.start();

@@ -1,5 +1,5 @@
 #include "commands.h"
-#include "modeloptions.h"
+#include "options.h"
 #include "terminal.h"
 
 #include "model/model.h"
@@ -32,19 +32,26 @@ QJsonArray shapeJson(const torch::Tensor &t)
     return a;
 }
 
-// Median wall time of a forward at the given batch, in milliseconds.
-template <typename F>
-double medianMs(F &&forward, int reps = 5)
+// Median wall times (ms) of two forwards, run alternately so that both see
+// the same machine state.
+template <typename A, typename B>
+std::pair<double, double> interleavedMedianMs(A &&a, B &&b, int reps = 11)
 {
-    forward();
-    std::vector<double> t;
+    a();
+    b();
+    std::vector<double> ta, tb;
+    auto time = [](auto &&f) {
+        const auto s = std::chrono::steady_clock::now();
+        f();
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s).count();
+    };
     for (int i = 0; i < reps; ++i) {
-        const auto a = std::chrono::steady_clock::now();
-        forward();
-        t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
+        ta.push_back(time(a));
+        tb.push_back(time(b));
     }
-    std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
+    std::sort(ta.begin(), ta.end());
+    std::sort(tb.begin(), tb.end());
+    return {ta[ta.size() / 2], tb[tb.size() / 2]};
 }
 
 }  // namespace
@@ -59,24 +66,17 @@ int infoCommand(const QStringList &args)
     addModelOptions(p);
     p.addOption({QStringLiteral("verify"), QStringLiteral("Run the engine and TorchScript on a random batch and print the max abs difference.")});
     p.addOption({QStringLiteral("speed-batch"),
-                 QStringLiteral("With --verify: also time the FP forward of engine and TorchScript at this batch size (median of 5)."),
+                 QStringLiteral("With --verify: also time the FP forward of engine and TorchScript at this batch size (median of 11, run alternately)."),
                  QStringLiteral("N"), QStringLiteral("0")});
     p.addOption({QStringLiteral("no-fold-bn"), QStringLiteral("Keep BatchNorm as its own node instead of folding it into the conv.")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object with layers, units and (with --verify) max_abs_diff.")});
     addThreadsOption(p);
-    if (!p.parse(args))
-        return fail(p.errorText(), Usage);
-    if (p.isSet(QStringLiteral("help"))) {
-        printOut(p.helpText());
-        return Ok;
-    }
+    if (auto exit = parseCommandLine(p, args))
+        return *exit;
     QString error;
-    if (!applyThreads(p, &error))
+    qint64 speedBatch = 0;
+    if (!intOption(p, "speed-batch", 0, 4096, &speedBatch, &error))
         return fail(error, Usage);
-    bool ok = false;
-    const int speedBatch = p.value(QStringLiteral("speed-batch")).toInt(&ok);
-    if (!ok || speedBatch < 0 || speedBatch > 4096)
-        return fail(QStringLiteral("--speed-batch '%1' must be a whole number from 0 to 4096").arg(p.value(QStringLiteral("speed-batch"))), Usage);
     auto card = resolveCard(p, &error);
     if (!card)
         return fail(error);
@@ -181,8 +181,8 @@ int infoCommand(const QStringList &args)
         if (speedBatch > 0) {
             const torch::Tensor xb = torch::randn({speedBatch, spec.channels, spec.height, spec.width});
             torch::NoGradGuard ng;
-            const double engineMs = medianMs([&] { (void)model->forward(xb); });
-            const double jitMs = medianMs([&] { (void)script->forward(xb); });
+            const auto [engineMs, jitMs] = interleavedMedianMs([&] { (void)model->forward(xb); },
+                                                               [&] { (void)script->forward(xb); });
             result[QStringLiteral("engine_forward_ms")] = engineMs;
             result[QStringLiteral("torchscript_forward_ms")] = jitMs;
             result[QStringLiteral("speed_ratio")] = jitMs / engineMs;

@@ -1,5 +1,5 @@
 #include "commands.h"
-#include "modeloptions.h"
+#include "options.h"
 #include "terminal.h"
 
 #include "methods/method.h"
@@ -41,19 +41,6 @@ public:
 private:
     ProgressBar m_bar;
 };
-
-bool parseInt(const QCommandLineParser &p, const char *name, int64_t lo, int64_t hi, int64_t *out, QString *error)
-{
-    bool ok = false;
-    const QString v = p.value(QLatin1String(name));
-    const qint64 x = v.toLongLong(&ok);
-    if (!ok || x < lo || x > hi) {
-        *error = QStringLiteral("--%1 '%2' must be a whole number from %3 to %4").arg(QLatin1String(name), v).arg(lo).arg(hi);
-        return false;
-    }
-    *out = x;
-    return true;
-}
 
 void printSummary(const QJsonObject &r)
 {
@@ -116,30 +103,24 @@ int quantizeCommand(const QStringList &args)
     p.addOption({QStringLiteral("no-fold-bn"), QStringLiteral("Keep BatchNorm in FP after the quantized conv instead of folding it.")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object with the results.")});
     addThreadsOption(p);
-    if (!p.parse(args))
-        return fail(p.errorText(), Usage);
-    if (p.isSet(QStringLiteral("help"))) {
-        printOut(p.helpText());
-        return Ok;
-    }
+    if (auto exit = parseCommandLine(p, args))
+        return *exit;
     QString error;
-    if (!applyThreads(p, &error))
-        return fail(error, Usage);
     RunSpec spec;
-    int64_t v = 0;
-    if (!parseInt(p, "wbits", 2, 8, &v, &error)) return fail(error, Usage);
+    qint64 v = 0;
+    if (!intOption(p, "wbits", 2, 8, &v, &error)) return fail(error, Usage);
     spec.wbits = int(v);
-    if (!parseInt(p, "abits", 2, 8, &v, &error)) return fail(error, Usage);
+    if (!intOption(p, "abits", 2, 8, &v, &error)) return fail(error, Usage);
     spec.abits = int(v);
-    if (!parseInt(p, "calib-size", 1, 10000000, &v, &error)) return fail(error, Usage);
+    if (!intOption(p, "calib-size", 1, 10000000, &v, &error)) return fail(error, Usage);
     spec.calibSize = v;
-    if (!parseInt(p, "eval-limit", 0, 100000000, &v, &error)) return fail(error, Usage);
+    if (!intOption(p, "eval-limit", 0, 100000000, &v, &error)) return fail(error, Usage);
     spec.evalLimit = v;
-    if (!parseInt(p, "iters", 0, 10000000, &v, &error)) return fail(error, Usage);
+    if (!intOption(p, "iters", 0, 10000000, &v, &error)) return fail(error, Usage);
     spec.iterations = int(v);
-    if (!parseInt(p, "batch", 1, 65536, &v, &error)) return fail(error, Usage);
+    if (!intOption(p, "batch", 1, 65536, &v, &error)) return fail(error, Usage);
     spec.batch = int(v);
-    if (!parseInt(p, "seed", 0, std::numeric_limits<qint64>::max(), &v, &error)) return fail(error, Usage);
+    if (!intOption(p, "seed", 0, std::numeric_limits<qint64>::max(), &v, &error)) return fail(error, Usage);
     spec.seed = uint64_t(v);
     spec.threads = p.value(QStringLiteral("threads")).toInt();
     spec.method = p.value(QStringLiteral("method"));

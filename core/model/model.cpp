@@ -13,19 +13,10 @@ Result<Model> Model::load(const QString &path, const ModelLoadOptions &options)
         return makeError(ErrorCode::NotFound, QStringLiteral("model file %1 does not exist").arg(path));
     Model m;
     m.m_path = fi.absoluteFilePath();
-    if (options.card) {
-        m.m_card = *options.card;
-    } else {
-        const QString cardPath = cardPathFor(path);
-        if (!QFileInfo::exists(cardPath))
-            return makeError(ErrorCode::NotFound,
-                             QStringLiteral("model %1 has no model card: write %2 (input_shape, mean, std) "
-                                            "or pass --input-shape/--mean/--std").arg(path, cardPath));
-        auto card = ModelCard::load(cardPath);
-        if (!card)
-            return card.error();
-        m.m_card = *card;
-    }
+    auto card = cardForModel(path, options.card);
+    if (!card)
+        return card.error();
+    m.m_card = *card;
     auto hash = sha256File(path);
     if (!hash)
         return hash.error();

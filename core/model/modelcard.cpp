@@ -48,4 +48,16 @@ QString cardPathFor(const QString &modelPath)
     return fi.dir().filePath(fi.completeBaseName() + QStringLiteral(".json"));
 }
 
+Result<ModelCard> cardForModel(const QString &modelPath, const std::optional<ModelCard> &override)
+{
+    if (override)
+        return *override;
+    const QString cardPath = cardPathFor(modelPath);
+    if (!QFileInfo::exists(cardPath))
+        return makeError(ErrorCode::NotFound,
+                         QStringLiteral("model %1 has no model card: write %2 (input_shape, mean, std) "
+                                        "or pass --input-shape/--mean/--std").arg(modelPath, cardPath));
+    return ModelCard::load(cardPath);
+}
+
 }  // namespace metaaug

@@ -9,6 +9,8 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QStringList>
 
+#include <optional>
+
 namespace metaaug {
 
 struct ModelCard {
@@ -26,5 +28,9 @@ struct ModelCard {
 
 // <dir>/<basename>.json for <dir>/<basename>.pt
 QString cardPathFor(const QString &modelPath);
+
+// `override` when given, else the card beside the model; a missing card is
+// an error that says how to provide one.
+Result<ModelCard> cardForModel(const QString &modelPath, const std::optional<ModelCard> &override);
 
 }  // namespace metaaug

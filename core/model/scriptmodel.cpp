@@ -17,19 +17,10 @@ Result<ScriptModel> ScriptModel::load(const QString &path, const std::optional<M
 
     ScriptModel m;
     m.m_path = fi.absoluteFilePath();
-    if (cardOverride) {
-        m.m_card = *cardOverride;
-    } else {
-        const QString cardPath = cardPathFor(path);
-        if (!QFileInfo::exists(cardPath))
-            return makeError(ErrorCode::NotFound,
-                             QStringLiteral("model %1 has no model card: write %2 (input_shape, mean, std) "
-                                            "or pass --input-shape/--mean/--std").arg(path, cardPath));
-        auto card = ModelCard::load(cardPath);
-        if (!card)
-            return card.error();
-        m.m_card = *card;
-    }
+    auto card = cardForModel(path, cardOverride);
+    if (!card)
+        return card.error();
+    m.m_card = *card;
     auto hash = sha256File(path);
     if (!hash)
         return hash.error();

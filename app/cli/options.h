@@ -1,5 +1,5 @@
-// Options shared by every command that loads a model and data:
-// --model, --data/--calib, preprocessing overrides, --threads.
+// Options shared by the commands: --model and preprocessing overrides,
+// --threads, whole-number options, and the common parse/help/usage steps.
 #pragma once
 
 #include <QtCore/QCommandLineParser>
@@ -25,5 +25,13 @@ std::optional<ModelCard> resolveCard(const QCommandLineParser &parser, QString *
 
 // Applies --threads (default 1); false with `error` set on a bad value.
 bool applyThreads(const QCommandLineParser &parser, QString *error);
+
+// Parses args, prints --help, rejects positional arguments and applies
+// --threads. Returns the exit code when the command should stop now.
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args);
+
+// Reads --name as a whole number in [lo, hi]; false with `error` naming the
+// option and the value otherwise.
+bool intOption(const QCommandLineParser &parser, const char *name, qint64 lo, qint64 hi, qint64 *out, QString *error);
 
 }  // namespace metaaug::cli

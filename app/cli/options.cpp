@@ -1,4 +1,7 @@
-#include "modeloptions.h"
+#include "options.h"
+
+#include "commands.h"
+#include "terminal.h"
 
 #include "common/paths.h"
 #include "common/runtime.h"
@@ -112,6 +115,35 @@ bool applyThreads(const QCommandLineParser &parser, QString *error)
         return false;
     }
     setThreads(t);
+    return true;
+}
+
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args)
+{
+    if (!parser.parse(args))
+        return fail(parser.errorText(), Usage);
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(parser.helpText());
+        return Ok;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return fail(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()), Usage);
+    QString error;
+    if (!applyThreads(parser, &error))
+        return fail(error, Usage);
+    return std::nullopt;
+}
+
+bool intOption(const QCommandLineParser &parser, const char *name, qint64 lo, qint64 hi, qint64 *out, QString *error)
+{
+    bool ok = false;
+    const QString v = parser.value(QLatin1String(name));
+    const qint64 x = v.toLongLong(&ok);
+    if (!ok || x < lo || x > hi) {
+        *error = QStringLiteral("--%1 '%2' must be a whole number from %3 to %4").arg(QLatin1String(name), v).arg(lo).arg(hi);
+        return false;
+    }
+    *out = x;
     return true;
 }
 
