@@ -65,12 +65,31 @@ int64_t availableMemoryBytes()
     return -1;
 }
 
+namespace {
+// True when unit `to`'s input can be computed from unit `from`'s output
+// alone (the ops between read nothing else): always for block units, not
+// for layer-wise units inside a residual block.
+bool reachableFromOutput(const graph::Graph &g, const graph::Unit &from, const graph::Unit &to)
+{
+    std::vector<bool> available(g.numValues, false);
+    available[from.output] = true;
+    for (int i = from.lastNode + 1; i < to.firstNode; ++i) {
+        for (int v : g.nodes[i].inputs)
+            if (!available[v] && !g.isConstant(v))
+                return false;
+        for (int v : g.nodes[i].outputs)
+            available[v] = true;
+    }
+    return available[to.input];
+}
+}  // namespace
+
 UnitCache CacheBuilder::build(int b, const torch::Tensor &images, quant::QuantizedModel &qmodel)
 {
     torch::NoGradGuard ng;
     const graph::Unit &unit = m_units[b];
     UnitCache c;
-    if (b == 0 || m_prev != b - 1) {
+    if (b == 0 || m_prev != b - 1 || !reachableFromOutput(m_ex.graph(), m_units[m_prev], unit)) {
         c.xFp = batched(images, m_batch, [&](const torch::Tensor &x) { return m_ex.runPrefix(unit, x); });
         c.xQ = prefixHasLayers(m_ex, unit)
                    ? batched(images, m_batch, [&](const torch::Tensor &x) { return m_ex.runPrefix(unit, x, &qmodel); })

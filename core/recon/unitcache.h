@@ -1,7 +1,8 @@
 // Tensors cached per unit for the whole calibration set (METAAUG.md §2):
 // the FP input, the quantized-prefix input and the FP output. Built
-// incrementally: unit b+1's inputs come from unit b's outputs through the FP
-// ops between them, so each image passes each unit once.
+// incrementally where the graph allows (unit b+1's inputs from unit b's
+// outputs through the FP ops between them, so each image passes each unit
+// once); layer-wise units inside residual blocks run their prefix instead.
 #pragma once
 
 #include "common/result.h"

@@ -40,6 +40,7 @@ private slots:
     void evalJson();
     void infoJson();
     void infoUnsupportedModel();
+    void quantizeJson();
     void badOptionValues_data();
     void badOptionValues();
 };
@@ -137,6 +138,22 @@ void TestCli::infoUnsupportedModel()
     QVERIFY2(r.err.contains("aten::gelu") && r.err.contains(model), qPrintable(r.err));
 }
 
+void TestCli::quantizeJson()
+{
+    const Run r = runCli({"quantize", "--method", "rtn", "--wbits", "8", "--abits", "8", "--calib-size", "64",
+                          "--eval-limit", "300", "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    for (const char *key : {"method", "wbits", "abits", "fp_top1", "q_top1", "fp_calib_top1", "q_calib_top1", "gap",
+                            "agreement", "kl", "seed", "calib_hash", "wall_s", "phases", "units", "layers"})
+        QVERIFY2(o.contains(key), key);
+    QCOMPARE(o.value("method").toString(), QString("rtn"));
+    QCOMPARE(o.value("units").toArray().size(), 11);
+    QCOMPARE(o.value("layers").toArray().size(), 22);
+    QCOMPARE(o.value("gap").toDouble(), o.value("q_calib_top1").toDouble() - o.value("q_top1").toDouble());
+    QCOMPARE(o.value("layers").toArray().first().toObject().value("abits").toInt(), 0);  // image input stays FP
+}
+
 void TestCli::badOptionValues_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -145,6 +162,10 @@ void TestCli::badOptionValues_data()
     QTest::newRow("threads") << QStringList{"eval", "--threads", "zero"} << "--threads 'zero'";
     QTest::newRow("shape") << QStringList{"eval", "--input-shape", "1,28"} << "--input-shape '1,28'";
     QTest::newRow("mean") << QStringList{"eval", "--mean", "a,b"} << "--mean 'a,b'";
+    QTest::newRow("wbits 1") << QStringList{"quantize", "--wbits", "1"} << "--wbits '1'";
+    QTest::newRow("wbits 9") << QStringList{"quantize", "--wbits", "9"} << "--wbits '9'";
+    QTest::newRow("method") << QStringList{"quantize", "--method", "magic"} << "--method 'magic'";
+    QTest::newRow("calib size") << QStringList{"quantize", "--method", "rtn", "--calib-size", "70000"} << "calibration size 70000";
 }
 
 void TestCli::badOptionValues()

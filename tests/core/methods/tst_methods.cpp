@@ -53,6 +53,8 @@ private slots:
     void geniemBeatsRtnAtW4A4();
     void reconstructionLossDecreases_data();
     void reconstructionLossDecreases();
+    void everyMethodRuns_data();
+    void everyMethodRuns();
     void sameSeedSameRun();
     void nanLossStopsWithUnitAndIteration();
     void badSpecValues_data();
@@ -135,6 +137,28 @@ void TestMethods::reconstructionLossDecreases()
                  qPrintable(QString("%1: %2 -> %3").arg(o.value("name").toString()).arg(o.value("first_loss").toDouble())
                                 .arg(o.value("final_loss").toDouble())));
     }
+}
+
+void TestMethods::everyMethodRuns_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<int>("units");
+    QTest::newRow("adaround (layer-wise)") << "adaround" << 22;
+    QTest::newRow("brecq") << "brecq" << 11;
+}
+
+void TestMethods::everyMethodRuns()
+{
+    QFETCH(QString, method);
+    QFETCH(int, units);
+    RunSpec s = shortRun(method, 4, 4, 20);
+    s.calibSize = 64;
+    s.evalLimit = 300;
+    const QJsonObject r = mustRun(s);
+    QVERIFY(!r.isEmpty());
+    QCOMPARE(r.value("units").toArray().size(), units);
+    // 4-bit weights after 20 iterations still agree with FP on most images.
+    QVERIFY2(r.value("agreement").toDouble() > 50.0, qPrintable(QString::number(r.value("agreement").toDouble())));
 }
 
 void TestMethods::sameSeedSameRun()
