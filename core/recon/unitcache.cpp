@@ -56,6 +56,10 @@ int64_t estimatePeakCacheBytes(const graph::Executor &ex, const std::vector<grap
 
 int64_t availableMemoryBytes()
 {
+    bool capped = false;
+    const qint64 capMb = qEnvironmentVariableIntValue("METAAUG_MEMORY_LIMIT_MB", &capped);
+    if (capped && capMb > 0)
+        return capMb * 1024 * 1024;
     QFile f(QStringLiteral("/proc/meminfo"));
     if (!f.open(QIODevice::ReadOnly))
         return -1;

@@ -28,6 +28,7 @@ int64_t estimatePeakCacheBytes(const graph::Executor &ex, const std::vector<grap
                                const torch::Tensor &oneImage, int64_t n);
 
 // Memory the machine can give now (MemAvailable), in bytes; -1 if unknown.
+// $METAAUG_MEMORY_LIMIT_MB caps it (to share a machine, and for tests).
 int64_t availableMemoryBytes();
 
 class CacheBuilder {

@@ -41,6 +41,7 @@ private slots:
     void infoJson();
     void infoUnsupportedModel();
     void quantizeJson();
+    void refusesCacheThatDoesNotFit();
     void badOptionValues_data();
     void badOptionValues();
 };
@@ -152,6 +153,19 @@ void TestCli::quantizeJson()
     QCOMPARE(o.value("layers").toArray().size(), 22);
     QCOMPARE(o.value("gap").toDouble(), o.value("q_calib_top1").toDouble() - o.value("q_top1").toDouble());
     QCOMPARE(o.value("layers").toArray().first().toObject().value("abits").toInt(), 0);  // image input stays FP
+}
+
+void TestCli::refusesCacheThatDoesNotFit()
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("METAAUG_MEMORY_LIMIT_MB", "20");  // 1024 images of ResNet-20's layer1 need ~147 MiB
+    p.setProcessEnvironment(env);
+    p.start(qEnvironmentVariable("METAAUG_CLI"), {"quantize", "--method", "qdrop", "--calib-size", "1024"});
+    QVERIFY(p.waitForFinished(120000));
+    const QString err = QString::fromLocal8Bit(p.readAllStandardError());
+    QCOMPARE(p.exitCode(), 1);
+    QVERIFY2(err.contains("1024 calibration images") && err.contains("--calib-size"), qPrintable(err));
 }
 
 void TestCli::badOptionValues_data()
