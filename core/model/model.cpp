@@ -1,26 +1,19 @@
 #include "model.h"
 
-#include "common/hashing.h"
+#include "modelfile.h"
 
-#include <QtCore/QFileInfo>
 
 namespace metaaug {
 
 Result<Model> Model::load(const QString &path, const ModelLoadOptions &options)
 {
-    const QFileInfo fi(path);
-    if (!fi.exists())
-        return makeError(ErrorCode::NotFound, QStringLiteral("model file %1 does not exist").arg(path));
+    auto file = openModelFile(path, options.card);
+    if (!file)
+        return file.error();
     Model m;
-    m.m_path = fi.absoluteFilePath();
-    auto card = cardForModel(path, options.card);
-    if (!card)
-        return card.error();
-    m.m_card = *card;
-    auto hash = sha256File(path);
-    if (!hash)
-        return hash.error();
-    m.m_sha256 = *hash;
+    m.m_path = file->path;
+    m.m_sha256 = file->sha256;
+    m.m_card = file->card;
     auto g = graph::importTorchScriptFile(path, options.import);
     if (!g)
         return g.error();

@@ -1,30 +1,20 @@
 #include "scriptmodel.h"
 
-#include "common/hashing.h"
+#include "modelfile.h"
 
 #include <QtCore/QFile>
-#include <QtCore/QFileInfo>
 
 namespace metaaug {
 
 Result<ScriptModel> ScriptModel::load(const QString &path, const std::optional<ModelCard> &cardOverride)
 {
-    const QFileInfo fi(path);
-    if (!fi.exists())
-        return makeError(ErrorCode::NotFound, QStringLiteral("model file %1 does not exist").arg(path));
-    if (!fi.isFile())
-        return makeError(ErrorCode::BadFile, QStringLiteral("model file %1 is not a regular file").arg(path));
-
+    auto file = openModelFile(path, cardOverride);
+    if (!file)
+        return file.error();
     ScriptModel m;
-    m.m_path = fi.absoluteFilePath();
-    auto card = cardForModel(path, cardOverride);
-    if (!card)
-        return card.error();
-    m.m_card = *card;
-    auto hash = sha256File(path);
-    if (!hash)
-        return hash.error();
-    m.m_sha256 = *hash;
+    m.m_path = file->path;
+    m.m_sha256 = file->sha256;
+    m.m_card = file->card;
     try {
         m.m_module = torch::jit::load(QFile::encodeName(path).toStdString());
         m.m_module.eval();
