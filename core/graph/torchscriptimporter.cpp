@@ -147,10 +147,7 @@ private:
             where = "module " + path;
         if (!loc.empty())
             where += (where.empty() ? "" : ", ") + loc;
-        std::string supported;
-        for (const auto &k : supportedKinds())
-            if (k != "prim::Constant")
-                supported += (supported.empty() ? "" : ", ") + k;
+        const std::string supported = supportedTorchScriptOps().toStdString();
         throw ImportError(ErrorCode::Unsupported,
                           m_what + ": op " + n->kind().toQualString() + (where.empty() ? "" : " (" + where + ")") +
                               ": " + why + ". Supported ops: " + supported);
