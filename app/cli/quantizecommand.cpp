@@ -2,6 +2,7 @@
 #include "options.h"
 #include "terminal.h"
 
+#include "metaaugflags.h"
 #include "methods/method.h"
 #include "run/quantizationrun.h"
 
@@ -26,7 +27,9 @@ public:
     {
         if (e.iterations <= 0)
             return;
-        const auto it = e.values.find(QStringLiteral("rec"));
+        auto it = e.values.find(QStringLiteral("rec"));
+        if (it == e.values.end())
+            it = e.values.find(QStringLiteral("outer"));  // meta phase
         const QString extra = QStringLiteral("unit %1/%2 %3 %4 loss %5")
                                   .arg(e.unit + 1).arg(e.unitCount).arg(e.unitName)
                                   .arg(QLatin1String(runPhaseName(e.phase)))
@@ -102,6 +105,7 @@ int quantizeCommand(const QStringList &args)
                  QStringLiteral("qdrop|brecq"), QStringLiteral("qdrop")});
     p.addOption({QStringLiteral("no-fold-bn"), QStringLiteral("Keep BatchNorm in FP after the quantized conv instead of folding it.")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object with the results.")});
+    addMetaAugFlags(p);
     addThreadsOption(p);
     if (auto exit = parseCommandLine(p, args))
         return *exit;
@@ -126,6 +130,12 @@ int quantizeCommand(const QStringList &args)
     spec.method = p.value(QStringLiteral("method"));
     if (!methods::findMethod(spec.method))
         return fail(QStringLiteral("--method '%1' is not one of %2").arg(spec.method, methods::methodIds().join(QStringLiteral(", "))), Usage);
+    bool metaFlags = false;
+    spec.methodOptions = metaAugOptionsFromFlags(p, &metaFlags);
+    if (metaFlags && spec.method != QLatin1String("metaaug"))
+        return fail(QStringLiteral("the MetaAug flags (--meta-iters, --inner, ...) need --method metaaug (got %1)").arg(spec.method), Usage);
+    if (auto resolved = methods::findMethod(spec.method)->resolveOptions(spec.methodOptions); !resolved)
+        return fail(withFlagNames(resolved.error().message), Usage);
     const QString setting = p.value(QStringLiteral("setting"));
     if (setting != QLatin1String("qdrop") && setting != QLatin1String("brecq"))
         return fail(QStringLiteral("--setting '%1' must be qdrop or brecq").arg(setting), Usage);

@@ -17,6 +17,14 @@ MethodRegistration::MethodRegistration(const Method *m)
     registry().push_back(m);
 }
 
+Result<QJsonObject> Method::resolveOptions(const QJsonObject &options) const
+{
+    if (!options.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("method %1 takes no options (got '%2')")
+                                                         .arg(id(), options.keys().join(QStringLiteral("', '"))));
+    return QJsonObject{};
+}
+
 const std::vector<const Method *> &allMethods()
 {
     auto &r = registry();
@@ -59,6 +67,7 @@ Result<UnitReport> reconstructPasses(MethodContext &ctx, int b, const recon::Uni
         first = false;
         report.finalLoss = stats->lastLoss;
         report.seconds += stats->seconds;
+        report.medianIterationMs[QStringLiteral("reconstruction")] = stats->medianIterationMs;
     }
     report.phaseSeconds[QStringLiteral("reconstruction")] = report.seconds;
     return report;

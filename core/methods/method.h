@@ -15,6 +15,12 @@ struct UnitReport {
     double firstLoss = 0, finalLoss = 0;  // mean rec. loss of the first / last 10 % of iterations
     double seconds = 0;
     std::map<QString, double> phaseSeconds;  // e.g. "meta", "reconstruction"
+    std::map<QString, double> medianIterationMs;  // by phase, as above
+};
+
+// Whatever a method carries from unit to unit within one run (MetaAug's T).
+struct MethodState {
+    virtual ~MethodState() = default;
 };
 
 struct MethodContext {
@@ -26,6 +32,8 @@ struct MethodContext {
     QJsonObject options;            // method-specific options of the run spec
     RunSink &sink;
     std::chrono::steady_clock::time_point runStart;
+    uint64_t seed = 0;                    // the run's seed
+    std::unique_ptr<MethodState> state;   // created by the method on its first unit
 };
 
 class Method {
@@ -35,6 +43,9 @@ public:
     virtual QString description() const = 0;
     // AdaRound is layer-wise; the others reconstruct blocks.
     virtual graph::PartitionRule partitionRule() const { return graph::PartitionRule::Auto; }
+    // The method's options with defaults filled in, or an error naming the
+    // offending key; checked before the run starts. Default: no options.
+    virtual Result<QJsonObject> resolveOptions(const QJsonObject &options) const;
     // False for RTN: no cache, no optimisation.
     virtual bool reconstructs() const { return true; }
     // Quantizes unit `b` (its cache built); must leave the unit fixed.

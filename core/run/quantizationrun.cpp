@@ -38,6 +38,9 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     if (!method)
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("unknown method '%1' (available: %2)")
                                                          .arg(spec.method, methods::methodIds().join(QStringLiteral(", "))));
+    auto methodOptions = method->resolveOptions(spec.methodOptions);
+    if (!methodOptions)
+        return methodOptions.error();
     if (spec.iterations < 0 || spec.batch < 1)
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("iterations must be >= 0 and batch >= 1 (got %1 and %2)")
                                                          .arg(spec.iterations).arg(spec.batch));
@@ -85,7 +88,8 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     qmodel.initializeActivations(calibImages.slice(0, 0, std::min<int64_t>(256, calibImages.size(0))));
     phases[QStringLiteral("setup")] = secondsSince(start);
 
-    methods::MethodContext ctx{model->executor(), units, qmodel, calibImages, {}, spec.methodOptions, sink, start};
+    methods::MethodContext ctx{model->executor(), units, qmodel, calibImages, {}, *methodOptions, sink, start};
+    ctx.seed = spec.seed;
     ctx.recon.iterations = spec.iterations;
     ctx.recon.batch = spec.batch;
     recon::CacheBuilder caches(model->executor(), units);
@@ -110,10 +114,14 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
             return report.error();
         for (const auto &[phase, s] : report->phaseSeconds)
             phases[phase] += s;
+        QJsonObject medians;
+        for (const auto &[phase, ms] : report->medianIterationMs)
+            medians[phase] = ms;
         unitsJson.append(QJsonObject{{QStringLiteral("name"), report->unit},
                                      {QStringLiteral("first_loss"), report->firstLoss},
                                      {QStringLiteral("final_loss"), report->finalLoss},
-                                     {QStringLiteral("seconds"), report->seconds}});
+                                     {QStringLiteral("seconds"), report->seconds},
+                                     {QStringLiteral("median_iteration_ms"), medians}});
     }
 
     const auto t1 = Clock::now();
@@ -161,6 +169,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
         phasesJson[k] = v;
     QJsonObject specJson = spec.toJson();
     specJson[QStringLiteral("model")] = model->path();
+    specJson[QStringLiteral("method_options")] = *methodOptions;
     RunOutcome out;
     out.result = QJsonObject{
         {QStringLiteral("method"), spec.method},

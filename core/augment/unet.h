@@ -1,0 +1,41 @@
+// The transformation network T of MetaAug (METAAUG.md §3): a U-Net that
+// maps an image batch to a batch of the same shape. With the residual
+// output (default) T(x) = x + U(x) and U's last convolution starts at
+// zero, so T is exactly the identity before training and needs no
+// checkpoint; the plain output (the public code's) returns U(x).
+#pragma once
+
+#include <torch/nn.h>
+
+namespace metaaug::augment {
+
+struct UNetOptions {
+    int channels = 1;       // image channels, in = out
+    int width = 16;         // channels of the first level, doubled per level
+    int depth = 0;          // down-samplings; 0 = autoDepth(height, width)
+    bool residual = true;   // x + U(x) with zero-initialised last conv
+};
+
+// Down-samplings for an input of h x w: the most that keep the bottleneck
+// at least 3 x 3, capped at 4 (the public code's depth). 28x28 -> 3.
+int autoDepth(int64_t h, int64_t w);
+
+class UNetImpl : public torch::nn::Module {
+public:
+    // `height`/`imageWidth` only resolve depth 0.
+    UNetImpl(const UNetOptions &options, int64_t height, int64_t imageWidth);
+    torch::Tensor forward(const torch::Tensor &x);
+
+    int depth() const { return m_depth; }
+    int64_t parameterCount() const;
+
+private:
+    UNetOptions m_options;
+    int m_depth = 0;
+    torch::nn::ModuleList m_down, m_up, m_upConv;  // double convs, transposed convs, double convs
+    torch::nn::Sequential m_bottleneck{nullptr};
+    torch::nn::Conv2d m_out{nullptr};
+};
+TORCH_MODULE(UNet);
+
+}  // namespace metaaug::augment

@@ -1,0 +1,298 @@
+// metaaug: Genie-M plus MetaAug's meta phase (METAAUG.md §3). For every unit
+// but the first and the last: phase A trains the shared transformation
+// network T through a one-step lookahead of the unit's quantization
+// parameters; phase B reconstructs the unit on the originals plus T(x).
+// The first and last units are reconstructed as geniem on the originals.
+#include "augment/imagestrip.h"
+#include "augment/plateauscheduler.h"
+#include "methods/method.h"
+#include "metastep.h"
+#include "recon/schedules.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+namespace metaaug::methods {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct MetaAugState final : MethodState {
+    MetaAugOptions options;
+    augment::UNet t{nullptr};
+    torch::Tensor fpLogits;  // FP logits of every calibration image (the outer loss's teacher)
+    int featureNode = -1;    // the last linear layer: its input is the pooled penultimate feature
+    int featureValue = -1;
+};
+
+recon::ReconOptions geniemOptions(const recon::ReconOptions &base)
+{
+    recon::ReconOptions o = base;
+    o.learnRounding = o.learnWeightStep = o.learnActStep = o.quantizeActivations = true;
+    return o;
+}
+
+double median(std::vector<double> v)
+{
+    if (v.empty())
+        return 0;
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+}
+
+template <typename F>
+torch::Tensor batched(const torch::Tensor &in, int64_t batch, F &&f)
+{
+    std::vector<torch::Tensor> parts;
+    for (int64_t i = 0; i < in.size(0); i += batch)
+        parts.push_back(f(in.slice(0, i, std::min(in.size(0), i + batch))));
+    return torch::cat(parts);
+}
+
+// T's initial weights come from a generator seeded by the run's seed, and
+// the global generator is left exactly as it was, so with M = 0 the data
+// order equals geniem's.
+augment::UNet makeTransform(const MetaAugOptions &o, const torch::Tensor &images, uint64_t seed)
+{
+    at::Generator gen = at::detail::getDefaultCPUGenerator();
+    const at::Tensor saved = gen.get_state();
+    gen.set_current_seed(seed ^ 0x6d657461617567ULL);  // "metaaug"
+    augment::UNetOptions u = o.unet;
+    u.channels = int(images.size(1));
+    augment::UNet t(u, images.size(2), images.size(3));
+    gen.set_state(saved);
+    return t;
+}
+
+Result<MetaAugState *> ensureState(MethodContext &ctx)
+{
+    if (auto *s = dynamic_cast<MetaAugState *>(ctx.state.get()))
+        return s;
+    auto opts = MetaAugOptions::fromJson(ctx.options);
+    if (!opts)
+        return opts.error();
+    auto state = std::make_unique<MetaAugState>();
+    state->options = *opts;
+    const graph::Graph &g = ctx.executor.graph();
+    for (int node : g.layers())
+        if (g.nodes[node].op == graph::OpKind::Linear)
+            state->featureNode = node;
+    if (state->featureNode < 0)
+        return makeError(ErrorCode::Unsupported, QStringLiteral("metaaug needs a final linear layer (its input is the feature of the PKT loss); "
+                                                                "this model has none"));
+    state->featureValue = g.nodes[state->featureNode].inputs[0];
+    state->t = makeTransform(state->options, ctx.calibImages, ctx.seed);
+    {
+        torch::NoGradGuard ng;
+        state->fpLogits = batched(ctx.calibImages, 256, [&](const torch::Tensor &x) { return ctx.executor.run(x); });
+    }
+    ctx.sink.log(QStringLiteral("metaaug: T is a U-Net of depth %1, width %2 (%3 parameters), %4 output")
+                     .arg(state->t->depth()).arg(state->options.unet.width).arg(state->t->parameterCount())
+                     .arg(state->options.unet.residual ? QStringLiteral("residual") : QStringLiteral("plain")));
+    auto *raw = state.get();
+    ctx.state = std::move(state);
+    return raw;
+}
+
+// The engine side of MetaProblem for unit b.
+MetaProblem bindProblem(MethodContext &ctx, const graph::Unit &unit, const MetaAugState &s, const recon::ReconOptions &recon)
+{
+    const graph::Executor &ex = ctx.executor;
+    quant::QuantizedModel &q = ctx.qmodel;
+    MetaProblem p;
+    p.fpPrefix = [&ex, &unit](const torch::Tensor &x) { return ex.runPrefix(unit, x); };
+    p.qPrefix = [&ex, &unit, &q](const torch::Tensor &x) { return ex.runPrefix(unit, x, &q); };
+    p.fpUnit = [&ex, &unit](const torch::Tensor &x) { return ex.runUnit(unit, x); };
+    p.qUnit = [&ex, &unit, &q, drop = recon.qdropProb](const torch::Tensor &x, bool train) {
+        q.setDropProbability(train ? drop : 0.0);
+        torch::Tensor out = ex.runUnit(unit, x, &q);
+        q.setDropProbability(0.0);
+        return out;
+    };
+    p.fpSuffix = [&ex, &unit](const torch::Tensor &y) { return ex.runSuffix(unit, y); };
+    p.fpFeatures = [&ex, node = s.featureNode, value = s.featureValue](const torch::Tensor &x) {
+        return ex.runRange(0, node, 0, x, value);
+    };
+    p.roundingLoss = [&q, &unit](double beta) { return recon::unitRoundingLoss(q, unit, beta); };
+    p.roundingWeight = recon.roundingWeight;
+    p.qdropProb = recon.qdropProb;
+    // theta: exactly the tensors prepareUnit() made trainable.
+    ThetaGroup rounding{{}, recon.lrRounding}, wsteps{{}, recon.lrWeightStep}, asteps{{}, recon.lrActStep};
+    for (int layer : unit.layers) {
+        quant::WeightQuantizer &w = q.weight(layer);
+        if (w.hasAdaRound() && w.roundingLogits().requires_grad())
+            rounding.params.push_back(&w.roundingLogits());
+        if (w.scaleParameter().requires_grad())
+            wsteps.params.push_back(&w.scaleParameter());
+    }
+    for (int point : q.pointsOf(unit))
+        if (q.activation(point).initialized() && q.activation(point).stepParameter().requires_grad())
+            asteps.params.push_back(&q.activation(point).stepParameter());
+    p.theta = {rounding, wsteps, asteps};
+    return p;
+}
+
+void emitImages(RunSink &sink, int unit, int iteration, const torch::Tensor &x, const torch::Tensor &xt)
+{
+    const int64_t n = std::min<int64_t>(8, x.size(0));
+    const torch::Tensor a = x.slice(0, 0, n), b = xt.detach().slice(0, 0, n);
+    const double lo = a.min().item<double>(), hi = a.max().item<double>();
+    ImageEvent ev;
+    ev.unit = unit;
+    ev.iteration = iteration;
+    ev.originals = augment::imageStrip(a, lo, hi);
+    ev.transformed = augment::imageStrip(b, lo, hi);
+    sink.image(ev);
+}
+
+struct PhaseAStats {
+    double seconds = 0, medianMs = 0;
+};
+
+// Phase A for unit b: M meta iterations that train T; theta is left unchanged.
+Result<PhaseAStats> metaPhase(MethodContext &ctx, int b, const recon::UnitCache &cache, MetaAugState &s,
+                              const recon::ReconOptions &recon)
+{
+    const auto start = Clock::now();
+    const graph::Unit &unit = ctx.units[b];
+    const MetaAugOptions &o = s.options;
+    recon::prepareUnit(ctx.qmodel, unit, recon);
+    const MetaProblem problem = bindProblem(ctx, unit, s, recon);
+    std::vector<torch::Tensor> tParams = s.t->parameters();
+    torch::optim::Adam adam(tParams, torch::optim::AdamOptions(o.tLr));  // fresh for every unit
+    augment::PlateauScheduler plateau(adam, o.plateauPatience, o.plateauFactor);
+    s.t->train();
+    const int64_t n = ctx.calibImages.size(0);
+    const int M = o.metaIterations;
+    std::vector<double> iterMs;
+    for (int it = 0; it < M; ++it) {
+        const auto iterStart = Clock::now();
+        if (ctx.sink.shouldAbort())
+            return makeError(ErrorCode::Aborted, QStringLiteral("cancelled in unit %1 at meta iteration %2")
+                                                     .arg(QString::fromStdString(unit.name)).arg(it));
+        MetaBatch batch;
+        batch.images = ctx.calibImages.index_select(0, torch::randint(n, {std::min<int64_t>(recon.batch, n)}, torch::kLong));
+        const torch::Tensor v = torch::randint(n, {std::min<int64_t>(o.outerBatch, n)}, torch::kLong);
+        batch.outerInput = cache.xQ.index_select(0, v);
+        batch.outerTeacher = s.fpLogits.index_select(0, v);
+        batch.roundingBeta = recon::roundingBeta(it, M, recon.warmup, recon.betaStart, recon.betaEnd);
+        batch.mixTransformed = augment::drawMixup(batch.images.size(0), o.mixupAlpha);
+        batch.mixOriginal = o.mixup == MixupMode::Shared ? batch.mixTransformed
+                                                         : augment::drawMixup(batch.images.size(0), o.mixupAlpha);
+        MetaTerms terms = metaOuterLoss(problem, s.t, o, batch);
+        const double outer = terms.outer.item<double>();
+        if (!std::isfinite(outer) || !std::isfinite(terms.inner))
+            return makeError(ErrorCode::Internal, QStringLiteral("the meta loss became %1 (inner %2) in unit %3 at meta iteration %4; "
+                                                                 "the run is stopped (no model is produced)")
+                                                      .arg(outer).arg(terms.inner).arg(QString::fromStdString(unit.name)).arg(it + 1));
+        const auto grads = torch::autograd::grad({terms.outer}, tParams, {}, false, false, /*allow_unused=*/true);
+        for (size_t i = 0; i < tParams.size(); ++i)
+            tParams[i].mutable_grad() = grads[i].defined() ? grads[i] : torch::zeros_like(tParams[i]);
+        torch::nn::utils::clip_grad_norm_(tParams, o.tClip);
+        adam.step();
+        plateau.step(outer);
+        iterMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - iterStart).count());
+
+        ProgressEvent ev;
+        ev.phase = RunPhase::MetaLearning;
+        ev.unit = b;
+        ev.unitCount = int(ctx.units.size());
+        ev.unitName = QString::fromStdString(unit.name);
+        ev.iteration = it + 1;
+        ev.iterations = M;
+        ev.elapsedSeconds = std::chrono::duration<double>(Clock::now() - ctx.runStart).count();
+        ev.values = {{QStringLiteral("inner"), terms.inner}, {QStringLiteral("kl"), terms.kl},
+                     {QStringLiteral("margin"), terms.margin}, {QStringLiteral("pkt"), terms.pkt},
+                     {QStringLiteral("outer"), outer}, {QStringLiteral("t_lr"), plateau.lr()}};
+        ctx.sink.progress(ev);
+        if ((it + 1) % o.imageEvery == 0 || it + 1 == M)
+            emitImages(ctx.sink, b, it + 1, batch.images, terms.transformed);
+    }
+    for (torch::Tensor &p : tParams)
+        p.mutable_grad() = torch::Tensor();
+    s.t->eval();
+    return PhaseAStats{std::chrono::duration<double>(Clock::now() - start).count(), median(iterMs)};
+}
+
+// The unit's cache extended by one T(x) per calibration image (T fixed).
+recon::UnitCache unionCache(MethodContext &ctx, const graph::Unit &unit, const recon::UnitCache &cache, MetaAugState &s)
+{
+    torch::NoGradGuard ng;
+    s.t->eval();
+    ctx.qmodel.setDropProbability(0);
+    const torch::Tensor tx = batched(ctx.calibImages, 256, [&](const torch::Tensor &x) { return s.t->forward(x); });
+    const torch::Tensor xFp = batched(tx, 256, [&](const torch::Tensor &x) { return ctx.executor.runPrefix(unit, x); });
+    const torch::Tensor xQ = batched(tx, 256, [&](const torch::Tensor &x) { return ctx.executor.runPrefix(unit, x, &ctx.qmodel); });
+    const torch::Tensor yFp = batched(xFp, 256, [&](const torch::Tensor &x) { return ctx.executor.runUnit(unit, x); });
+    recon::UnitCache u;
+    u.xFp = torch::cat({cache.xFp, xFp});
+    u.xQ = torch::cat({cache.xQ, xQ});
+    u.yFp = torch::cat({cache.yFp, yFp});
+    return u;
+}
+
+class MetaAug final : public Method {
+public:
+    QString id() const override { return QStringLiteral("metaaug"); }
+    QString description() const override
+    {
+        return QStringLiteral("MetaAug: Genie-M whose calibration set is augmented by a transformation network "
+                              "trained with a bi-level (meta) objective.");
+    }
+    Result<QJsonObject> resolveOptions(const QJsonObject &options) const override
+    {
+        auto o = MetaAugOptions::fromJson(options);
+        if (!o)
+            return o.error();
+        return o->toJson();
+    }
+    Result<UnitReport> quantizeUnit(MethodContext &ctx, int b, const recon::UnitCache &cache) const override
+    {
+        auto state = ensureState(ctx);
+        if (!state)
+            return state.error();
+        MetaAugState &s = **state;
+        const recon::ReconOptions recon = geniemOptions(ctx.recon);
+        const bool meta = b > 0 && b + 1 < int(ctx.units.size());
+        if (!meta)
+            return reconstructPasses(ctx, b, cache, {recon});
+
+        const auto start = Clock::now();
+        UnitReport report;
+        report.unit = QString::fromStdString(ctx.units[b].name);
+        auto a = metaPhase(ctx, b, cache, s, recon);
+        if (!a) {
+            recon::fixUnit(ctx.qmodel, ctx.units[b]);
+            return a.error();
+        }
+        report.phaseSeconds[QStringLiteral("meta")] = a->seconds;
+        report.medianIterationMs[QStringLiteral("meta")] = a->medianMs;
+
+        const auto t0 = Clock::now();
+        recon::ReconOptions phaseB = recon;
+        recon::UnitCache augmented;
+        if (s.options.phaseBUnion) {
+            augmented = unionCache(ctx, ctx.units[b], cache, s);
+            phaseB.batch = s.options.phaseBBatch;
+        }
+        const double cacheSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        recon::UnitContext uctx{ctx.executor, ctx.units[b], b, int(ctx.units.size()), ctx.qmodel, ctx.sink, ctx.runStart};
+        auto stats = recon::reconstructUnit(uctx, s.options.phaseBUnion ? augmented : cache, phaseB);
+        if (!stats)
+            return stats.error();
+        report.firstLoss = stats->firstLoss;
+        report.finalLoss = stats->lastLoss;
+        report.phaseSeconds[QStringLiteral("augmented_cache")] = cacheSeconds;
+        report.phaseSeconds[QStringLiteral("reconstruction")] = stats->seconds;
+        report.medianIterationMs[QStringLiteral("reconstruction")] = stats->medianIterationMs;
+        report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        return report;
+    }
+};
+const MetaAug kMethod;
+const MethodRegistration kReg(&kMethod);
+
+}  // namespace
+
+}  // namespace metaaug::methods
