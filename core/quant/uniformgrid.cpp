@@ -30,7 +30,8 @@ torch::Tensor quantizeAsymmetric(const torch::Tensor &w, const torch::Tensor &sc
 AsymmetricGrid searchWeightGrid(const torch::Tensor &weight, int bits)
 {
     torch::NoGradGuard ng;
-    const torch::Tensor w = weight.detach().reshape({weight.size(0), -1}).to(torch::kFloat32);
+    const auto dtype = weight.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat32;
+    const torch::Tensor w = weight.detach().reshape({weight.size(0), -1}).to(dtype);
     const torch::Tensor wmin = std::get<0>(w.min(1)).clamp_max(0.0);
     const torch::Tensor wmax = std::get<0>(w.max(1)).clamp_min(0.0);
     const double qmax = double((int64_t(1) << bits) - 1);

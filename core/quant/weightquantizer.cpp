@@ -7,7 +7,8 @@ constexpr double kZeta = 1.1, kGamma = -0.1;  // stretch of the rectified sigmoi
 }
 
 WeightQuantizer::WeightQuantizer(const torch::Tensor &weight, int bits)
-    : m_bits(bits), m_w(weight.detach().to(torch::kFloat32).contiguous())
+    // float32, or double where the caller works in double (gradient checks)
+    : m_bits(bits), m_w(weight.detach().to(weight.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat32).contiguous())
 {
     AsymmetricGrid g = searchWeightGrid(m_w, bits);
     m_scale = g.scale;

@@ -23,3 +23,14 @@ constexpr double kRtnW8A8MaxDropPt = 0.5;
 constexpr double kResnet18CacheLimitBytes = 4.0 * 1024 * 1024 * 1024;
 
 }  // namespace metaaug::test
+
+namespace metaaug::test {
+
+// MetaAug hypergradient: autograd vs central finite differences (double), relative.
+constexpr double kHypergradientRelTolerance = 1e-3;
+// Step of those finite differences.
+constexpr double kFiniteDifferenceStep = 1e-6;
+// KL / margin / PKT vs the hand computation (double).
+constexpr double kMetaLossAbsTolerance = 1e-10;
+
+}  // namespace metaaug::test
