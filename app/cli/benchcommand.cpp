@@ -21,7 +21,8 @@ int benchCommand(const QStringList &args)
     p.addHelpOption();
     p.addOption({QStringLiteral("repeat"), QStringLiteral("Timed repetitions per kernel (default 30)."), QStringLiteral("N"), QStringLiteral("30")});
     p.addOption({QStringLiteral("recon"), QStringLiteral(
-        "Instead: median time of one reconstruction iteration (geniem, W2A4) for each unit of the model at batch 32 and 64.")});
+        "Instead: median time of one reconstruction iteration (geniem, W2A4) for each unit of the model at batch 32 and 64, "
+        "and metaaug's meta iteration (batch 32) and reconstruction iteration on originals + T(x) (batch 64).")});
     addModelOptions(p);
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object.")});
     addThreadsOption(p);
@@ -36,12 +37,18 @@ int benchCommand(const QStringList &args)
         auto timings = benchReconstruction(modelPath(p), {32, 64}, std::max(int(reps), 5));
         if (!timings)
             return fail(timings.error().message);
+        if (auto meta = benchMetaAug(modelPath(p), *timings, std::max(int(reps), 5)); !meta)
+            return fail(meta.error().message);
         QJsonArray units;
-        QStringList lines{QStringLiteral("%1 %2 %3").arg(QStringLiteral("unit"), -16).arg(QStringLiteral("b32 ms"), 10).arg(QStringLiteral("b64 ms"), 10)};
+        QStringList lines{QStringLiteral("%1 %2 %3 %4 %5").arg(QStringLiteral("unit"), -16).arg(QStringLiteral("geniem b32"), 11)
+                              .arg(QStringLiteral("geniem b64"), 11).arg(QStringLiteral("meta b32"), 11).arg(QStringLiteral("union b64"), 11)};
         for (const auto &t : *timings) {
             units.append(QJsonObject{{QStringLiteral("unit"), t.unit}, {QStringLiteral("batch32_ms"), t.medianMs[0]},
-                                     {QStringLiteral("batch64_ms"), t.medianMs[1]}});
-            lines << QStringLiteral("%1 %2 %3").arg(t.unit, -16).arg(t.medianMs[0], 10, 'f', 2).arg(t.medianMs[1], 10, 'f', 2);
+                                     {QStringLiteral("batch64_ms"), t.medianMs[1]}, {QStringLiteral("meta_batch32_ms"), t.metaMs},
+                                     {QStringLiteral("union_batch64_ms"), t.phaseBMs}});
+            auto cell = [](double v) { return v > 0 ? QString::number(v, 'f', 2) : QStringLiteral("-"); };
+            lines << QStringLiteral("%1 %2 %3 %4 %5").arg(t.unit, -16).arg(t.medianMs[0], 11, 'f', 2).arg(t.medianMs[1], 11, 'f', 2)
+                         .arg(cell(t.metaMs), 11).arg(cell(t.phaseBMs), 11);
         }
         if (p.isSet(QStringLiteral("json")))
             printJson(QJsonObject{{QStringLiteral("recon_iteration_median_ms"), units}});

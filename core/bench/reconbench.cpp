@@ -4,6 +4,9 @@
 #include "data/datasource.h"
 #include "model/model.h"
 #include "recon/reconstruction.h"
+#include "run/quantizationrun.h"
+
+#include <QtCore/QJsonArray>
 
 namespace metaaug {
 
@@ -48,6 +51,31 @@ Result<std::vector<UnitIterationTiming>> benchReconstruction(const QString &mode
     } catch (const std::exception &e) {
         return makeError(ErrorCode::Internal, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0));
     }
+}
+
+Result<void> benchMetaAug(const QString &modelPath, std::vector<UnitIterationTiming> &timings, int iterations, int images)
+{
+    RunSpec spec;
+    spec.modelPath = modelPath;
+    spec.method = QStringLiteral("metaaug");
+    spec.iterations = iterations;
+    spec.calibSize = images;
+    spec.evalLimit = 1;
+    spec.methodOptions = QJsonObject{{QStringLiteral("meta_iters"), iterations}};
+    RunSink sink;
+    auto run = runQuantization(spec, sink);
+    if (!run)
+        return run.error();
+    for (const QJsonValue &u : run->result.value(QStringLiteral("units")).toArray()) {
+        const QJsonObject o = u.toObject();
+        const QJsonObject ms = o.value(QStringLiteral("median_iteration_ms")).toObject();
+        for (UnitIterationTiming &t : timings)
+            if (t.unit == o.value(QStringLiteral("name")).toString() && ms.contains(QStringLiteral("meta"))) {
+                t.metaMs = ms.value(QStringLiteral("meta")).toDouble();
+                t.phaseBMs = ms.value(QStringLiteral("reconstruction")).toDouble();
+            }
+    }
+    return {};
 }
 
 }  // namespace metaaug

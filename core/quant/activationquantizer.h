@@ -21,8 +21,9 @@ public:
     torch::Tensor &stepParameter() { return m_step; }
 
     // Quantizes x; with dropProb > 0 each element keeps its FP value with
-    // that probability (QDrop, training only).
-    torch::Tensor forward(const torch::Tensor &x, double dropProb = 0.0) const;
+    // that probability (QDrop, training only). `fused`: one-pass kernel
+    // (fusedlsq.h) whose backward cannot be differentiated again.
+    torch::Tensor forward(const torch::Tensor &x, double dropProb = 0.0, bool fused = true) const;
 
 private:
     int m_bits;

@@ -65,7 +65,7 @@ torch::Tensor QuantizedModel::activation(int point, const torch::Tensor &x)
 {
     if (!activationEnabled(point) || !m_acts[point].initialized())
         return x;
-    return m_acts[point].forward(x, m_dropProb);
+    return m_acts[point].forward(x, m_dropProb, !m_twice);
 }
 
 }  // namespace metaaug::quant

@@ -37,6 +37,9 @@ public:
     bool activationEnabled(int point) const;
     // QDrop probability applied by every enabled activation quantizer (0 = none).
     void setDropProbability(double p) { m_dropProb = p; }
+    // On: activation quantizers use the composite ops whose backward can be
+    // differentiated again (create_graph); off (default): the fused kernel.
+    void setDifferentiableTwice(bool on) { m_twice = on; }
 
     // Activation points read by the layers of `unit`.
     std::vector<int> pointsOf(const graph::Unit &unit) const;
@@ -52,6 +55,7 @@ private:
     std::vector<ActivationQuantizer> m_acts;
     std::vector<bool> m_actEnabled;
     double m_dropProb = 0.0;
+    bool m_twice = false;
 };
 
 }  // namespace metaaug::quant

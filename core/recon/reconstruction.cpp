@@ -1,5 +1,6 @@
 #include "reconstruction.h"
 
+#include "quant/dropmask.h"
 #include "schedules.h"
 
 namespace metaaug::recon {
@@ -8,7 +9,8 @@ using quant::Rounding;
 
 torch::Tensor reconstructionLoss(const torch::Tensor &out, const torch::Tensor &target)
 {
-    return (out - target).pow(2).sum(1).mean();
+    // = (out - target).pow(2).sum(1).mean(), in one fused pass each way
+    return torch::mse_loss(out, target, at::Reduction::Sum) / double(out.numel() / out.size(1));
 }
 
 torch::Tensor unitRoundingLoss(const quant::QuantizedModel &qmodel, const graph::Unit &unit, double beta)
@@ -117,7 +119,7 @@ Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, con
         torch::Tensor input = xq;
         if (options.qdropProb > 0) {
             const torch::Tensor xfp = cache.xFp.index_select(0, idx);
-            input = torch::where(torch::rand_like(xq) < options.qdropProb, xfp, xq);
+            input = quant::qdropMix(xfp, xq, options.qdropProb);
         }
         const torch::Tensor out = ctx.executor.runUnit(ctx.unit, input, &ctx.qmodel);
         const torch::Tensor rec = reconstructionLoss(out, cache.yFp.index_select(0, idx));

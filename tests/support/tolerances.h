@@ -34,3 +34,18 @@ constexpr double kFiniteDifferenceStep = 1e-6;
 constexpr double kMetaLossAbsTolerance = 1e-10;
 
 }  // namespace metaaug::test
+
+namespace metaaug::test {
+
+// Fused LSQ kernel vs the composite: step gradient (a sum over the tensor,
+// summed in another order), relative.
+constexpr double kFusedStepGradRelTolerance = 1e-4;
+
+}  // namespace metaaug::test
+
+namespace metaaug::test {
+
+// ... and the input gradient (g * s / s in the composite), relative.
+constexpr double kFusedInputGradRelTolerance = 1e-6;
+
+}  // namespace metaaug::test

@@ -105,9 +105,12 @@ MetaProblem bindProblem(MethodContext &ctx, const graph::Unit &unit, const MetaA
     p.qPrefix = [&ex, &unit, &q](const torch::Tensor &x) { return ex.runPrefix(unit, x, &q); };
     p.fpUnit = [&ex, &unit](const torch::Tensor &x) { return ex.runUnit(unit, x); };
     p.qUnit = [&ex, &unit, &q, drop = recon.qdropProb](const torch::Tensor &x, bool train) {
+        // train = the inner loss, whose gradient is differentiated again.
         q.setDropProbability(train ? drop : 0.0);
+        q.setDifferentiableTwice(train);
         torch::Tensor out = ex.runUnit(unit, x, &q);
         q.setDropProbability(0.0);
+        q.setDifferentiableTwice(false);
         return out;
     };
     p.fpSuffix = [&ex, &unit](const torch::Tensor &y) { return ex.runSuffix(unit, y); };

@@ -1,5 +1,6 @@
 #include "metastep.h"
 
+#include "quant/dropmask.h"
 #include "recon/reconstruction.h"
 
 #include <torch/torch.h>
@@ -77,7 +78,7 @@ MetaTerms metaOuterLoss(const MetaProblem &p, augment::UNet &t, const MetaAugOpt
     }
     torch::Tensor input = p.qPrefix(xt);
     if (p.qdropProb > 0)
-        input = torch::where(torch::rand_like(xFp) < p.qdropProb, xFp, input);
+        input = torch::lerp(input, xFp, quant::dropMask(xFp, p.qdropProb).to(xFp.scalar_type()));  // exact, faster than where()
     torch::Tensor inner = recon::reconstructionLoss(p.qUnit(input, true), target);
     if (batch.roundingBeta)
         inner = inner + p.roundingWeight * p.roundingLoss(*batch.roundingBeta);

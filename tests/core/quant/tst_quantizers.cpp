@@ -1,8 +1,12 @@
 // Properties of the quantizer primitives (METAAUG.md §1).
 #include "quant/activationquantizer.h"
+#include "quant/dropmask.h"
+#include "quant/fusedlsq.h"
 #include "quant/uniformgrid.h"
 #include "quant/weightquantizer.h"
 #include "recon/schedules.h"
+
+#include "tolerances.h"
 
 #include <QtTest/QtTest>
 
@@ -23,6 +27,9 @@ private slots:
     void searchClipsOutliers();
     void activationSign();
     void roundingBetaSchedule();
+    void fusedLsqMatchesComposite_data();
+    void fusedLsqMatchesComposite();
+    void dropMaskAndMix();
 };
 
 void TestQuantizers::onGridWeightIsUnchanged_data()
@@ -162,6 +169,71 @@ void TestQuantizers::roundingBetaSchedule()
     QVERIFY(std::abs(*recon::roundingBeta(99, 100) - 2.225) < 1e-9);
     QCOMPARE(recon::cosineLr(1.0, 0, 10), 1.0);
     QVERIFY(std::abs(recon::cosineLr(1.0, 5, 10) - 0.5) < 1e-12);
+}
+
+void TestQuantizers::fusedLsqMatchesComposite_data()
+{
+    QTest::addColumn<bool>("isSigned");
+    QTest::addColumn<bool>("drop");
+    QTest::newRow("unsigned") << false << false;
+    QTest::newRow("signed") << true << false;
+    QTest::newRow("unsigned qdrop") << false << true;
+    QTest::newRow("signed qdrop") << true << true;
+}
+
+void TestQuantizers::fusedLsqMatchesComposite()
+{
+    QFETCH(bool, isSigned);
+    QFETCH(bool, drop);
+    torch::manual_seed(5);
+    // Values below, inside and above the grid; 3 bits.
+    const torch::Tensor base = isSigned ? torch::randn({4, 3, 7, 7}) * 2 : torch::rand({4, 3, 7, 7}) * 4;
+    const int64_t qmin = isSigned ? -4 : 0, qmax = isSigned ? 3 : 7;
+    const torch::Tensor keep = drop ? torch::rand_like(base) < 0.5 : torch::Tensor();
+    const torch::Tensor g = torch::randn_like(base);
+
+    torch::Tensor x1 = base.clone().requires_grad_(true), s1 = torch::scalar_tensor(0.37f).requires_grad_(true);
+    torch::Tensor ref = quant::quantizeSymmetric(x1, s1, qmin, qmax);
+    if (drop)
+        ref = torch::where(keep, x1, ref);
+    (ref * g).sum().backward();
+
+    torch::Tensor x2 = base.clone().requires_grad_(true), s2 = torch::scalar_tensor(0.37f).requires_grad_(true);
+    const torch::Tensor fused = quant::fusedLsq(x2, s2, qmin, qmax, keep);
+    (fused * g).sum().backward();
+
+    QVERIFY2(torch::equal(fused, ref.detach()), "forward must equal the composite bit for bit");
+    QVERIFY(torch::allclose(x2.grad(), x1.grad(), test::kFusedInputGradRelTolerance, 0));
+    const double a = s1.grad().item<double>(), b = s2.grad().item<double>();
+    QVERIFY2(std::abs(a - b) <= test::kFusedStepGradRelTolerance * std::abs(a), qPrintable(QStringLiteral("%1 vs %2").arg(a).arg(b)));
+    // Some elements of each kind, so the comparison covers every branch.
+    QVERIFY((base / 0.37 < qmin).any().item<bool>() || !isSigned);
+    QVERIFY((base / 0.37 > qmax).any().item<bool>());
+}
+
+void TestQuantizers::dropMaskAndMix()
+{
+    const torch::Tensor like = torch::zeros({7, 5, 13, 11});  // not a multiple of 32 elements
+    for (double p : {0.5, 0.25}) {
+        torch::manual_seed(9);
+        const torch::Tensor m = quant::dropMask(like, p);
+        QCOMPARE(m.sizes().vec(), like.sizes().vec());
+        const double frac = m.to(torch::kDouble).mean().item<double>();
+        // 5005 Bernoulli(p) draws: 5 standard deviations is < 0.036
+        QVERIFY2(std::abs(frac - p) < 0.036, qPrintable(QString::number(frac)));
+        const torch::Tensor fp = torch::randn_like(like), q = torch::randn_like(like);
+        torch::manual_seed(9);
+        const torch::Tensor mix = quant::qdropMix(fp, q, p);
+        QVERIFY(torch::equal(mix, torch::where(m, fp, q)));
+    }
+    // Neighbouring bits are independent: pairs (m[i], m[i+1]) all occur about equally often.
+    torch::manual_seed(10);
+    const torch::Tensor m = quant::dropMask(torch::zeros({64000}), 0.5).to(torch::kLong);
+    const torch::Tensor pairs = m.slice(0, 0, -1) * 2 + m.slice(0, 1);
+    for (int v = 0; v < 4; ++v) {
+        const double f = (pairs == v).to(torch::kDouble).mean().item<double>();
+        QVERIFY2(std::abs(f - 0.25) < 0.01, qPrintable(QString::number(f)));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestQuantizers)
