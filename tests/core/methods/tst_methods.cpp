@@ -131,12 +131,25 @@ void TestMethods::reconstructionLossDecreases()
     QVERIFY(!r.isEmpty());
     const QJsonArray units = r.value("units").toArray();
     QCOMPARE(units.size(), 11);
+    // Units whose layers are all at 8 bits (the first conv, the last linear)
+    // have almost nothing to learn: their training loss is QDrop's noise.
+    QMap<QString, int> lowestBits;
+    for (const QJsonValue &l : r.value("layers").toArray()) {
+        const QString unit = l.toObject().value("name").toString().section('.', 0, 1);
+        const int bits = l.toObject().value("wbits").toInt();
+        lowestBits[unit] = lowestBits.contains(unit) ? std::min(lowestBits[unit], bits) : bits;
+    }
+    int checked = 0;
     for (const QJsonValue &u : units) {
         const QJsonObject o = u.toObject();
+        if (lowestBits.value(o.value("name").toString(), 8) >= 8)
+            continue;
+        ++checked;
         QVERIFY2(o.value("final_loss").toDouble() < o.value("first_loss").toDouble(),
                  qPrintable(QString("%1: %2 -> %3").arg(o.value("name").toString()).arg(o.value("first_loss").toDouble())
                                 .arg(o.value("final_loss").toDouble())));
     }
+    QCOMPARE(checked, 9);
 }
 
 void TestMethods::everyMethodRuns_data()
