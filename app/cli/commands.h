@@ -11,6 +11,7 @@ int evalCommand(const QStringList &args);
 int benchCommand(const QStringList &args);
 int infoCommand(const QStringList &args);
 int quantizeCommand(const QStringList &args);
+int runsCommand(const QStringList &args);
 
 // Exit codes shared by all commands.
 enum ExitCode { Ok = 0, Failed = 1, Usage = 2, Cancelled = 3 };

@@ -20,8 +20,9 @@ const std::map<QString, Command> &commands()
 {
     static const std::map<QString, Command> table{
         {QStringLiteral("eval"), {"Top-1 accuracy of a model on a data source", metaaug::cli::evalCommand}},
-        {QStringLiteral("quantize"), {"Quantize a model (rtn, adaround, brecq, qdrop, geniem) and report", metaaug::cli::quantizeCommand}},
+        {QStringLiteral("quantize"), {"Quantize a model (rtn, adaround, brecq, qdrop, geniem, metaaug), record and report", metaaug::cli::quantizeCommand}},
         {QStringLiteral("info"), {"Layers and reconstruction units of a model; --verify checks the engine", metaaug::cli::infoCommand}},
+        {QStringLiteral("runs"), {"The run database: list, show, compare, delete, export, import", metaaug::cli::runsCommand}},
         {QStringLiteral("bench"), {"Time the conv/matmul kernels (runtime settings check)", metaaug::cli::benchCommand}},
     };
     return table;

@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include "store/runstore.h"
+
 #include "commands.h"
 #include "terminal.h"
 
@@ -145,6 +147,17 @@ bool intOption(const QCommandLineParser &parser, const char *name, qint64 lo, qi
     }
     *out = x;
     return true;
+}
+
+void addDbOption(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("db"), QStringLiteral("Run database (default: $METAAUG_DB, else %1).").arg(store::RunStore::defaultPath()),
+                      QStringLiteral("PATH")});
+}
+
+QString dbPath(const QCommandLineParser &parser)
+{
+    return parser.isSet(QStringLiteral("db")) ? parser.value(QStringLiteral("db")) : store::RunStore::defaultPath();
 }
 
 }  // namespace metaaug::cli

@@ -14,6 +14,9 @@ namespace metaaug::cli {
 
 void addModelOptions(QCommandLineParser &parser);
 void addThreadsOption(QCommandLineParser &parser);
+// --db PATH: the run database (default: $METAAUG_DB, else the XDG data folder).
+void addDbOption(QCommandLineParser &parser);
+QString dbPath(const QCommandLineParser &parser);
 
 // The model path (--model, else the bundled ResNet-20).
 QString modelPath(const QCommandLineParser &parser);

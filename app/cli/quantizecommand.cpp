@@ -5,6 +5,7 @@
 #include "metaaugflags.h"
 #include "methods/method.h"
 #include "run/quantizationrun.h"
+#include "store/runrecorder.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QJsonArray>
@@ -106,6 +107,8 @@ int quantizeCommand(const QStringList &args)
     p.addOption({QStringLiteral("no-fold-bn"), QStringLiteral("Keep BatchNorm in FP after the quantized conv instead of folding it.")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object with the results.")});
     addMetaAugFlags(p);
+    addDbOption(p);
+    p.addOption({QStringLiteral("no-store"), QStringLiteral("Do not record the run in the run database.")});
     addThreadsOption(p);
     if (auto exit = parseCommandLine(p, args))
         return *exit;
@@ -149,20 +152,55 @@ int quantizeCommand(const QStringList &args)
     spec.card = card;
     spec.modelPath = modelPath(p);
 
+    // Every run is recorded (also failed and cancelled ones) unless --no-store.
+    std::unique_ptr<store::RunStore> db;
+    int64_t runId = 0;
+    if (!p.isSet(QStringLiteral("no-store"))) {
+        auto opened = store::RunStore::open(dbPath(p));
+        if (!opened)
+            return fail(opened.error().message + QStringLiteral(" (use --db PATH or --no-store)"));
+        db = std::move(*opened);
+        QJsonObject specJson = spec.toJson();
+        specJson[QStringLiteral("method_options")] = spec.methodOptions;
+        auto id = db->createRun(specJson);
+        if (!id)
+            return fail(id.error().message);
+        runId = *id;
+    }
+
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     CliSink sink;
-    auto outcome = runQuantization(spec, sink);
+    std::optional<store::RunRecorder> recorder;
+    if (db)
+        recorder.emplace(*db, runId, &sink);
+    auto outcome = runQuantization(spec, recorder ? static_cast<RunSink &>(*recorder) : sink);
     sink.finish();
-    if (!outcome) {
-        if (outcome.error().code == ErrorCode::Aborted)
-            return fail(QStringLiteral("run cancelled: %1").arg(outcome.error().message), Cancelled);
-        return fail(outcome.error().message);
+    if (db) {
+        (void)recorder->flush();
+        if (recorder->lastError())
+            printErr(QStringLiteral("metaaug: warning: run %1: some of its events could not be recorded: %2")
+                         .arg(runId).arg(recorder->lastError()->message));
+        const store::RunStatus status = outcome ? store::RunStatus::Succeeded
+                                        : outcome.error().code == ErrorCode::Aborted ? store::RunStatus::Cancelled
+                                                                                     : store::RunStatus::Failed;
+        QJsonObject result = outcome ? outcome->result : QJsonObject{};
+        if (auto r = db->finishRun(runId, status, result, outcome ? QString() : outcome.error().message); !r)
+            printErr(QStringLiteral("metaaug: warning: run %1 could not be marked finished: %2").arg(runId).arg(r.error().message));
     }
+    if (!outcome) {
+        const QString where = db ? QStringLiteral(" (run %1)").arg(runId) : QString();
+        if (outcome.error().code == ErrorCode::Aborted)
+            return fail(QStringLiteral("run cancelled%1: %2").arg(where, outcome.error().message), Cancelled);
+        return fail(outcome.error().message + where);
+    }
+    QJsonObject result = outcome->result;
+    if (db)
+        result[QStringLiteral("run_id")] = qint64(runId);
     if (p.isSet(QStringLiteral("json")))
-        printJson(outcome->result);
+        printJson(result);
     else
-        printSummary(outcome->result);
+        printSummary(result);
     return Ok;
 }
 

@@ -1,6 +1,7 @@
 #include "quantizationrun.h"
 
 #include "common/runtime.h"
+#include "common/versions.h"
 #include "data/calibrationsampler.h"
 #include "data/datasource.h"
 #include "eval/comparison.h"
@@ -67,6 +68,16 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     auto evalData = openDataSource(spec.evalSource, pre);
     if (!evalData)
         return evalData.error();
+    {
+        QJsonObject libs;
+        for (const auto &[name, version] : libraryVersions())
+            libs[name] = version;
+        sink.identity(QJsonObject{{QStringLiteral("model_sha256"), model->sha256()},
+                                  {QStringLiteral("calib_hash"), selection->hash},
+                                  {QStringLiteral("calib_size"), qint64(selection->indices.size())},
+                                  {QStringLiteral("engine_version"), QStringLiteral(METAAUG_VERSION)},
+                                  {QStringLiteral("libraries"), libs}});
+    }
 
     const auto &units = model->partition().units;
     const torch::Tensor calibIdx = selection->indexTensor();

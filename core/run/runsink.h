@@ -4,6 +4,7 @@
 // into the engine, so a GUI can queue them across threads.
 #pragma once
 
+#include <QtCore/QJsonObject>
 #include <QtCore/QString>
 
 #include <opencv2/core.hpp>
@@ -49,6 +50,9 @@ public:
     virtual void layerMetric(const LayerMetricEvent &) {}
     virtual void image(const ImageEvent &) {}
     virtual void log(const QString &) {}
+    // Once the model and calibration set are loaded: model_sha256,
+    // calib_hash, calib_size, engine and library versions.
+    virtual void identity(const QJsonObject &) {}
     // Polled between iterations; true stops the run with ErrorCode::Aborted.
     virtual bool shouldAbort() { return false; }
 };

@@ -1,0 +1,281 @@
+// metaaug runs list|show|compare|delete|export|import: the run database.
+#include "commands.h"
+#include "options.h"
+#include "terminal.h"
+
+#include "store/runstore.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonArray>
+
+namespace metaaug::cli {
+
+namespace {
+
+using store::RunRow;
+
+QString num(const QJsonValue &v, int digits = 2)
+{
+    return v.isDouble() ? QString::number(v.toDouble(), 'f', digits) : QStringLiteral("-");
+}
+
+QString bits(const RunRow &r)
+{
+    return QStringLiteral("W%1A%2").arg(r.spec.value("wbits").toInt()).arg(r.spec.value("abits").toInt());
+}
+
+QJsonObject summaryJson(const RunRow &r)
+{
+    return QJsonObject{{"id", qint64(r.id)},
+                       {"created", r.created},
+                       {"finished", r.finished},
+                       {"status", QLatin1String(store::statusName(r.status))},
+                       {"model", r.spec.value("model")},
+                       {"method", r.spec.value("method")},
+                       {"wbits", r.spec.value("wbits")},
+                       {"abits", r.spec.value("abits")},
+                       {"seed", r.spec.value("seed")},
+                       {"q_top1", r.result.value("q_top1")},
+                       {"gap", r.result.value("gap")},
+                       {"error", r.error.isEmpty() ? QJsonValue() : QJsonValue(r.error)}};
+}
+
+QJsonObject fullJson(store::RunStore &db, const RunRow &r, QString *error)
+{
+    QJsonObject o = summaryJson(r);
+    o["started"] = r.started;
+    o["spec"] = r.spec;
+    o["identity"] = r.identity;
+    o["result"] = r.result;
+    o["owner"] = QJsonObject{{"pid", qint64(r.pid)}, {"host", r.host}};
+    auto scalars = db.scalars(r.id);
+    auto images = db.images(r.id);
+    if (!scalars || !images) {
+        *error = !scalars ? scalars.error().message : images.error().message;
+        return o;
+    }
+    o["scalar_rows"] = qint64(scalars->size());
+    o["image_events"] = qint64(images->size());
+    return o;
+}
+
+Result<std::vector<int64_t>> parseIds(const QStringList &args)
+{
+    std::vector<int64_t> ids;
+    for (const QString &a : args) {
+        bool ok = false;
+        const qint64 id = a.toLongLong(&ok);
+        if (!ok || id <= 0)
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not a run id (a positive whole number)").arg(a));
+        ids.push_back(id);
+    }
+    return ids;
+}
+
+int listRuns(store::RunStore &db, bool json)
+{
+    auto rows = db.listRuns();
+    if (!rows)
+        return fail(rows.error().message);
+    if (json) {
+        QJsonArray a;
+        for (const RunRow &r : *rows)
+            a.append(summaryJson(r));
+        printJson(QJsonObject{{"database", db.path()}, {"runs", a}});
+        return Ok;
+    }
+    QStringList lines{QStringLiteral("%1  %2  %3 %4 %5 %6 %7 %8")
+                          .arg("id", 5).arg("created", -19).arg("model", -22).arg("method", -9).arg("bits", -5)
+                          .arg("status", -11).arg("q_top1", 7).arg("gap", 6)};
+    for (const RunRow &r : *rows)
+        lines << QStringLiteral("%1  %2  %3 %4 %5 %6 %7 %8")
+                     .arg(r.id, 5).arg(r.created.left(19), -19)
+                     .arg(QFileInfo(r.spec.value("model").toString()).fileName().left(22), -22)
+                     .arg(r.spec.value("method").toString(), -9).arg(bits(r), -5)
+                     .arg(QLatin1String(store::statusName(r.status)), -11)
+                     .arg(num(r.result.value("q_top1")), 7).arg(num(r.result.value("gap")), 6);
+    if (rows->empty())
+        lines << QStringLiteral("(no runs in %1)").arg(db.path());
+    printOut(lines.join('\n'));
+    return Ok;
+}
+
+int showRun(store::RunStore &db, int64_t id, bool json)
+{
+    auto r = db.run(id);
+    if (!r)
+        return fail(r.error().message);
+    QString error;
+    const QJsonObject o = fullJson(db, *r, &error);
+    if (!error.isEmpty())
+        return fail(error);
+    if (json) {
+        printJson(o);
+        return Ok;
+    }
+    QStringList lines;
+    lines << QStringLiteral("run %1: %2 %3 on %4, %5").arg(id).arg(r->spec.value("method").toString(), bits(*r),
+                                                             r->spec.value("model").toString(), QLatin1String(store::statusName(r->status)));
+    lines << QStringLiteral("created %1, started %2, finished %3").arg(r->created, r->started, r->finished);
+    if (!r->error.isEmpty())
+        lines << QStringLiteral("error: %1").arg(r->error);
+    lines << QStringLiteral("seed %1, calibration %2 x%3 (hash %4), model sha256 %5")
+                 .arg(r->spec.value("seed").toVariant().toString(), r->spec.value("calib").toString())
+                 .arg(r->spec.value("calib_size").toInt())
+                 .arg(r->identity.value("calib_hash").toString().left(16), r->identity.value("model_sha256").toString().left(16));
+    if (!r->result.isEmpty()) {
+        const QJsonObject &m = r->result;
+        lines << QStringLiteral("test top-1 %1 % (FP %2 %), calibration top-1 %3 %, gap %4 pt, agreement %5 %, KL %6, %7 s")
+                     .arg(num(m.value("q_top1")), num(m.value("fp_top1")), num(m.value("q_calib_top1")), num(m.value("gap")),
+                          num(m.value("agreement")), num(m.value("kl"), 4), num(m.value("wall_s"), 1));
+        lines << QString() << QStringLiteral("%1 %2 %3 %4").arg("unit", -16).arg("first loss", 12).arg("final loss", 12).arg("s", 8);
+        for (const QJsonValue &u : m.value("units").toArray())
+            lines << QStringLiteral("%1 %2 %3 %4").arg(u["name"].toString(), -16).arg(num(u["first_loss"], 5), 12)
+                         .arg(num(u["final_loss"], 5), 12).arg(num(u["seconds"], 1), 8);
+        lines << QString() << QStringLiteral("%1 %2 %3 %4").arg("layer", -24).arg("W/A", 6).arg("weight SQNR", 12).arg("out SQNR", 10);
+        for (const QJsonValue &l : m.value("layers").toArray())
+            lines << QStringLiteral("%1 %2 %3 %4").arg(l["name"].toString(), -24)
+                         .arg(QStringLiteral("%1/%2").arg(l["wbits"].toInt()).arg(l["abits"].toInt()), 6)
+                         .arg(num(l["weight_sqnr_db"]), 12).arg(num(l["output_sqnr_db"]), 10);
+    }
+    lines << QString() << QStringLiteral("%1 scalar rows, %2 image events recorded").arg(o["scalar_rows"].toInteger()).arg(o["image_events"].toInteger());
+    printOut(lines.join('\n'));
+    return Ok;
+}
+
+int compareRuns(store::RunStore &db, const std::vector<int64_t> &ids, bool json)
+{
+    std::vector<RunRow> rows;
+    for (int64_t id : ids) {
+        auto r = db.run(id);
+        if (!r)
+            return fail(r.error().message);
+        rows.push_back(*r);
+    }
+    const char *keys[] = {"q_top1", "q_calib_top1", "gap", "agreement", "kl", "wall_s"};
+    if (json) {
+        QJsonArray runs;
+        for (const RunRow &r : rows) {
+            QJsonObject o = summaryJson(r);
+            QJsonObject deltas;
+            for (const char *k : keys) {
+                o[k] = r.result.value(k);
+                const QJsonValue base = rows.front().result.value(k), v = r.result.value(k);
+                deltas[k] = base.isDouble() && v.isDouble() ? QJsonValue(v.toDouble() - base.toDouble()) : QJsonValue();
+            }
+            o["delta_vs_first"] = deltas;
+            o["spec"] = r.spec;
+            runs.append(o);
+        }
+        printJson(QJsonObject{{"runs", runs}});
+        return Ok;
+    }
+    auto row = [&](const QString &label, auto cell) {
+        QString line = QStringLiteral("%1").arg(label, -14);
+        for (size_t i = 0; i < rows.size(); ++i)
+            line += QStringLiteral(" %1").arg(cell(rows[i], i), 20);
+        return line;
+    };
+    QStringList lines;
+    lines << row(QStringLiteral("run"), [](const RunRow &r, size_t) { return QString::number(r.id); });
+    lines << row(QStringLiteral("method"), [](const RunRow &r, size_t) { return r.spec.value("method").toString(); });
+    lines << row(QStringLiteral("bits"), [](const RunRow &r, size_t) { return bits(r); });
+    lines << row(QStringLiteral("seed"), [](const RunRow &r, size_t) { return r.spec.value("seed").toVariant().toString(); });
+    lines << row(QStringLiteral("calib size"), [](const RunRow &r, size_t) { return QString::number(r.spec.value("calib_size").toInt()); });
+    lines << row(QStringLiteral("iterations"), [](const RunRow &r, size_t) { return QString::number(r.spec.value("iters").toInt()); });
+    lines << row(QStringLiteral("status"), [](const RunRow &r, size_t) { return QString::fromLatin1(store::statusName(r.status)); });
+    for (const char *k : keys)
+        lines << row(QLatin1String(k), [&](const RunRow &r, size_t i) {
+            const QJsonValue v = r.result.value(k), base = rows.front().result.value(k);
+            QString s = num(v, QByteArray(k) == "kl" ? 4 : 2);
+            if (i > 0 && v.isDouble() && base.isDouble())
+                s += QStringLiteral(" (%1%2)").arg(v.toDouble() >= base.toDouble() ? "+" : "")
+                         .arg(v.toDouble() - base.toDouble(), 0, 'f', QByteArray(k) == "kl" ? 4 : 2);
+            return s;
+        });
+    printOut(lines.join('\n'));
+    return Ok;
+}
+
+}  // namespace
+
+int runsCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "The run database.\n"
+        "  list                       all runs (id, time, model, method, bits, status, q_top1, gap)\n"
+        "  show ID                    one run: spec, identity, metrics, per-unit and per-layer tables\n"
+        "  compare ID ID...           runs side by side, with deltas against the first\n"
+        "  delete ID                  remove a run and everything recorded with it\n"
+        "  export ID --out FILE       one run as a single-file bundle\n"
+        "  import FILE                add the run of a bundle (a new id)"));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list, show, compare, delete, export or import"));
+    p.addOption({QStringLiteral("out"), QStringLiteral("Bundle file to write (export)."), QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    addDbOption(p);
+    if (!p.parse(args))
+        return fail(p.errorText(), Usage);
+    if (p.isSet(QStringLiteral("help"))) {
+        printOut(p.helpText());
+        return Ok;
+    }
+    QStringList pos = p.positionalArguments();
+    if (pos.isEmpty())
+        return fail(QStringLiteral("runs needs an action: list, show, compare, delete, export or import"), Usage);
+    const QString action = pos.takeFirst();
+    const bool json = p.isSet(QStringLiteral("json"));
+    const QStringList known{"list", "show", "compare", "delete", "export", "import"};
+    if (!known.contains(action))
+        return fail(QStringLiteral("unknown runs action '%1' (one of %2)").arg(action, known.join(", ")), Usage);
+
+    auto opened = store::RunStore::open(dbPath(p));
+    if (!opened)
+        return fail(opened.error().message);
+    store::RunStore &db = **opened;
+
+    if (action == QLatin1String("list"))
+        return pos.isEmpty() ? listRuns(db, json) : fail(QStringLiteral("runs list takes no arguments"), Usage);
+    if (action == QLatin1String("import")) {
+        if (pos.size() != 1)
+            return fail(QStringLiteral("runs import takes one bundle file"), Usage);
+        auto id = db.importRun(pos.first());
+        if (!id)
+            return fail(id.error().message);
+        if (json)
+            printJson(QJsonObject{{"run_id", qint64(*id)}});
+        else
+            printOut(QStringLiteral("imported %1 as run %2").arg(pos.first()).arg(*id));
+        return Ok;
+    }
+    auto ids = parseIds(pos);
+    if (!ids)
+        return fail(ids.error().message, Usage);
+    if (action == QLatin1String("compare")) {
+        if (ids->size() < 2)
+            return fail(QStringLiteral("runs compare needs at least two run ids"), Usage);
+        return compareRuns(db, *ids, json);
+    }
+    if (ids->size() != 1)
+        return fail(QStringLiteral("runs %1 takes one run id").arg(action), Usage);
+    const int64_t id = ids->front();
+    if (action == QLatin1String("show"))
+        return showRun(db, id, json);
+    if (action == QLatin1String("delete")) {
+        if (auto r = db.deleteRun(id); !r)
+            return fail(r.error().message);
+        printOut(QStringLiteral("deleted run %1").arg(id));
+        return Ok;
+    }
+    // export
+    if (!p.isSet(QStringLiteral("out")))
+        return fail(QStringLiteral("runs export needs --out FILE"), Usage);
+    if (auto r = db.exportRun(id, p.value(QStringLiteral("out"))); !r)
+        return fail(r.error().message);
+    printOut(QStringLiteral("exported run %1 to %2").arg(id).arg(p.value(QStringLiteral("out"))));
+    return Ok;
+}
+
+}  // namespace metaaug::cli

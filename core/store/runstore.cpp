@@ -1,0 +1,458 @@
+#include "runstore.h"
+
+#include "processidentity.h"
+#include "schema.h"
+#include "sqlite.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+
+namespace metaaug::store {
+
+namespace {
+
+const char *const kStatusNames[] = {"queued", "running", "succeeded", "failed", "cancelled", "interrupted"};
+
+QString now()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+QString toText(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+QJsonObject fromText(const QString &s)
+{
+    return QJsonDocument::fromJson(s.toUtf8()).object();
+}
+
+Error notFound(const QString &path, int64_t id)
+{
+    return makeError(ErrorCode::NotFound, QStringLiteral("%1 has no run %2").arg(path).arg(id));
+}
+
+const char kRunColumns[] = "id, created, started, finished, status, spec, identity, result, error, pid, host";
+
+RunRow readRun(const Statement &st)
+{
+    RunRow r;
+    r.id = st.int64(0);
+    r.created = st.text(1);
+    r.started = st.text(2);
+    r.finished = st.text(3);
+    r.status = statusFromName(st.text(4)).value_or(RunStatus::Failed);
+    r.spec = fromText(st.text(5));
+    r.identity = fromText(st.text(6));
+    r.result = fromText(st.text(7));
+    r.error = st.text(8);
+    r.pid = st.int64(9);
+    r.host = st.text(10);
+    return r;
+}
+
+}  // namespace
+
+const char *statusName(RunStatus s)
+{
+    return kStatusNames[int(s)];
+}
+
+std::optional<RunStatus> statusFromName(const QString &name)
+{
+    for (int i = 0; i < 6; ++i)
+        if (name == QLatin1String(kStatusNames[i]))
+            return RunStatus(i);
+    return std::nullopt;
+}
+
+QString RunStore::defaultPath()
+{
+    const QString env = qEnvironmentVariable("METAAUG_DB");
+    if (!env.isEmpty())
+        return env;
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/metaaug-workbench/runs.sqlite");
+}
+
+RunStore::RunStore(std::unique_ptr<Database> db) : m_db(std::move(db)) {}
+RunStore::~RunStore() = default;
+
+const QString &RunStore::path() const
+{
+    return m_db->path();
+}
+
+Result<std::unique_ptr<RunStore>> RunStore::open(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.isDir())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("%1 is a folder, not a run database").arg(path));
+    if (!info.exists()) {
+        if (!QDir().mkpath(info.absolutePath()))
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("cannot create the folder %1 for the run database")
+                                                             .arg(info.absolutePath()));
+        if (!QFileInfo(info.absolutePath()).isWritable())
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("cannot create the run database %1: the folder is not writable")
+                                                             .arg(path));
+    } else if (!info.isWritable()) {
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("the run database %1 is read-only; runs cannot be recorded")
+                                                         .arg(path));
+    }
+    auto db = Database::open(path, Database::Mode::ReadWrite);
+    if (!db)
+        return db.error();
+    // Check what the file is before writing anything to it.
+    if (auto r = migrate(**db); !r)
+        return r.error();
+    if (auto r = (*db)->exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"); !r)
+        return r.error();
+    std::unique_ptr<RunStore> store(new RunStore(std::move(*db)));
+    if (auto r = store->markInterrupted(); !r)
+        return r.error();
+    return store;
+}
+
+Result<void> RunStore::markInterrupted()
+{
+    auto st = m_db->prepare("SELECT id, pid, pid_start, host FROM runs WHERE status = 'running'");
+    if (!st)
+        return st.error();
+    std::vector<int64_t> gone;
+    for (;;) {
+        auto row = st->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        const ProcessIdentity owner{st->int64(1), st->int64(2), st->text(3)};
+        if (!processAlive(owner))
+            gone.push_back(st->int64(0));
+    }
+    auto up = m_db->prepare("UPDATE runs SET status = 'interrupted', finished = ?1, "
+                            "error = 'the process running it ended without finishing it (killed or crashed)' "
+                            "WHERE id = ?2 AND status = 'running'");
+    if (!up)
+        return up.error();
+    for (int64_t id : gone) {
+        up->reset();
+        if (auto r = up->bind(1, now()).bind(2, id).run(); !r)
+            return r;
+        m_interrupted.push_back(id);
+    }
+    return {};
+}
+
+Result<int64_t> RunStore::insertRunRow(const RunRow &row)
+{
+    auto st = m_db->prepare("INSERT INTO runs (created, started, finished, status, spec, identity, result, error, "
+                            "engine_version, pid, pid_start, host) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    if (!st)
+        return st.error();
+    const ProcessIdentity me = currentProcess();
+    const bool owned = row.status == RunStatus::Running || row.status == RunStatus::Queued;
+    st->bind(1, row.created).bind(2, row.started).bind(3, row.finished).bind(4, QString::fromLatin1(statusName(row.status)))
+        .bind(5, toText(row.spec)).bind(6, toText(row.identity)).bind(7, toText(row.result)).bind(8, row.error)
+        .bind(9, QStringLiteral(METAAUG_VERSION));
+    if (owned)
+        st->bind(10, me.pid).bind(11, me.startTime).bind(12, me.host);
+    else
+        st->bind(10, row.pid).bindNull(11).bind(12, row.host);
+    if (auto r = st->run(); !r)
+        return r.error();
+    return m_db->lastInsertId();
+}
+
+Result<int64_t> RunStore::createRun(const QJsonObject &spec, RunStatus status)
+{
+    RunRow row;
+    row.created = now();
+    row.started = status == RunStatus::Running ? row.created : QString();
+    row.status = status;
+    row.spec = spec;
+    return insertRunRow(row);
+}
+
+Result<void> RunStore::setIdentity(int64_t run, const QJsonObject &identity)
+{
+    auto st = m_db->prepare("UPDATE runs SET identity = ?1 WHERE id = ?2");
+    if (!st)
+        return st.error();
+    if (auto r = st->bind(1, toText(identity)).bind(2, run).run(); !r)
+        return r;
+    return m_db->changes() ? Result<void>() : Result<void>(notFound(path(), run));
+}
+
+Result<void> RunStore::finishRun(int64_t run, RunStatus status, const QJsonObject &result, const QString &error)
+{
+    auto st = m_db->prepare("UPDATE runs SET status = ?1, result = ?2, error = ?3, finished = ?4 WHERE id = ?5");
+    if (!st)
+        return st.error();
+    st->bind(1, QString::fromLatin1(statusName(status))).bind(2, toText(result)).bind(4, now()).bind(5, run);
+    if (error.isEmpty())
+        st->bindNull(3);
+    else
+        st->bind(3, error);
+    if (auto r = st->run(); !r)
+        return r;
+    return m_db->changes() ? Result<void>() : Result<void>(notFound(path(), run));
+}
+
+Result<void> RunStore::write(int64_t run, const WriteBatch &batch)
+{
+    if (batch.empty())
+        return {};
+    Transaction tx(*m_db);
+    if (auto r = tx.begin(); !r)
+        return r;
+    if (!batch.scalars.empty()) {
+        auto st = m_db->prepare("INSERT INTO scalars (run, unit, phase, step, key, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        if (!st)
+            return st.error();
+        for (const ScalarRow &s : batch.scalars) {
+            st->reset();
+            st->bind(1, run).bind(2, s.unit).bind(3, s.phase).bind(4, s.step).bind(5, s.key);
+            if (std::isfinite(s.value))
+                st->bind(6, s.value);
+            else
+                st->bindNull(6);
+            if (auto r = st->run(); !r)
+                return r;
+        }
+    }
+    if (!batch.layerMetrics.empty()) {
+        auto st = m_db->prepare("INSERT INTO layer_metrics (run, layer, key, value) VALUES (?1, ?2, ?3, ?4)");
+        if (!st)
+            return st.error();
+        for (const LayerMetricRow &m : batch.layerMetrics) {
+            st->reset();
+            st->bind(1, run).bind(2, m.layer).bind(3, m.key);
+            if (std::isfinite(m.value))
+                st->bind(4, m.value);
+            else
+                st->bindNull(4);
+            if (auto r = st->run(); !r)
+                return r;
+        }
+    }
+    if (!batch.images.empty()) {
+        auto st = m_db->prepare("INSERT INTO images (run, unit, step, originals, transformed) VALUES (?1, ?2, ?3, ?4, ?5)");
+        if (!st)
+            return st.error();
+        for (const ImageRow &i : batch.images) {
+            st->reset();
+            if (auto r = st->bind(1, run).bind(2, i.unit).bind(3, i.step).bind(4, i.originalsPng).bind(5, i.transformedPng).run(); !r)
+                return r;
+        }
+    }
+    return tx.commit();
+}
+
+Result<void> RunStore::addArtefact(int64_t run, const ArtefactRow &a)
+{
+    auto st = m_db->prepare("INSERT INTO artefacts (run, kind, path, size, sha256, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!st)
+        return st.error();
+    return st->bind(1, run).bind(2, a.kind).bind(3, a.path).bind(4, a.size).bind(5, a.sha256)
+        .bind(6, a.created.isEmpty() ? now() : a.created).run();
+}
+
+Result<std::vector<RunRow>> RunStore::listRuns()
+{
+    auto st = m_db->prepare((QByteArrayLiteral("SELECT ") + kRunColumns + " FROM runs ORDER BY id").constData());
+    if (!st)
+        return st.error();
+    std::vector<RunRow> rows;
+    for (;;) {
+        auto r = st->step();
+        if (!r)
+            return r.error();
+        if (!*r)
+            return rows;
+        rows.push_back(readRun(*st));
+    }
+}
+
+Result<RunRow> RunStore::run(int64_t id)
+{
+    auto st = m_db->prepare((QByteArrayLiteral("SELECT ") + kRunColumns + " FROM runs WHERE id = ?1").constData());
+    if (!st)
+        return st.error();
+    st->bind(1, id);
+    auto r = st->step();
+    if (!r)
+        return r.error();
+    if (!*r)
+        return notFound(path(), id);
+    return readRun(*st);
+}
+
+Result<std::vector<ScalarRow>> RunStore::scalars(int64_t run)
+{
+    auto st = m_db->prepare("SELECT unit, phase, step, key, value FROM scalars WHERE run = ?1 ORDER BY rowid");
+    if (!st)
+        return st.error();
+    st->bind(1, run);
+    std::vector<ScalarRow> rows;
+    for (;;) {
+        auto r = st->step();
+        if (!r)
+            return r.error();
+        if (!*r)
+            return rows;
+        rows.push_back({int(st->int64(0)), st->text(1), int(st->int64(2)), st->text(3),
+                        st->isNull(4) ? std::nan("") : st->real(4)});
+    }
+}
+
+Result<std::vector<LayerMetricRow>> RunStore::layerMetrics(int64_t run)
+{
+    auto st = m_db->prepare("SELECT layer, key, value FROM layer_metrics WHERE run = ?1 ORDER BY rowid");
+    if (!st)
+        return st.error();
+    st->bind(1, run);
+    std::vector<LayerMetricRow> rows;
+    for (;;) {
+        auto r = st->step();
+        if (!r)
+            return r.error();
+        if (!*r)
+            return rows;
+        rows.push_back({st->text(0), st->text(1), st->isNull(2) ? std::nan("") : st->real(2)});
+    }
+}
+
+Result<std::vector<ImageRow>> RunStore::images(int64_t run)
+{
+    auto st = m_db->prepare("SELECT unit, step, originals, transformed FROM images WHERE run = ?1 ORDER BY rowid");
+    if (!st)
+        return st.error();
+    st->bind(1, run);
+    std::vector<ImageRow> rows;
+    for (;;) {
+        auto r = st->step();
+        if (!r)
+            return r.error();
+        if (!*r)
+            return rows;
+        rows.push_back({int(st->int64(0)), int(st->int64(1)), st->blob(2), st->blob(3)});
+    }
+}
+
+Result<std::vector<ArtefactRow>> RunStore::artefacts(int64_t run)
+{
+    auto st = m_db->prepare("SELECT kind, path, sha256, created, size FROM artefacts WHERE run = ?1 ORDER BY rowid");
+    if (!st)
+        return st.error();
+    st->bind(1, run);
+    std::vector<ArtefactRow> rows;
+    for (;;) {
+        auto r = st->step();
+        if (!r)
+            return r.error();
+        if (!*r)
+            return rows;
+        rows.push_back({st->text(0), st->text(1), st->text(2), st->text(3), st->int64(4)});
+    }
+}
+
+Result<void> RunStore::deleteRun(int64_t id)
+{
+    auto st = m_db->prepare("DELETE FROM runs WHERE id = ?1");
+    if (!st)
+        return st.error();
+    if (auto r = st->bind(1, id).run(); !r)
+        return r;
+    return m_db->changes() ? Result<void>() : Result<void>(notFound(path(), id));
+}
+
+Result<void> RunStore::copyRun(RunStore &from, int64_t fromId, int64_t toId)
+{
+    WriteBatch batch;
+    auto s = from.scalars(fromId);
+    auto m = from.layerMetrics(fromId);
+    auto i = from.images(fromId);
+    auto a = from.artefacts(fromId);
+    if (!s || !m || !i || !a)
+        return !s ? s.error() : !m ? m.error() : !i ? i.error() : a.error();
+    batch.scalars = std::move(*s);
+    batch.layerMetrics = std::move(*m);
+    batch.images = std::move(*i);
+    if (auto r = write(toId, batch); !r)
+        return r;
+    for (const ArtefactRow &row : *a)
+        if (auto r = addArtefact(toId, row); !r)
+            return r;
+    return {};
+}
+
+Result<void> RunStore::exportRun(int64_t id, const QString &file)
+{
+    auto row = run(id);
+    if (!row)
+        return row.error();
+    const QString partial = file + QStringLiteral(".partial");
+    QFile::remove(partial);
+    {
+        auto out = RunStore::open(partial);
+        if (!out)
+            return out.error();
+        // A bundle is a file to move around: no WAL side files.
+        if (auto r = (*out)->m_db->exec("PRAGMA journal_mode = DELETE"); !r)
+            return r;
+        auto newId = (*out)->insertRunRow(*row);
+        if (!newId)
+            return newId.error();
+        if (auto r = (*out)->copyRun(*this, id, *newId); !r) {
+            QFile::remove(partial);
+            return r;
+        }
+    }
+    QFile::remove(file);
+    if (!QFile::rename(partial, file)) {
+        QFile::remove(partial);
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("cannot write the bundle %1").arg(file));
+    }
+    return {};
+}
+
+Result<int64_t> RunStore::importRun(const QString &file)
+{
+    if (!QFileInfo::exists(file))
+        return makeError(ErrorCode::NotFound, QStringLiteral("the bundle %1 does not exist").arg(file));
+    // Work on a copy: opening may migrate, and the user's file stays as it was.
+    QTemporaryDir tmp;
+    const QString copy = tmp.filePath(QStringLiteral("bundle.sqlite"));
+    if (!tmp.isValid() || !QFile::copy(file, copy))
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("cannot read the bundle %1").arg(file));
+    auto in = RunStore::open(copy);
+    if (!in)
+        return makeError(in.error().code, QString(in.error().message).replace(copy, file));
+    auto rows = (*in)->listRuns();
+    if (!rows)
+        return rows.error();
+    if (rows->size() != 1)
+        return makeError(ErrorCode::BadFile, QStringLiteral("%1 is not a run bundle (it holds %2 runs, a bundle holds one)")
+                                                 .arg(file).arg(rows->size()));
+    RunRow row = rows->front();
+    if (row.status == RunStatus::Running || row.status == RunStatus::Queued)
+        row.status = RunStatus::Interrupted;  // nobody here owns it
+    Transaction tx(*m_db);
+    if (auto r = tx.begin(); !r)
+        return r.error();
+    auto id = insertRunRow(row);
+    if (!id)
+        return id.error();
+    if (auto r = copyRun(**in, row.id, *id); !r)
+        return r.error();
+    if (auto r = tx.commit(); !r)
+        return r.error();
+    return *id;
+}
+
+}  // namespace metaaug::store

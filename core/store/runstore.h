@@ -1,0 +1,114 @@
+// Every quantization run in one SQLite file: spec, status, metrics, scalar
+// series, per-layer metrics, images and artefacts (issue: run store).
+//
+// One RunStore is one connection: use it from one thread at a time. The
+// run's thread writes through its own RunStore (see RunRecorder) while the
+// GUI or CLI read through theirs; WAL keeps readers and the writer apart.
+#pragma once
+
+#include "common/result.h"
+
+#include <QtCore/QJsonObject>
+
+#include <memory>
+#include <vector>
+
+namespace metaaug::store {
+
+class Database;
+
+enum class RunStatus { Queued, Running, Succeeded, Failed, Cancelled, Interrupted };
+const char *statusName(RunStatus s);
+std::optional<RunStatus> statusFromName(const QString &name);
+
+struct RunRow {
+    int64_t id = 0;
+    QString created, started, finished;  // ISO 8601 UTC
+    RunStatus status = RunStatus::Queued;
+    QJsonObject spec;      // immutable: the run spec as given
+    QJsonObject identity;  // model_sha256, calib_hash, engine versions (known once the run has loaded them)
+    QJsonObject result;    // the outcome (metrics), empty unless succeeded
+    QString error;
+    int64_t pid = 0;
+    QString host;
+};
+
+struct ScalarRow {
+    int unit = -1;
+    QString phase;
+    int step = 0;
+    QString key;
+    double value = 0;
+};
+
+struct LayerMetricRow {
+    QString layer, key;
+    double value = 0;
+};
+
+struct ImageRow {
+    int unit = -1;
+    int step = 0;
+    QByteArray originalsPng, transformedPng;
+};
+
+struct ArtefactRow {
+    QString kind, path, sha256, created;
+    int64_t size = 0;
+};
+
+// Rows written together in one transaction.
+struct WriteBatch {
+    std::vector<ScalarRow> scalars;
+    std::vector<LayerMetricRow> layerMetrics;
+    std::vector<ImageRow> images;
+    bool empty() const { return scalars.empty() && layerMetrics.empty() && images.empty(); }
+};
+
+class RunStore {
+public:
+    // $METAAUG_DB, else <XDG data>/metaaug-workbench/runs.sqlite.
+    static QString defaultPath();
+    // Opens or creates the database and migrates it; then marks runs left
+    // "running" by a process that no longer exists as interrupted. Errors
+    // name the file and leave it unchanged.
+    static Result<std::unique_ptr<RunStore>> open(const QString &path);
+    ~RunStore();
+
+    const QString &path() const;
+
+    // A new run owned by this process, status running (or queued).
+    Result<int64_t> createRun(const QJsonObject &spec, RunStatus status = RunStatus::Running);
+    Result<void> setIdentity(int64_t run, const QJsonObject &identity);
+    Result<void> finishRun(int64_t run, RunStatus status, const QJsonObject &result, const QString &error);
+    Result<void> write(int64_t run, const WriteBatch &batch);
+    Result<void> addArtefact(int64_t run, const ArtefactRow &artefact);
+
+    Result<std::vector<RunRow>> listRuns();
+    Result<RunRow> run(int64_t id);
+    Result<std::vector<ScalarRow>> scalars(int64_t run);
+    Result<std::vector<LayerMetricRow>> layerMetrics(int64_t run);
+    Result<std::vector<ImageRow>> images(int64_t run);
+    Result<std::vector<ArtefactRow>> artefacts(int64_t run);
+    Result<void> deleteRun(int64_t id);
+
+    // A single-file bundle (an SQLite file of this schema holding one run),
+    // written to a temporary file and renamed into place.
+    Result<void> exportRun(int64_t id, const QString &file);
+    // Copies the bundle's run in as a new run; returns its id.
+    Result<int64_t> importRun(const QString &file);
+
+    // Runs marked interrupted by open().
+    const std::vector<int64_t> &interruptedOnOpen() const { return m_interrupted; }
+
+private:
+    explicit RunStore(std::unique_ptr<Database> db);
+    Result<void> markInterrupted();
+    Result<int64_t> insertRunRow(const RunRow &row);
+    Result<void> copyRun(RunStore &from, int64_t fromId, int64_t toId);
+
+    std::unique_ptr<Database> m_db;
+    std::vector<int64_t> m_interrupted;
+};
+
+}  // namespace metaaug::store

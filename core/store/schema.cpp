@@ -1,0 +1,121 @@
+#include "schema.h"
+
+namespace metaaug::store {
+
+namespace {
+
+const char kV1[] = R"sql(
+CREATE TABLE runs (
+    id      INTEGER PRIMARY KEY,
+    created TEXT NOT NULL,
+    status  TEXT NOT NULL,
+    spec    TEXT NOT NULL,
+    result  TEXT,
+    error   TEXT
+);
+CREATE TABLE scalars (
+    run   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    unit  INTEGER NOT NULL,
+    phase TEXT NOT NULL,
+    step  INTEGER NOT NULL,
+    key   TEXT NOT NULL,
+    value REAL
+);
+CREATE TABLE layer_metrics (
+    run   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    layer TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    value REAL
+);
+CREATE INDEX scalars_run ON scalars(run);
+CREATE INDEX layer_metrics_run ON layer_metrics(run);
+)sql";
+
+const char kV1ToV2[] = R"sql(
+ALTER TABLE runs ADD COLUMN started TEXT;
+ALTER TABLE runs ADD COLUMN finished TEXT;
+ALTER TABLE runs ADD COLUMN identity TEXT;
+ALTER TABLE runs ADD COLUMN engine_version TEXT;
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN pid_start INTEGER;
+ALTER TABLE runs ADD COLUMN host TEXT;
+CREATE TABLE images (
+    run         INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    unit        INTEGER NOT NULL,
+    step        INTEGER NOT NULL,
+    originals   BLOB NOT NULL,
+    transformed BLOB NOT NULL
+);
+CREATE TABLE artefacts (
+    run     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    kind    TEXT NOT NULL,
+    path    TEXT NOT NULL,
+    size    INTEGER NOT NULL,
+    sha256  TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE INDEX images_run ON images(run);
+CREATE INDEX artefacts_run ON artefacts(run);
+CREATE INDEX runs_status ON runs(status);
+)sql";
+
+// migrations[v] takes a database from version v to v + 1
+const char *const kMigrations[] = {kV1, kV1ToV2};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
+
+}  // namespace
+
+const char *schemaVersion1Sql()
+{
+    return kV1;
+}
+
+Result<int> schemaVersion(Database &db)
+{
+    auto st = db.prepare("PRAGMA user_version");
+    if (!st)
+        return st.error();
+    auto row = st->step();
+    if (!row)
+        return row.error();
+    return int(st->int64(0));
+}
+
+Result<void> migrate(Database &db)
+{
+    auto version = schemaVersion(db);
+    if (!version)
+        return makeError(version.error().code, QStringLiteral("%1 is not a run database (%2)")
+                                                   .arg(db.path(), version.error().message.section(QStringLiteral(": "), -1)));
+    if (*version > kSchemaVersion)
+        return makeError(ErrorCode::Unsupported,
+                         QStringLiteral("%1 was written by a newer MetaAug Workbench (schema version %2; this one knows up to %3); "
+                                        "it was left unchanged")
+                             .arg(db.path()).arg(*version).arg(kSchemaVersion));
+    if (*version == kSchemaVersion)
+        return {};
+    if (*version == 0) {
+        // An empty file only: a database with tables but no version is someone else's.
+        auto st = db.prepare("SELECT count(*) FROM sqlite_master");
+        if (!st)
+            return st.error();
+        if (auto r = st->step(); !r)
+            return r.error();
+        if (st->int64(0) > 0)
+            return makeError(ErrorCode::BadFile, QStringLiteral("%1 is an SQLite database but not a run database "
+                                                                "(it has tables and no schema version); it was left unchanged")
+                                                     .arg(db.path()));
+    }
+    Transaction tx(db);
+    if (auto r = tx.begin(); !r)
+        return r;
+    for (int v = *version; v < kSchemaVersion; ++v)
+        if (auto r = db.exec(kMigrations[v]); !r)
+            return r;
+    // PRAGMA takes no bound parameters; the value is a compile-time constant.
+    if (auto r = db.exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str()); !r)
+        return r;
+    return tx.commit();
+}
+
+}  // namespace metaaug::store

@@ -1,0 +1,24 @@
+// The run database's schema, versioned by PRAGMA user_version, and the
+// ordered migrations that bring any earlier version up to date.
+#pragma once
+
+#include "sqlite.h"
+
+namespace metaaug::store {
+
+// 1: runs, scalars, layer_metrics (the first release)
+// 2: run times, owner process and host, identity (hashes), images, artefacts
+constexpr int kSchemaVersion = 2;
+
+// The version of an open database (0: empty file).
+Result<int> schemaVersion(Database &db);
+
+// Creates or migrates to kSchemaVersion in one transaction. A newer
+// version, or a file that is not SQLite, is an error naming the file and
+// leaves it untouched.
+Result<void> migrate(Database &db);
+
+// The first schema exactly as released (tests use it to make old files).
+const char *schemaVersion1Sql();
+
+}  // namespace metaaug::store
