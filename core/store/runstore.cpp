@@ -361,6 +361,22 @@ Result<std::vector<ArtefactRow>> RunStore::artefacts(int64_t run)
     }
 }
 
+Result<QString> RunStore::integrityCheck()
+{
+    auto st = m_db->prepare("PRAGMA integrity_check");
+    if (!st)
+        return st.error();
+    QStringList lines;
+    for (;;) {
+        auto r = st->step();
+        if (!r)
+            return r.error();
+        if (!*r)
+            return lines.join(QLatin1Char('\n'));
+        lines << st->text(0);
+    }
+}
+
 Result<void> RunStore::deleteRun(int64_t id)
 {
     auto st = m_db->prepare("DELETE FROM runs WHERE id = ?1");

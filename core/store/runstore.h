@@ -98,6 +98,9 @@ public:
     // Copies the bundle's run in as a new run; returns its id.
     Result<int64_t> importRun(const QString &file);
 
+    // PRAGMA integrity_check: "ok" or SQLite's list of problems.
+    Result<QString> integrityCheck();
+
     // Runs marked interrupted by open().
     const std::vector<int64_t> &interruptedOnOpen() const { return m_interrupted; }
 
