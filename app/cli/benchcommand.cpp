@@ -4,6 +4,9 @@
 
 #include "bench/microbench.h"
 #include "bench/reconbench.h"
+#include "bench/storebench.h"
+
+#include <QtCore/QDir>
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QJsonArray>
@@ -23,6 +26,9 @@ int benchCommand(const QStringList &args)
     p.addOption({QStringLiteral("recon"), QStringLiteral(
         "Instead: median time of one reconstruction iteration (geniem, W2A4) for each unit of the model at batch 32 and 64, "
         "and metaaug's meta iteration (batch 32) and reconstruction iteration on originals + T(x) (batch 64).")});
+    p.addOption({QStringLiteral("store"), QStringLiteral(
+        "Instead: run-store throughput (scalar rows per second in the recorder's batches of 2000) and the writer's "
+        "worst transaction with a reader beside it, on a temporary database in $TMPDIR (default /tmp).")});
     addModelOptions(p);
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object.")});
     addThreadsOption(p);
@@ -33,6 +39,24 @@ int benchCommand(const QStringList &args)
     if (!intOption(p, "repeat", 1, 100000, &reps, &error))
         return fail(error, Usage);
 
+    if (p.isSet(QStringLiteral("store"))) {
+        auto r = benchStore(QDir::tempPath());
+        if (!r)
+            return fail(r.error().message);
+        if (p.isSet(QStringLiteral("json")))
+            printJson(QJsonObject{{QStringLiteral("rows_per_second"), r->rowsPerSecond},
+                                  {QStringLiteral("median_batch_ms"), r->medianBatchMs},
+                                  {QStringLiteral("max_batch_ms"), r->maxBatchMs},
+                                  {QStringLiteral("rows_per_second_with_reader"), r->rowsPerSecondWithReader},
+                                  {QStringLiteral("max_batch_ms_with_reader"), r->maxBatchMsWithReader},
+                                  {QStringLiteral("reader_listings"), r->readerListings}});
+        else
+            printOut(QStringLiteral("writer alone:       %1 rows/s, batch of 2000 median %2 ms, max %3 ms\n"
+                                    "reader beside it:   %4 rows/s, max batch %5 ms (%6 reads of the run list + newest run's series)")
+                         .arg(r->rowsPerSecond, 0, 'f', 0).arg(r->medianBatchMs, 0, 'f', 2).arg(r->maxBatchMs, 0, 'f', 2)
+                         .arg(r->rowsPerSecondWithReader, 0, 'f', 0).arg(r->maxBatchMsWithReader, 0, 'f', 2).arg(r->readerListings));
+        return Ok;
+    }
     if (p.isSet(QStringLiteral("recon"))) {
         auto timings = benchReconstruction(modelPath(p), {32, 64}, std::max(int(reps), 5));
         if (!timings)

@@ -37,11 +37,14 @@ public:
 
     T &value() & { return std::get<0>(m_v); }
     const T &value() const & { return std::get<0>(m_v); }
-    T &&value() && { return std::get<0>(std::move(m_v)); }
+    // On a temporary these return the value itself (moved out), so that
+    // `for (auto &x : *f())` does not iterate a destroyed object.
+    T value() && { return std::get<0>(std::move(m_v)); }
     T *operator->() { return &value(); }
     const T *operator->() const { return &value(); }
     T &operator*() & { return value(); }
     const T &operator*() const & { return value(); }
+    T operator*() && { return std::move(*this).value(); }
 
     const Error &error() const { return std::get<1>(m_v); }
 
