@@ -76,6 +76,8 @@ void printSummary(const QJsonObject &r)
                    .arg(QStringLiteral("%1/%2").arg(o.value("wbits").toInt()).arg(o.value("abits").toInt() ? QString::number(o.value("abits").toInt()) : QStringLiteral("fp")), 6)
                    .arg(o.value("weight_sqnr_db").toDouble(), 10, 'f', 2).arg(o.value("output_sqnr_db").toDouble(), 10, 'f', 2);
     }
+    if (r.contains(QLatin1String("run_id")))
+        out << QString() << QStringLiteral("recorded as run %1 (metaaug runs show %1)").arg(r.value("run_id").toInteger());
     printOut(out.join(QLatin1Char('\n')));
 }
 

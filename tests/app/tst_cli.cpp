@@ -44,6 +44,7 @@ private slots:
     void refusesCacheThatDoesNotFit();
     void badOptionValues_data();
     void badOptionValues();
+    void runsCommands();
 };
 
 void TestCli::initTestCase()
@@ -189,6 +190,66 @@ void TestCli::badOptionValues()
     const Run r = runCli(args);
     QVERIFY(r.exitCode != 0);
     QVERIFY2(r.err.contains(named), qPrintable(r.err));
+}
+
+void TestCli::runsCommands()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath("runs.sqlite");
+    QList<qint64> ids;
+    for (const char *method : {"rtn", "geniem"}) {
+        const Run r = runCli({"quantize", "--db", db, "--method", method, "--iters", "5", "--calib-size", "64", "--eval-limit", "200", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        ids << QJsonDocument::fromJson(r.out.toUtf8()).object().value("run_id").toInteger();
+    }
+    QCOMPARE(ids, (QList<qint64>{1, 2}));
+    // A failing run is recorded too.
+    const Run bad = runCli({"quantize", "--db", db, "--calib", "/nonexistent/folder", "--iters", "5"});
+    QVERIFY(bad.exitCode != 0);
+
+    const Run list = runCli({"runs", "list", "--db", db, "--json"});
+    QVERIFY2(list.exitCode == 0, qPrintable(list.err));
+    const QJsonArray runs = QJsonDocument::fromJson(list.out.toUtf8()).object().value("runs").toArray();
+    QCOMPARE(runs.size(), 3);
+    QCOMPARE(runs[0].toObject().value("status").toString(), QString("succeeded"));
+    QCOMPARE(runs[1].toObject().value("method").toString(), QString("geniem"));
+    QCOMPARE(runs[2].toObject().value("status").toString(), QString("failed"));
+    QVERIFY(runs[2].toObject().value("error").toString().contains("/nonexistent/folder"));
+
+    const Run show = runCli({"runs", "show", "2", "--db", db, "--json"});
+    QVERIFY2(show.exitCode == 0, qPrintable(show.err));
+    const QJsonObject shown = QJsonDocument::fromJson(show.out.toUtf8()).object();
+    QCOMPARE(shown.value("result").toObject().value("units").toArray().size(), 11);
+    QVERIFY(shown.value("scalar_rows").toInteger() >= 9 * 5 * 3);  // rec, round, loss per iteration
+    QCOMPARE(shown.value("identity").toObject().value("calib_hash").toString(),
+             shown.value("result").toObject().value("calib_hash").toString());
+
+    const Run cmp = runCli({"runs", "compare", "1", "2", "--db", db});
+    QVERIFY2(cmp.exitCode == 0 && cmp.out.contains("q_top1") && cmp.out.contains("geniem"), qPrintable(cmp.out + cmp.err));
+
+    const QString bundle = dir.filePath("run2.maug");
+    QCOMPARE(runCli({"runs", "export", "2", "--out", bundle, "--db", db}).exitCode, 0);
+    const QString other = dir.filePath("other.sqlite");
+    const Run imp = runCli({"runs", "import", bundle, "--db", other, "--json"});
+    QVERIFY2(imp.exitCode == 0, qPrintable(imp.err));
+    const Run show2 = runCli({"runs", "show", "1", "--db", other, "--json"});
+    QCOMPARE(QJsonDocument::fromJson(show2.out.toUtf8()).object().value("result"), shown.value("result"));
+
+    QCOMPARE(runCli({"runs", "delete", "1", "--db", db}).exitCode, 0);
+    const Run gone = runCli({"runs", "show", "1", "--db", db});
+    QCOMPARE(gone.exitCode, 1);
+    QVERIFY2(gone.err.contains("no run 1") && gone.err.contains(db), qPrintable(gone.err));
+    QCOMPARE(runCli({"runs", "show", "abc", "--db", db}).exitCode, 2);
+    QCOMPARE(runCli({"runs", "frobnicate", "--db", db}).exitCode, 2);
+    const Run notDb = runCli({"runs", "list", "--db", bundle + ".txt"});
+    QCOMPARE(notDb.exitCode, 0);  // a new, empty database
+    QFile junk(dir.filePath("junk.sqlite"));
+    QVERIFY(junk.open(QIODevice::WriteOnly));
+    junk.write(QByteArray(4096, 'x'));
+    junk.close();
+    const Run j = runCli({"runs", "list", "--db", junk.fileName()});
+    QCOMPARE(j.exitCode, 1);
+    QVERIFY2(j.err.contains(junk.fileName()) && j.err.contains("not a run database"), qPrintable(j.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
