@@ -1,21 +1,10 @@
 #include "unitcache.h"
 
+#include "batched.h"
+
 #include <QtCore/QFile>
 
 namespace metaaug::recon {
-
-namespace {
-
-template <typename F>
-torch::Tensor batched(const torch::Tensor &in, int64_t batch, F &&f)
-{
-    std::vector<torch::Tensor> parts;
-    for (int64_t b = 0; b < in.size(0); b += batch)
-        parts.push_back(f(in.slice(0, b, std::min(in.size(0), b + batch))));
-    return torch::cat(parts);
-}
-
-}  // namespace
 
 int64_t UnitCache::bytes() const
 {

@@ -56,6 +56,31 @@ RunRow readRun(const Statement &st)
     return r;
 }
 
+// Every row of a prepared query (its parameters bound by `bind`), read by `read`.
+template <typename Read, typename Bind>
+auto collect(Database &db, const char *sql, Bind &&bind, Read &&read)
+    -> Result<std::vector<decltype(read(std::declval<const Statement &>()))>>
+{
+    std::vector<decltype(read(std::declval<const Statement &>()))> rows;
+    auto st = db.prepare(sql);
+    if (!st)
+        return st.error();
+    bind(*st);
+    for (;;) {
+        auto r = st->step();
+        if (!r)
+            return r.error();
+        if (!*r)
+            return rows;
+        rows.push_back(read(*st));
+    }
+}
+
+double realOrNan(const Statement &st, int col)
+{
+    return st.isNull(col) ? std::nan("") : st.real(col);
+}
+
 }  // namespace
 
 const char *statusName(RunStatus s)
@@ -120,20 +145,16 @@ Result<std::unique_ptr<RunStore>> RunStore::open(const QString &path)
 
 Result<void> RunStore::markInterrupted()
 {
-    auto st = m_db->prepare("SELECT id, pid, pid_start, host FROM runs WHERE status = 'running'");
-    if (!st)
-        return st.error();
+    auto running = collect(*m_db, "SELECT id, pid, pid_start, host FROM runs WHERE status = 'running'", [](Statement &) {},
+                           [](const Statement &st) {
+                               return std::make_pair(st.int64(0), ProcessIdentity{st.int64(1), st.int64(2), st.text(3)});
+                           });
+    if (!running)
+        return running.error();
     std::vector<int64_t> gone;
-    for (;;) {
-        auto row = st->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        const ProcessIdentity owner{st->int64(1), st->int64(2), st->text(3)};
+    for (const auto &[id, owner] : *running)
         if (!processAlive(owner))
-            gone.push_back(st->int64(0));
-    }
+            gone.push_back(id);
     auto up = m_db->prepare("UPDATE runs SET status = 'interrupted', finished = ?1, "
                             "error = 'the process running it ended without finishing it (killed or crashed)' "
                             "WHERE id = ?2 AND status = 'running'");
@@ -264,117 +285,57 @@ Result<void> RunStore::addArtefact(int64_t run, const ArtefactRow &a)
 
 Result<std::vector<RunRow>> RunStore::listRuns()
 {
-    auto st = m_db->prepare((QByteArrayLiteral("SELECT ") + kRunColumns + " FROM runs ORDER BY id").constData());
-    if (!st)
-        return st.error();
-    std::vector<RunRow> rows;
-    for (;;) {
-        auto r = st->step();
-        if (!r)
-            return r.error();
-        if (!*r)
-            return rows;
-        rows.push_back(readRun(*st));
-    }
+    const QByteArray sql = QByteArrayLiteral("SELECT ") + kRunColumns + " FROM runs ORDER BY id";
+    return collect(*m_db, sql.constData(), [](Statement &) {}, readRun);
 }
 
 Result<RunRow> RunStore::run(int64_t id)
 {
-    auto st = m_db->prepare((QByteArrayLiteral("SELECT ") + kRunColumns + " FROM runs WHERE id = ?1").constData());
-    if (!st)
-        return st.error();
-    st->bind(1, id);
-    auto r = st->step();
-    if (!r)
-        return r.error();
-    if (!*r)
+    const QByteArray sql = QByteArrayLiteral("SELECT ") + kRunColumns + " FROM runs WHERE id = ?1";
+    auto rows = collect(*m_db, sql.constData(), [id](Statement &st) { st.bind(1, id); }, readRun);
+    if (!rows)
+        return rows.error();
+    if (rows->empty())
         return notFound(path(), id);
-    return readRun(*st);
+    return rows->front();
 }
 
 Result<std::vector<ScalarRow>> RunStore::scalars(int64_t run)
 {
-    auto st = m_db->prepare("SELECT unit, phase, step, key, value FROM scalars WHERE run = ?1 ORDER BY rowid");
-    if (!st)
-        return st.error();
-    st->bind(1, run);
-    std::vector<ScalarRow> rows;
-    for (;;) {
-        auto r = st->step();
-        if (!r)
-            return r.error();
-        if (!*r)
-            return rows;
-        rows.push_back({int(st->int64(0)), st->text(1), int(st->int64(2)), st->text(3),
-                        st->isNull(4) ? std::nan("") : st->real(4)});
-    }
+    return collect(*m_db, "SELECT unit, phase, step, key, value FROM scalars WHERE run = ?1 ORDER BY rowid",
+                   [run](Statement &st) { st.bind(1, run); },
+                   [](const Statement &st) {
+                       return ScalarRow{int(st.int64(0)), st.text(1), int(st.int64(2)), st.text(3), realOrNan(st, 4)};
+                   });
 }
 
 Result<std::vector<LayerMetricRow>> RunStore::layerMetrics(int64_t run)
 {
-    auto st = m_db->prepare("SELECT layer, key, value FROM layer_metrics WHERE run = ?1 ORDER BY rowid");
-    if (!st)
-        return st.error();
-    st->bind(1, run);
-    std::vector<LayerMetricRow> rows;
-    for (;;) {
-        auto r = st->step();
-        if (!r)
-            return r.error();
-        if (!*r)
-            return rows;
-        rows.push_back({st->text(0), st->text(1), st->isNull(2) ? std::nan("") : st->real(2)});
-    }
+    return collect(*m_db, "SELECT layer, key, value FROM layer_metrics WHERE run = ?1 ORDER BY rowid",
+                   [run](Statement &st) { st.bind(1, run); },
+                   [](const Statement &st) { return LayerMetricRow{st.text(0), st.text(1), realOrNan(st, 2)}; });
 }
 
 Result<std::vector<ImageRow>> RunStore::images(int64_t run)
 {
-    auto st = m_db->prepare("SELECT unit, step, originals, transformed FROM images WHERE run = ?1 ORDER BY rowid");
-    if (!st)
-        return st.error();
-    st->bind(1, run);
-    std::vector<ImageRow> rows;
-    for (;;) {
-        auto r = st->step();
-        if (!r)
-            return r.error();
-        if (!*r)
-            return rows;
-        rows.push_back({int(st->int64(0)), int(st->int64(1)), st->blob(2), st->blob(3)});
-    }
+    return collect(*m_db, "SELECT unit, step, originals, transformed FROM images WHERE run = ?1 ORDER BY rowid",
+                   [run](Statement &st) { st.bind(1, run); },
+                   [](const Statement &st) { return ImageRow{int(st.int64(0)), int(st.int64(1)), st.blob(2), st.blob(3)}; });
 }
 
 Result<std::vector<ArtefactRow>> RunStore::artefacts(int64_t run)
 {
-    auto st = m_db->prepare("SELECT kind, path, sha256, created, size FROM artefacts WHERE run = ?1 ORDER BY rowid");
-    if (!st)
-        return st.error();
-    st->bind(1, run);
-    std::vector<ArtefactRow> rows;
-    for (;;) {
-        auto r = st->step();
-        if (!r)
-            return r.error();
-        if (!*r)
-            return rows;
-        rows.push_back({st->text(0), st->text(1), st->text(2), st->text(3), st->int64(4)});
-    }
+    return collect(*m_db, "SELECT kind, path, sha256, created, size FROM artefacts WHERE run = ?1 ORDER BY rowid",
+                   [run](Statement &st) { st.bind(1, run); },
+                   [](const Statement &st) { return ArtefactRow{st.text(0), st.text(1), st.text(2), st.text(3), st.int64(4)}; });
 }
 
 Result<QString> RunStore::integrityCheck()
 {
-    auto st = m_db->prepare("PRAGMA integrity_check");
-    if (!st)
-        return st.error();
-    QStringList lines;
-    for (;;) {
-        auto r = st->step();
-        if (!r)
-            return r.error();
-        if (!*r)
-            return lines.join(QLatin1Char('\n'));
-        lines << st->text(0);
-    }
+    auto lines = collect(*m_db, "PRAGMA integrity_check", [](Statement &) {}, [](const Statement &st) { return st.text(0); });
+    if (!lines)
+        return lines.error();
+    return QStringList(lines->begin(), lines->end()).join(QLatin1Char('\n'));
 }
 
 Result<void> RunStore::deleteRun(int64_t id)

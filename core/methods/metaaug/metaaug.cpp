@@ -7,6 +7,7 @@
 #include "augment/plateauscheduler.h"
 #include "methods/method.h"
 #include "metastep.h"
+#include "recon/batched.h"
 #include "recon/schedules.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -17,6 +18,7 @@ namespace metaaug::methods {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using recon::batched;
 
 struct MetaAugState final : MethodState {
     MetaAugOptions options;
@@ -39,15 +41,6 @@ double median(std::vector<double> v)
         return 0;
     std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
     return v[v.size() / 2];
-}
-
-template <typename F>
-torch::Tensor batched(const torch::Tensor &in, int64_t batch, F &&f)
-{
-    std::vector<torch::Tensor> parts;
-    for (int64_t i = 0; i < in.size(0); i += batch)
-        parts.push_back(f(in.slice(0, i, std::min(in.size(0), i + batch))));
-    return torch::cat(parts);
 }
 
 // T's initial weights come from a generator seeded by the run's seed, and
