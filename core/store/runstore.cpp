@@ -211,10 +211,17 @@ Result<void> RunStore::setIdentity(int64_t run, const QJsonObject &identity)
 
 Result<void> RunStore::finishRun(int64_t run, RunStatus status, const QJsonObject &result, const QString &error)
 {
-    auto st = m_db->prepare("UPDATE runs SET status = ?1, result = ?2, error = ?3, finished = ?4 WHERE id = ?5");
+    auto st = m_db->prepare("UPDATE runs SET status = ?1, result = ?2, error = ?3, finished = ?4, q_top1 = ?6, gap = ?7 WHERE id = ?5");
     if (!st)
         return st.error();
     st->bind(1, QString::fromLatin1(statusName(status))).bind(2, toText(result)).bind(4, now()).bind(5, run);
+    for (const auto &[col, key] : {std::pair{6, "q_top1"}, std::pair{7, "gap"}}) {
+        const QJsonValue v = result.value(QLatin1String(key));
+        if (v.isDouble())
+            st->bind(col, v.toDouble());
+        else
+            st->bindNull(col);
+    }
     if (error.isEmpty())
         st->bindNull(3);
     else

@@ -39,6 +39,9 @@ ALTER TABLE runs ADD COLUMN engine_version TEXT;
 ALTER TABLE runs ADD COLUMN pid INTEGER;
 ALTER TABLE runs ADD COLUMN pid_start INTEGER;
 ALTER TABLE runs ADD COLUMN host TEXT;
+ALTER TABLE runs ADD COLUMN q_top1 REAL;
+ALTER TABLE runs ADD COLUMN gap REAL;
+UPDATE runs SET q_top1 = json_extract(result, '$.q_top1'), gap = json_extract(result, '$.gap') WHERE json_valid(result);
 CREATE TABLE images (
     run         INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     unit        INTEGER NOT NULL,

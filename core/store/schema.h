@@ -7,7 +7,8 @@
 namespace metaaug::store {
 
 // 1: runs, scalars, layer_metrics (the first release)
-// 2: run times, owner process and host, identity (hashes), images, artefacts
+// 2: run times, owner process and host, identity (hashes), headline metrics
+//    (q_top1, gap) as columns, images, artefacts
 constexpr int kSchemaVersion = 2;
 
 // The version of an open database (0: empty file).

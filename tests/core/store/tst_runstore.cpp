@@ -173,6 +173,12 @@ void TestRunStore::migratesFromVersion1()
     QVERIFY((*runs)[1].error.contains("layer2.0"));
     QCOMPARE(int(s->scalars(1)->size()), 2);
     QCOMPARE(int(s->layerMetrics(1)->size()), 1);
+    // The headline columns are filled from the old results.
+    auto head = db->get()->prepare("SELECT q_top1, gap FROM runs ORDER BY id");
+    QVERIFY(head && *head->step());
+    QCOMPARE(head->real(0), 93.59);
+    QCOMPARE(head->real(1), 1.14);
+    QVERIFY(*head->step() && head->isNull(0));
     // New tables work on the migrated file.
     QVERIFY(s->write(1, sampleBatch(1)));
     QCOMPARE(int(s->images(1)->size()), 1);
