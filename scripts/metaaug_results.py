@@ -19,7 +19,8 @@ BITS = [(2, 4), (2, 2)]
 VARIANTS = {
     "metaaug": [],
     "metaaug-sgd": ["--inner", "sgd"],
-    "metaaug-sgd-fast": ["--inner", "sgd", "--t-lr", "1e-4"],
+    "metaaug-sgd-fast": ["--inner", "sgd", "--t-lr", "1e-3"],
+    "metaaug-fast": ["--t-lr", "1e-3"],
     "metaaug-orig": ["--phase-b", "originals"],
 }
 

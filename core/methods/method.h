@@ -16,6 +16,7 @@ struct UnitReport {
     double seconds = 0;
     std::map<QString, double> phaseSeconds;  // e.g. "meta", "reconstruction"
     std::map<QString, double> medianIterationMs;  // by phase, as above
+    std::map<QString, double> metrics;            // method-specific, e.g. MetaAug's "t_change"
 };
 
 // Whatever a method carries from unit to unit within one run (MetaAug's T).

@@ -128,11 +128,14 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
         QJsonObject medians;
         for (const auto &[phase, ms] : report->medianIterationMs)
             medians[phase] = ms;
-        unitsJson.append(QJsonObject{{QStringLiteral("name"), report->unit},
-                                     {QStringLiteral("first_loss"), report->firstLoss},
-                                     {QStringLiteral("final_loss"), report->finalLoss},
-                                     {QStringLiteral("seconds"), report->seconds},
-                                     {QStringLiteral("median_iteration_ms"), medians}});
+        QJsonObject unitJson{{QStringLiteral("name"), report->unit},
+                             {QStringLiteral("first_loss"), report->firstLoss},
+                             {QStringLiteral("final_loss"), report->finalLoss},
+                             {QStringLiteral("seconds"), report->seconds},
+                             {QStringLiteral("median_iteration_ms"), medians}};
+        for (const auto &[key, value] : report->metrics)
+            unitJson[key] = value;
+        unitsJson.append(unitJson);
     }
 
     const auto t1 = Clock::now();

@@ -144,7 +144,19 @@ void emitImages(RunSink &sink, int unit, int iteration, const torch::Tensor &x, 
 
 struct PhaseAStats {
     double seconds = 0, medianMs = 0;
+    double tChange = 0;  // ||T_end - T_start|| / ||T_start|| over this unit's phase A
 };
+
+double relativeChange(const std::vector<torch::Tensor> &before, const std::vector<torch::Tensor> &after)
+{
+    torch::NoGradGuard ng;
+    double diff = 0, norm = 0;
+    for (size_t i = 0; i < before.size(); ++i) {
+        diff += (after[i] - before[i]).pow(2).sum().item<double>();
+        norm += before[i].pow(2).sum().item<double>();
+    }
+    return norm > 0 ? std::sqrt(diff / norm) : 0.0;
+}
 
 // Phase A for unit b: M meta iterations that train T; theta is left unchanged.
 Result<PhaseAStats> metaPhase(MethodContext &ctx, int b, const recon::UnitCache &cache, MetaAugState &s,
@@ -156,6 +168,9 @@ Result<PhaseAStats> metaPhase(MethodContext &ctx, int b, const recon::UnitCache 
     recon::prepareUnit(ctx.qmodel, unit, recon);
     const MetaProblem problem = bindProblem(ctx, unit, s, recon);
     std::vector<torch::Tensor> tParams = s.t->parameters();
+    std::vector<torch::Tensor> tStart;
+    for (const torch::Tensor &p : tParams)
+        tStart.push_back(p.detach().clone());
     torch::optim::Adam adam(tParams, torch::optim::AdamOptions(o.tLr));  // fresh for every unit
     augment::PlateauScheduler plateau(adam, o.plateauPatience, o.plateauFactor);
     s.t->train();
@@ -208,7 +223,10 @@ Result<PhaseAStats> metaPhase(MethodContext &ctx, int b, const recon::UnitCache 
     for (torch::Tensor &p : tParams)
         p.mutable_grad() = torch::Tensor();
     s.t->eval();
-    return PhaseAStats{std::chrono::duration<double>(Clock::now() - start).count(), median(iterMs)};
+    const double change = relativeChange(tStart, tParams);
+    ctx.sink.log(QStringLiteral("metaaug: unit %1: T's weights moved %2 % in %3 meta iterations")
+                     .arg(QString::fromStdString(unit.name)).arg(100.0 * change, 0, 'g', 3).arg(M));
+    return PhaseAStats{std::chrono::duration<double>(Clock::now() - start).count(), median(iterMs), change};
 }
 
 // The unit's cache extended by one T(x) per calibration image (T fixed).
@@ -264,6 +282,7 @@ public:
         }
         report.phaseSeconds[QStringLiteral("meta")] = a->seconds;
         report.medianIterationMs[QStringLiteral("meta")] = a->medianMs;
+        report.metrics[QStringLiteral("t_change")] = a->tChange;
 
         const auto t0 = Clock::now();
         recon::ReconOptions phaseB = recon;
