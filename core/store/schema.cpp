@@ -84,7 +84,10 @@ Result<int> schemaVersion(Database &db)
     return int(st->int64(0));
 }
 
-Result<void> migrate(Database &db)
+namespace {
+// Refuses files that are not ours: a newer schema, or a database with
+// tables and no version (someone else's). Reads only.
+Result<int> checkedVersion(Database &db)
 {
     auto version = schemaVersion(db);
     if (!version)
@@ -95,10 +98,7 @@ Result<void> migrate(Database &db)
                          QStringLiteral("%1 was written by a newer MetaAug Workbench (schema version %2; this one knows up to %3); "
                                         "it was left unchanged")
                              .arg(db.path()).arg(*version).arg(kSchemaVersion));
-    if (*version == kSchemaVersion)
-        return {};
     if (*version == 0) {
-        // An empty file only: a database with tables but no version is someone else's.
         auto st = db.prepare("SELECT count(*) FROM sqlite_master");
         if (!st)
             return st.error();
@@ -109,9 +109,25 @@ Result<void> migrate(Database &db)
                                                                 "(it has tables and no schema version); it was left unchanged")
                                                      .arg(db.path()));
     }
+    return version;
+}
+}  // namespace
+
+Result<void> migrate(Database &db)
+{
+    auto version = checkedVersion(db);
+    if (!version)
+        return version.error();
+    if (*version == kSchemaVersion)
+        return {};
+    // Take the write lock, then look again: another process may have
+    // created or migrated the file in the meantime.
     Transaction tx(db);
     if (auto r = tx.begin(); !r)
         return r;
+    version = checkedVersion(db);
+    if (!version)
+        return version.error();
     for (int v = *version; v < kSchemaVersion; ++v)
         if (auto r = db.exec(kMigrations[v]); !r)
             return r;

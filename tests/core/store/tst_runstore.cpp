@@ -12,6 +12,7 @@
 #include <QtTest/QtTest>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include <unistd.h>
@@ -74,6 +75,7 @@ private slots:
     void exportImport();
     void deleteCascades();
     void readerBesideWriter();
+    void concurrentFirstOpen();
 
 private:
     QTemporaryDir m_dir;
@@ -363,6 +365,32 @@ void TestRunStore::readerBesideWriter()
     writer.join();
     QCOMPARE(written.load(), 20);
     QVERIFY(reads > 0);
+}
+
+// Two processes starting runs at once on a database that does not exist yet
+// (found by running two `metaaug quantize` side by side).
+void TestRunStore::concurrentFirstOpen()
+{
+    for (int k = 0; k < 10; ++k) {
+        const QString path = m_dir.filePath(QStringLiteral("race%1.sqlite").arg(k));
+        std::atomic<int> ok{0};
+        QString failure;
+        std::mutex m;
+        auto open = [&] {
+            auto s = RunStore::open(path);
+            if (s && (*s)->createRun({{"method", "rtn"}}))
+                ++ok;
+            else if (!s) {
+                std::lock_guard<std::mutex> lock(m);
+                failure = s.error().message;
+            }
+        };
+        std::thread a(open), b(open);
+        a.join();
+        b.join();
+        QVERIFY2(ok == 2, qPrintable(failure));
+        QCOMPARE(int(mustOpen(path)->listRuns()->size()), 2);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestRunStore)
