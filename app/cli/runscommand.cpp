@@ -49,14 +49,13 @@ QJsonObject fullJson(store::RunStore &db, const RunRow &r, QString *error)
     o["identity"] = r.identity;
     o["result"] = r.result;
     o["owner"] = QJsonObject{{"pid", qint64(r.pid)}, {"host", r.host}};
-    auto scalars = db.scalars(r.id);
-    auto images = db.images(r.id);
-    if (!scalars || !images) {
-        *error = !scalars ? scalars.error().message : images.error().message;
+    auto counts = db.rowCounts(r.id);
+    if (!counts) {
+        *error = counts.error().message;
         return o;
     }
-    o["scalar_rows"] = qint64(scalars->size());
-    o["image_events"] = qint64(images->size());
+    o["scalar_rows"] = qint64(counts->scalars);
+    o["image_events"] = qint64(counts->images);
     return o;
 }
 

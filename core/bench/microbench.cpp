@@ -1,5 +1,6 @@
 #include "microbench.h"
 
+#include "common/median.h"
 #include "common/runtime.h"
 
 #include <QtCore/QFile>
@@ -22,8 +23,7 @@ double medianMs(int reps, F &&f)
         f();
         t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
     }
-    std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
-    return t[t.size() / 2];
+    return median(std::move(t));
 }
 
 // Which libblas.so.3 the process mapped (reference BLAS vs OpenBLAS).

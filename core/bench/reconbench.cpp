@@ -3,6 +3,7 @@
 #include "data/calibrationsampler.h"
 #include "data/datasource.h"
 #include "model/model.h"
+#include "methods/method.h"
 #include "recon/reconstruction.h"
 #include "run/quantizationrun.h"
 
@@ -36,10 +37,9 @@ Result<std::vector<UnitIterationTiming>> benchReconstruction(const QString &mode
             recon::UnitContext ctx{model->executor(), units[b], b, int(units.size()), q, sink, std::chrono::steady_clock::now()};
             UnitIterationTiming t{QString::fromStdString(units[b].name), {}};
             for (int batch : batches) {
-                recon::ReconOptions o;
+                recon::ReconOptions o = methods::geniemOptions({});
                 o.iterations = iterations;
                 o.batch = batch;
-                o.learnWeightStep = true;  // geniem
                 auto stats = recon::reconstructUnit(ctx, cache, o);
                 if (!stats)
                     return stats.error();

@@ -1,5 +1,6 @@
 #include "storebench.h"
 
+#include "common/median.h"
 #include "store/runstore.h"
 
 #include <QtCore/QDir>
@@ -38,8 +39,7 @@ Result<WriterStats> writeRows(store::RunStore &s, int rows, int batch)
     WriterStats w;
     w.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     w.maxMs = *std::max_element(ms.begin(), ms.end());
-    std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
-    w.medianMs = ms[ms.size() / 2];
+    w.medianMs = median(std::move(ms));
     if (auto r = s.finishRun(*id, store::RunStatus::Succeeded, {}, {}); !r)
         return r.error();
     return w;

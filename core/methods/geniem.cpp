@@ -14,12 +14,7 @@ public:
     }
     Result<UnitReport> quantizeUnit(MethodContext &ctx, int b, const recon::UnitCache &cache) const override
     {
-        recon::ReconOptions o = ctx.recon;
-        o.learnRounding = true;
-        o.learnWeightStep = true;
-        o.learnActStep = true;
-        o.quantizeActivations = true;
-        return reconstructPasses(ctx, b, cache, {o});
+        return reconstructPasses(ctx, b, cache, {geniemOptions(ctx.recon)});
     }
 };
 const GenieM kMethod;

@@ -51,6 +51,13 @@ QStringList methodIds()
     return ids;
 }
 
+recon::ReconOptions geniemOptions(const recon::ReconOptions &base)
+{
+    recon::ReconOptions o = base;
+    o.learnRounding = o.learnWeightStep = o.learnActStep = o.quantizeActivations = true;
+    return o;
+}
+
 Result<UnitReport> reconstructPasses(MethodContext &ctx, int b, const recon::UnitCache &cache,
                                      const std::vector<recon::ReconOptions> &passes)
 {

@@ -58,6 +58,11 @@ const std::vector<const Method *> &allMethods();
 const Method *findMethod(const QString &id);
 QStringList methodIds();
 
+// Genie-M's reconstruction pass (rounding, weight and activation steps,
+// quantized activations) on top of the run's iterations, batch and lrs;
+// geniem's only pass and MetaAug's phase A/B.
+recon::ReconOptions geniemOptions(const recon::ReconOptions &base);
+
 // Helper for methods that run one or more plain reconstruction passes.
 Result<UnitReport> reconstructPasses(MethodContext &ctx, int b, const recon::UnitCache &cache,
                                      const std::vector<recon::ReconOptions> &passes);

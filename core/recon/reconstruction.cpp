@@ -1,5 +1,6 @@
 #include "reconstruction.h"
 
+#include "common/median.h"
 #include "quant/dropmask.h"
 #include "schedules.h"
 
@@ -162,8 +163,7 @@ Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, con
     stats.firstLoss = firstSum / window;
     stats.lastLoss = lastSum / window;
     stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::nth_element(iterMs.begin(), iterMs.begin() + iterMs.size() / 2, iterMs.end());
-    stats.medianIterationMs = iterMs[iterMs.size() / 2];
+    stats.medianIterationMs = median(std::move(iterMs));
     return stats;
 }
 

@@ -76,6 +76,24 @@ auto collect(Database &db, const char *sql, Bind &&bind, Read &&read)
     }
 }
 
+// Inserts every row with one prepared statement; `bind` binds a row.
+template <typename Row, typename Bind>
+Result<void> insertAll(Database &db, const char *sql, const std::vector<Row> &rows, Bind &&bind)
+{
+    if (rows.empty())
+        return {};
+    auto st = db.prepare(sql);
+    if (!st)
+        return st.error();
+    for (const Row &row : rows) {
+        st->reset();
+        bind(*st, row);
+        if (auto r = st->run(); !r)
+            return r;
+    }
+    return {};
+}
+
 double realOrNan(const Statement &st, int col)
 {
     return st.isNull(col) ? std::nan("") : st.real(col);
@@ -215,13 +233,8 @@ Result<void> RunStore::finishRun(int64_t run, RunStatus status, const QJsonObjec
     if (!st)
         return st.error();
     st->bind(1, QString::fromLatin1(statusName(status))).bind(2, toText(result)).bind(4, now()).bind(5, run);
-    for (const auto &[col, key] : {std::pair{6, "q_top1"}, std::pair{7, "gap"}}) {
-        const QJsonValue v = result.value(QLatin1String(key));
-        if (v.isDouble())
-            st->bind(col, v.toDouble());
-        else
-            st->bindNull(col);
-    }
+    st->bindFinite(6, result.value(QLatin1String("q_top1")).toDouble(std::nan("")))
+        .bindFinite(7, result.value(QLatin1String("gap")).toDouble(std::nan("")));
     if (error.isEmpty())
         st->bindNull(3);
     else
@@ -238,46 +251,24 @@ Result<void> RunStore::write(int64_t run, const WriteBatch &batch)
     Transaction tx(*m_db);
     if (auto r = tx.begin(); !r)
         return r;
-    if (!batch.scalars.empty()) {
-        auto st = m_db->prepare("INSERT INTO scalars (run, unit, phase, step, key, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-        if (!st)
-            return st.error();
-        for (const ScalarRow &s : batch.scalars) {
-            st->reset();
-            st->bind(1, run).bind(2, s.unit).bind(3, s.phase).bind(4, s.step).bind(5, s.key);
-            if (std::isfinite(s.value))
-                st->bind(6, s.value);
-            else
-                st->bindNull(6);
-            if (auto r = st->run(); !r)
-                return r;
-        }
-    }
-    if (!batch.layerMetrics.empty()) {
-        auto st = m_db->prepare("INSERT INTO layer_metrics (run, layer, key, value) VALUES (?1, ?2, ?3, ?4)");
-        if (!st)
-            return st.error();
-        for (const LayerMetricRow &m : batch.layerMetrics) {
-            st->reset();
-            st->bind(1, run).bind(2, m.layer).bind(3, m.key);
-            if (std::isfinite(m.value))
-                st->bind(4, m.value);
-            else
-                st->bindNull(4);
-            if (auto r = st->run(); !r)
-                return r;
-        }
-    }
-    if (!batch.images.empty()) {
-        auto st = m_db->prepare("INSERT INTO images (run, unit, step, originals, transformed) VALUES (?1, ?2, ?3, ?4, ?5)");
-        if (!st)
-            return st.error();
-        for (const ImageRow &i : batch.images) {
-            st->reset();
-            if (auto r = st->bind(1, run).bind(2, i.unit).bind(3, i.step).bind(4, i.originalsPng).bind(5, i.transformedPng).run(); !r)
-                return r;
-        }
-    }
+    auto scalars = insertAll(*m_db, "INSERT INTO scalars (run, unit, phase, step, key, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                             batch.scalars, [run](Statement &st, const ScalarRow &s) {
+                                 st.bind(1, run).bind(2, s.unit).bind(3, s.phase).bind(4, s.step).bind(5, s.key).bindFinite(6, s.value);
+                             });
+    if (!scalars)
+        return scalars;
+    auto metrics = insertAll(*m_db, "INSERT INTO layer_metrics (run, layer, key, value) VALUES (?1, ?2, ?3, ?4)",
+                             batch.layerMetrics, [run](Statement &st, const LayerMetricRow &m) {
+                                 st.bind(1, run).bind(2, m.layer).bind(3, m.key).bindFinite(4, m.value);
+                             });
+    if (!metrics)
+        return metrics;
+    auto images = insertAll(*m_db, "INSERT INTO images (run, unit, step, originals, transformed) VALUES (?1, ?2, ?3, ?4, ?5)",
+                            batch.images, [run](Statement &st, const ImageRow &i) {
+                                st.bind(1, run).bind(2, i.unit).bind(3, i.step).bind(4, i.originalsPng).bind(5, i.transformedPng);
+                            });
+    if (!images)
+        return images;
     return tx.commit();
 }
 
@@ -335,6 +326,16 @@ Result<std::vector<ArtefactRow>> RunStore::artefacts(int64_t run)
     return collect(*m_db, "SELECT kind, path, sha256, created, size FROM artefacts WHERE run = ?1 ORDER BY rowid",
                    [run](Statement &st) { st.bind(1, run); },
                    [](const Statement &st) { return ArtefactRow{st.text(0), st.text(1), st.text(2), st.text(3), st.int64(4)}; });
+}
+
+Result<RunStore::RowCounts> RunStore::rowCounts(int64_t run)
+{
+    auto counts = collect(*m_db, "SELECT (SELECT count(*) FROM scalars WHERE run = ?1), (SELECT count(*) FROM images WHERE run = ?1)",
+                          [run](Statement &st) { st.bind(1, run); },
+                          [](const Statement &st) { return RowCounts{st.int64(0), st.int64(1)}; });
+    if (!counts)
+        return counts.error();
+    return counts->front();
 }
 
 Result<QString> RunStore::integrityCheck()

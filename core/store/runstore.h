@@ -90,6 +90,11 @@ public:
     Result<std::vector<LayerMetricRow>> layerMetrics(int64_t run);
     Result<std::vector<ImageRow>> images(int64_t run);
     Result<std::vector<ArtefactRow>> artefacts(int64_t run);
+    // How many scalar rows and image events a run has, without reading them.
+    struct RowCounts {
+        int64_t scalars = 0, images = 0;
+    };
+    Result<RowCounts> rowCounts(int64_t run);
     Result<void> deleteRun(int64_t id);
 
     // A single-file bundle (an SQLite file of this schema holding one run),

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cmath>
+
 namespace metaaug::store {
 
 namespace {
@@ -146,6 +148,11 @@ Statement &Statement::bindNull(int i)
 {
     sqlite3_bind_null(m_stmt, i);
     return *this;
+}
+
+Statement &Statement::bindFinite(int i, double v)
+{
+    return std::isfinite(v) ? bind(i, v) : bindNull(i);
 }
 
 Result<bool> Statement::step()

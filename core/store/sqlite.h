@@ -73,6 +73,8 @@ public:
     Statement &bind(int i, const QString &v);
     Statement &bind(int i, const QByteArray &blob);
     Statement &bindNull(int i);
+    // v, or NULL when v is NaN or infinite (SQLite has no such REAL).
+    Statement &bindFinite(int i, double v);
 
     // true: a row is ready; false: done. Errors come back as values.
     Result<bool> step();

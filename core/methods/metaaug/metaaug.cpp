@@ -4,6 +4,7 @@
 // parameters; phase B reconstructs the unit on the originals plus T(x).
 // The first and last units are reconstructed as geniem on the originals.
 #include "augment/imagestrip.h"
+#include "common/median.h"
 #include "augment/plateauscheduler.h"
 #include "methods/method.h"
 #include "metastep.h"
@@ -27,21 +28,6 @@ struct MetaAugState final : MethodState {
     int featureNode = -1;    // the last linear layer: its input is the pooled penultimate feature
     int featureValue = -1;
 };
-
-recon::ReconOptions geniemOptions(const recon::ReconOptions &base)
-{
-    recon::ReconOptions o = base;
-    o.learnRounding = o.learnWeightStep = o.learnActStep = o.quantizeActivations = true;
-    return o;
-}
-
-double median(std::vector<double> v)
-{
-    if (v.empty())
-        return 0;
-    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-    return v[v.size() / 2];
-}
 
 // T's initial weights come from a generator seeded by the run's seed, and
 // the global generator is left exactly as it was, so with M = 0 the data
