@@ -89,26 +89,23 @@ namespace {
 // tables and no version (someone else's). Reads only.
 Result<int> checkedVersion(Database &db)
 {
-    auto version = schemaVersion(db);
-    if (!version)
-        return makeError(version.error().code, QStringLiteral("%1 is not a run database (%2)")
-                                                   .arg(db.path(), version.error().message.section(QStringLiteral(": "), -1)));
-    if (*version > kSchemaVersion)
+    // Version and table count in one statement, so one snapshot: between two
+    // statements another process may commit its migration.
+    auto st = db.prepare("SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)");
+    auto row = st ? st->step() : Result<bool>(st.error());
+    if (!row)
+        return makeError(row.error().code, QStringLiteral("%1 is not a run database (%2)")
+                                               .arg(db.path(), row.error().message.section(QStringLiteral(": "), -1)));
+    const int version = int(st->int64(0));
+    if (version > kSchemaVersion)
         return makeError(ErrorCode::Unsupported,
                          QStringLiteral("%1 was written by a newer MetaAug Workbench (schema version %2; this one knows up to %3); "
                                         "it was left unchanged")
-                             .arg(db.path()).arg(*version).arg(kSchemaVersion));
-    if (*version == 0) {
-        auto st = db.prepare("SELECT count(*) FROM sqlite_master");
-        if (!st)
-            return st.error();
-        if (auto r = st->step(); !r)
-            return r.error();
-        if (st->int64(0) > 0)
-            return makeError(ErrorCode::BadFile, QStringLiteral("%1 is an SQLite database but not a run database "
-                                                                "(it has tables and no schema version); it was left unchanged")
-                                                     .arg(db.path()));
-    }
+                             .arg(db.path()).arg(version).arg(kSchemaVersion));
+    if (version == 0 && st->int64(1) > 0)
+        return makeError(ErrorCode::BadFile, QStringLiteral("%1 is an SQLite database but not a run database "
+                                                            "(it has tables and no schema version); it was left unchanged")
+                                                 .arg(db.path()));
     return version;
 }
 }  // namespace

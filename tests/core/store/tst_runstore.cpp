@@ -371,7 +371,7 @@ void TestRunStore::readerBesideWriter()
 // (found by running two `metaaug quantize` side by side).
 void TestRunStore::concurrentFirstOpen()
 {
-    for (int k = 0; k < 10; ++k) {
+    for (int k = 0; k < 50; ++k) {
         const QString path = m_dir.filePath(QStringLiteral("race%1.sqlite").arg(k));
         std::atomic<int> ok{0};
         QString failure;
