@@ -10,6 +10,7 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QThread>
 
 namespace metaaug::store {
 
@@ -153,7 +154,18 @@ Result<std::unique_ptr<RunStore>> RunStore::open(const QString &path)
     // Check what the file is before writing anything to it.
     if (auto r = migrate(**db); !r)
         return r.error();
-    if (auto r = (*db)->exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"); !r)
+    // WAL is a property of the file: the first opener switches it, which
+    // needs the file to itself, and SQLite does not wait for that. Retry
+    // within the busy timeout while another process holds it.
+    for (int attempt = 0;; ++attempt) {
+        auto r = (*db)->exec("PRAGMA journal_mode = WAL");
+        if (r)
+            break;
+        if (r.error().code != ErrorCode::Unsupported || attempt >= 50)  // Unsupported: busy/locked
+            return r.error();
+        QThread::msleep(100);
+    }
+    if (auto r = (*db)->exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"); !r)
         return r.error();
     std::unique_ptr<RunStore> store(new RunStore(std::move(*db)));
     if (auto r = store->markInterrupted(); !r)
