@@ -1,60 +1,486 @@
 #include "mainwindow.h"
 
-#include "common/versions.h"
+#include "compareview.h"
+#include "datapanel.h"
+#include "modelpanel.h"
+#include "runcontroller.h"
+#include "runsbrowser.h"
+#include "runsetuppanel.h"
+#include "runview.h"
+#include "stallmonitor.h"
 
+#include "common/paths.h"
+#include "common/versions.h"
+#include "data/datasummary.h"
+#include "model/modelsummary.h"
+#include "store/runstore.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+#include <QtCore/QFileInfo>
+#include <QtCore/QFutureWatcher>
+#include <QtCore/QSettings>
 #include <QtGui/QAction>
+#include <QtGui/QCloseEvent>
 #include <QtGui/QKeySequence>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QDockWidget>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QInputDialog>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QScrollArea>
 #include <QtWidgets/QStatusBar>
+#include <QtWidgets/QStyle>
+#include <QtWidgets/QTabWidget>
+#include <QtWidgets/QToolBar>
+#include <QtWidgets/QVBoxLayout>
+
+#include <memory>
 
 namespace metaaug::ui {
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+namespace {
+constexpr int kMaxRecent = 8;
+const QString kFashionTrain = QStringLiteral("fashion-mnist:train");
+const QString kFashionTest = QStringLiteral("fashion-mnist:test");
+
+// Runs `work` on the thread pool and hands its result to `done` on the GUI thread.
+template <typename T, typename Work, typename Done>
+void runAsync(QObject *owner, Work work, Done done)
+{
+    auto *watcher = new QFutureWatcher<std::shared_ptr<T>>(owner);
+    QObject::connect(watcher, &QFutureWatcher<std::shared_ptr<T>>::finished, owner, [watcher, done] {
+        done(*watcher->result());
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run([work] { return std::make_shared<T>(work()); }));
+}
+}  // namespace
+
+MainWindow::MainWindow(const WorkbenchOptions &options, QWidget *parent)
+    : QMainWindow(parent), m_controller(new RunController(this)), m_stall(new StallMonitor(this))
 {
     setWindowTitle(QStringLiteral("MetaAug Workbench"));
-    resize(1200, 800);
-    auto *placeholder = new QLabel(tr("Open a model and calibration data, then start a run."), this);
-    placeholder->setAlignment(Qt::AlignCenter);
-    setCentralWidget(placeholder);
+    setObjectName(QStringLiteral("mainWindow"));
+    resize(1400, 900);
+    m_useSettings = options.useSettings;
+    m_dbPath = options.dbPath.isEmpty() ? store::RunStore::defaultPath() : options.dbPath;
+    createPanels();
+    createActions();
     createMenus();
-    statusBar()->showMessage(tr("Ready"));
+    connect(m_controller, &RunController::progress, m_live, &RunView::onProgress);
+    connect(m_controller, &RunController::layerSample, m_live, &RunView::onLayerSample);
+    connect(m_controller, &RunController::image, m_live, &RunView::onImage);
+    connect(m_controller, &RunController::logLine, m_live, &RunView::onLog);
+    connect(m_controller, &RunController::finished, this, &MainWindow::onFinished);
+    loadSettings(options);
+    m_browser->setDatabase(m_dbPath);
+    updateState();
 }
+
+MainWindow::~MainWindow() = default;
 
 QAction *MainWindow::action(const QString &objectName) const
 {
     return findChild<QAction *>(objectName);
 }
 
-void MainWindow::createMenus()
+void MainWindow::createPanels()
 {
-    auto add = [this](QMenu *menu, const QString &name, const QString &text, const QKeySequence &keys = {}) {
-        QAction *a = menu->addAction(text);
-        a->setObjectName(name);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("mainTabs"));
+    m_live = new RunView(m_tabs);
+    m_live->setObjectName(QStringLiteral("liveView"));
+    m_browser = new RunsBrowser(m_tabs);
+    m_stored = new RunView(m_tabs);
+    m_stored->setObjectName(QStringLiteral("storedView"));
+    auto *comparePage = new QWidget(m_tabs);
+    m_compare = new CompareView(comparePage);
+    auto *cl = new QVBoxLayout(comparePage);
+    auto *cb = new QHBoxLayout;
+    auto *csv = new QPushButton(tr("Export table as &CSV…"), comparePage);
+    csv->setObjectName(QStringLiteral("exportCompareCsv"));
+    auto *png = new QPushButton(tr("Export charts as &PNG…"), comparePage);
+    png->setObjectName(QStringLiteral("exportComparePng"));
+    cb->addWidget(csv);
+    cb->addWidget(png);
+    cb->addStretch(1);
+    cl->addLayout(cb);
+    cl->addWidget(m_compare, 1);
+    m_tabs->addTab(m_live, tr("Live run"));
+    m_tabs->addTab(m_browser, tr("Runs"));
+    m_tabs->addTab(m_stored, tr("Stored run"));
+    m_tabs->addTab(comparePage, tr("Compare"));
+    setCentralWidget(m_tabs);
+    connect(csv, &QPushButton::clicked, this, &MainWindow::exportComparison);
+    connect(png, &QPushButton::clicked, this, [this] {
+        const QString base = QFileDialog::getSaveFileName(this, tr("Export comparison charts (base name)"), QStringLiteral("comparison"));
+        QString error;
+        if (!base.isEmpty() && !m_compare->exportPngs(base, &error))
+            showError(tr("Export failed"), error);
+    });
+    connect(m_browser, &RunsBrowser::openRequested, this, &MainWindow::openStoredRun);
+    connect(m_browser, &RunsBrowser::compareRequested, this, &MainWindow::compareRuns);
+    connect(m_browser, &RunsBrowser::errorOccurred, this, [this](const QString &m) { showError(tr("Runs"), m); });
+
+    auto dock = [this](const char *name, const QString &title, QWidget *w, Qt::DockWidgetArea area) {
+        auto *d = new QDockWidget(title, this);
+        d->setObjectName(QLatin1String(name));
+        d->setWidget(w);
+        addDockWidget(area, d);
+        return d;
+    };
+    m_modelPanel = new ModelPanel(this);
+    m_dataPanel = new DataPanel(this);
+    m_setup = new RunSetupPanel(this);
+    auto *setupScroll = new QScrollArea(this);
+    setupScroll->setWidget(m_setup);
+    setupScroll->setWidgetResizable(true);
+    QDockWidget *setupDock = dock("setupDock", tr("Run setup"), setupScroll, Qt::LeftDockWidgetArea);
+    QDockWidget *modelDock = dock("modelDock", tr("Model"), m_modelPanel, Qt::LeftDockWidgetArea);
+    QDockWidget *dataDock = dock("dataDock", tr("Data"), m_dataPanel, Qt::LeftDockWidgetArea);
+    tabifyDockWidget(modelDock, dataDock);
+    modelDock->raise();
+    splitDockWidget(setupDock, modelDock, Qt::Vertical);
+    resizeDocks({setupDock}, {380}, Qt::Horizontal);
+
+    m_modelStatus = new QLabel(this);
+    m_dataStatus = new QLabel(this);
+    m_runStatus = new QLabel(this);
+    for (QLabel *l : {m_modelStatus, m_dataStatus, m_runStatus})
+        statusBar()->addPermanentWidget(l);
+    m_modelStatus->setObjectName(QStringLiteral("modelStatus"));
+    m_dataStatus->setObjectName(QStringLiteral("dataStatus"));
+    m_runStatus->setObjectName(QStringLiteral("runStatus"));
+}
+
+void MainWindow::createActions()
+{
+    auto add = [this](const char *name, const QString &text, const QKeySequence &keys, QStyle::StandardPixmap icon,
+                      const QString &tip) {
+        auto *a = new QAction(style()->standardIcon(icon), text, this);
+        a->setObjectName(QLatin1String(name));
         a->setShortcut(keys);
+        a->setStatusTip(tip);
+        a->setToolTip(tip);
         return a;
     };
-    m_fileMenu = menuBar()->addMenu(tr("&File"));
-    add(m_fileMenu, QStringLiteral("openModel"), tr("Open &Model…"), QKeySequence::Open);
-    add(m_fileMenu, QStringLiteral("openCalibration"), tr("Open &Calibration Data…"));
-    add(m_fileMenu, QStringLiteral("openEvaluation"), tr("Open &Evaluation Data…"));
-    m_fileMenu->addMenu(tr("&Recent"))->setObjectName(QStringLiteral("recentMenu"));
-    m_fileMenu->addMenu(tr("&Export"))->setObjectName(QStringLiteral("exportMenu"));
-    m_fileMenu->addSeparator();
-    connect(add(m_fileMenu, QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit), &QAction::triggered,
-            this, &QWidget::close);
+    connect(add("openModel", tr("Open &Model…"), QKeySequence::Open, QStyle::SP_DialogOpenButton,
+                tr("Open a TorchScript model (.pt) with its card (.json) beside it")),
+            &QAction::triggered, this, [this] {
+                const QString f = QFileDialog::getOpenFileName(this, tr("Open model"), QFileInfo(m_modelPath).absolutePath(),
+                                                               tr("TorchScript models (*.pt *.pth);;All files (*)"));
+                if (!f.isEmpty())
+                    openModel(f);
+            });
+    connect(add("openCalibration", tr("Open &Calibration Data…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+                QStyle::SP_DirOpenIcon, tr("Choose a folder of images (class sub-folders or flat) as calibration data")),
+            &QAction::triggered, this, [this] {
+                const QString d = QFileDialog::getExistingDirectory(this, tr("Calibration images"));
+                if (!d.isEmpty())
+                    openCalibration(d);
+            });
+    connect(add("openEvaluation", tr("Open &Evaluation Data…"), QKeySequence(Qt::CTRL | Qt::Key_E), QStyle::SP_DirIcon,
+                tr("Choose a folder of labelled images for the held-out evaluation")),
+            &QAction::triggered, this, [this] {
+                const QString d = QFileDialog::getExistingDirectory(this, tr("Evaluation images"));
+                if (!d.isEmpty())
+                    openEvaluation(d);
+            });
+    connect(add("quit", tr("&Quit"), QKeySequence::Quit, QStyle::SP_DialogCloseButton, tr("Quit the workbench")),
+            &QAction::triggered, this, &QWidget::close);
+    connect(add("startRun", tr("&Start"), QKeySequence(Qt::CTRL | Qt::Key_R), QStyle::SP_MediaPlay,
+                tr("Quantize the model with the current settings")),
+            &QAction::triggered, this, &MainWindow::startRun);
+    connect(add("cancelRun", tr("&Cancel"), QKeySequence(Qt::CTRL | Qt::Key_Period), QStyle::SP_MediaStop,
+                tr("Stop the run (within a second); it is kept as cancelled")),
+            &QAction::triggered, this, &MainWindow::cancelRun);
+    connect(add("about", tr("&About MetaAug Workbench"), {}, QStyle::SP_MessageBoxInformation, tr("Versions and licence")),
+            &QAction::triggered, this, &MainWindow::showAbout);
+    const char *tabNames[] = {"showLive", "showRuns", "showStored", "showCompare"};
+    for (int i = 0; i < 4; ++i)
+        connect(add(tabNames[i], m_tabs->tabText(i), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)), QStyle::SP_FileDialogDetailedView,
+                    tr("Show the %1 tab").arg(m_tabs->tabText(i))),
+                &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
+}
 
-    m_runMenu = menuBar()->addMenu(tr("&Run"));
-    add(m_runMenu, QStringLiteral("startRun"), tr("&Start"), QKeySequence(Qt::CTRL | Qt::Key_R))->setEnabled(false);
-    add(m_runMenu, QStringLiteral("cancelRun"), tr("&Cancel"), QKeySequence(Qt::Key_Escape))->setEnabled(false);
-
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(action(QStringLiteral("openModel")));
+    file->addAction(action(QStringLiteral("openCalibration")));
+    file->addAction(action(QStringLiteral("openEvaluation")));
+    m_recentMenu = file->addMenu(tr("&Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    m_exportMenu = file->addMenu(tr("&Export"));
+    m_exportMenu->setObjectName(QStringLiteral("exportMenu"));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("quit")));
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(action(QStringLiteral("startRun")));
+    run->addAction(action(QStringLiteral("cancelRun")));
     m_viewMenu = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *d : findChildren<QDockWidget *>())
+        m_viewMenu->addAction(d->toggleViewAction());
+    m_viewMenu->addSeparator();
+    for (const char *n : {"showLive", "showRuns", "showStored", "showCompare"})
+        m_viewMenu->addAction(action(QLatin1String(n)));
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(action(QStringLiteral("about")));
 
-    m_helpMenu = menuBar()->addMenu(tr("&Help"));
-    connect(add(m_helpMenu, QStringLiteral("about"), tr("&About MetaAug Workbench")), &QAction::triggered,
-            this, &MainWindow::showAbout);
+    QToolBar *tb = addToolBar(tr("Main"));
+    tb->setObjectName(QStringLiteral("mainToolBar"));
+    tb->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tb->addAction(action(QStringLiteral("openModel")));
+    tb->addAction(action(QStringLiteral("openCalibration")));
+    tb->addSeparator();
+    tb->addAction(action(QStringLiteral("startRun")));
+    tb->addAction(action(QStringLiteral("cancelRun")));
+    m_viewMenu->addAction(tb->toggleViewAction());
+    rebuildExportMenu();
+}
+
+void MainWindow::rebuildExportMenu()
+{
+    // Formats for the run selected in the runs browser (or the stored run shown).
+    m_exportMenu->clear();
+    QAction *bundle = m_exportMenu->addAction(tr("Run bundle (.sqlite)…"));
+    bundle->setObjectName(QStringLiteral("export_bundle"));
+    bundle->setToolTip(tr("The selected run with its metrics, series and images, as a single SQLite file for `metaaug runs import`"));
+    connect(bundle, &QAction::triggered, this, &MainWindow::exportSelectedRun);
+}
+
+void MainWindow::exportSelectedRun()
+{
+    QList<qint64> ids = m_browser->selectedRunIds();
+    if (ids.isEmpty() && m_stored->data().runId > 0)
+        ids << m_stored->data().runId;
+    if (ids.size() != 1) {
+        showError(tr("Export"), tr("Select one run in the Runs tab to export."));
+        return;
+    }
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export run %1").arg(ids.first()),
+                                                      QStringLiteral("run-%1.sqlite").arg(ids.first()), tr("Run bundles (*.sqlite)"));
+    if (file.isEmpty())
+        return;
+    auto db = store::RunStore::open(m_dbPath);
+    auto r = db ? (*db)->exportRun(ids.first(), file) : Result<void>(db.error());
+    if (!r)
+        showError(tr("Export failed"), r.error().message);
+    else
+        statusBar()->showMessage(tr("Run %1 exported to %2").arg(ids.first()).arg(file), 5000);
+}
+
+void MainWindow::exportComparison()
+{
+    if (m_compare->runs().size() < 2) {
+        showError(tr("Export"), tr("Compare two or more runs first (Runs tab, select, Compare)."));
+        return;
+    }
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export comparison"), QStringLiteral("comparison.csv"), tr("CSV (*.csv)"));
+    QString error;
+    if (!file.isEmpty() && !m_compare->exportCsv(file, &error))
+        showError(tr("Export failed"), error);
+}
+
+void MainWindow::addRecent(const QString &kind, const QString &value)
+{
+    if (!m_useSettings)
+        return;
+    QSettings s;
+    QStringList list = s.value(QStringLiteral("recent/") + kind).toStringList();
+    list.removeAll(value);
+    list.prepend(value);
+    while (list.size() > kMaxRecent)
+        list.removeLast();
+    s.setValue(QStringLiteral("recent/") + kind, list);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    QSettings s;
+    for (const QString &m : s.value(QStringLiteral("recent/models")).toStringList())
+        connect(m_recentMenu->addAction(tr("Model: %1").arg(m)), &QAction::triggered, this, [this, m] { openModel(m); });
+    m_recentMenu->addSeparator();
+    for (const QString &d : s.value(QStringLiteral("recent/data")).toStringList())
+        connect(m_recentMenu->addAction(tr("Calibration: %1").arg(d)), &QAction::triggered, this, [this, d] { openCalibration(d); });
+    m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
+}
+
+void MainWindow::openModel(const QString &path)
+{
+    m_modelPath = path;
+    m_modelReady = false;
+    m_modelPanel->setMessage(tr("Loading %1…").arg(path));
+    ++m_pendingLoads;
+    updateState();
+    runAsync<Result<ModelSummary>>(this, [path] { return summarizeModel(path); }, [this, path](const Result<ModelSummary> &r) {
+        --m_pendingLoads;
+        if (path != m_modelPath)
+            return;  // a newer choice replaced it
+        m_modelReady = bool(r);
+        if (r) {
+            m_modelPanel->setSummary(*r);
+            addRecent(QStringLiteral("models"), path);
+        } else {
+            m_modelPanel->setMessage(tr("The model could not be loaded."));
+            showError(tr("Unsupported model"), r.error().message);
+        }
+        updateState();
+        Q_EMIT modelLoaded(m_modelReady);
+        // The data's preprocessing follows the model's card.
+        if (m_modelReady && !m_calibSource.isEmpty())
+            openCalibration(m_calibSource);
+    });
+}
+
+void MainWindow::openCalibration(const QString &source)
+{
+    m_calibSource = source;
+    m_calibReady = false;
+    m_dataPanel->setCalibrationMessage(tr("Reading %1…").arg(source));
+    ++m_pendingLoads;
+    updateState();
+    const QString model = m_modelReady ? m_modelPath : QString();
+    runAsync<Result<DataSummary>>(this, [source, model] { return summarizeData(source, model, 12); },
+                                  [this, source](const Result<DataSummary> &r) {
+                                      --m_pendingLoads;
+                                      if (source != m_calibSource)
+                                          return;
+                                      m_calibReady = bool(r);
+                                      if (r) {
+                                          m_dataPanel->setCalibration(*r);
+                                          if (source != kFashionTrain)
+                                              addRecent(QStringLiteral("data"), source);
+                                      } else {
+                                          m_dataPanel->setCalibrationMessage(tr("No usable calibration data."));
+                                          showError(tr("Calibration data"), r.error().message);
+                                      }
+                                      updateState();
+                                      Q_EMIT calibrationLoaded(m_calibReady);
+                                  });
+}
+
+void MainWindow::openEvaluation(const QString &source)
+{
+    m_evalSource = source;
+    m_dataPanel->setEvaluation(source, 0, tr("reading…"));
+    ++m_pendingLoads;
+    const QString model = m_modelReady ? m_modelPath : QString();
+    runAsync<Result<DataSummary>>(this, [source, model] { return summarizeData(source, model, 0); },
+                                  [this, source](const Result<DataSummary> &r) {
+                                      --m_pendingLoads;
+                                      if (source != m_evalSource)
+                                          return;
+                                      if (r)
+                                          m_dataPanel->setEvaluation(source, r->count);
+                                      else {
+                                          m_dataPanel->setEvaluation(source, 0, r.error().message);
+                                          showError(tr("Evaluation data"), r.error().message);
+                                      }
+                                      updateState();
+                                  });
+}
+
+void MainWindow::startRun()
+{
+    if (m_controller->isRunning())
+        return;
+    if (!m_modelReady || !m_calibReady || m_pendingLoads > 0) {
+        showError(tr("Cannot start"), m_pendingLoads > 0 ? tr("The model and data are still loading.")
+                                      : !m_modelReady ? tr("Open a model the engine supports first (File ▸ Open Model…).")
+                                                      : tr("Open usable calibration data first (File ▸ Open Calibration Data…)."));
+        return;
+    }
+    QJsonObject spec = m_setup->spec();
+    spec[QStringLiteral("model")] = m_modelPath;
+    spec[QStringLiteral("calib")] = m_calibSource;
+    spec[QStringLiteral("eval")] = m_evalSource;
+    m_live->startLive(spec);
+    m_tabs->setCurrentWidget(m_live);
+    m_stall->start();
+    m_controller->start(spec, m_dbPath);
+    m_stateText = tr("running %1 %2").arg(spec.value(QLatin1String("method")).toString(), bitsLabel(spec));
+    updateState();
+    if (m_useSettings) {
+        QSettings s;
+        m_setup->save(s);
+    }
+}
+
+void MainWindow::cancelRun()
+{
+    if (!m_controller->isRunning())
+        return;
+    m_controller->cancel();
+    m_stateText = tr("cancelling…");
+    updateState();
+}
+
+void MainWindow::onFinished(const RunFinished &f)
+{
+    m_stall->stop();
+    m_live->onFinished(f);
+    m_live->onLog(tr("GUI responsiveness during the run: %1").arg(m_stall->summary()));
+    m_stateText = f.runId ? tr("run %1 %2").arg(f.runId).arg(f.status) : f.status;
+    updateState();
+    m_browser->reload();
+    if (f.status == QLatin1String("failed"))
+        showError(tr("Run failed"), f.error);
+    Q_EMIT runFinished(f.runId, f.status);
+}
+
+void MainWindow::openStoredRun(qint64 runId)
+{
+    RunData d;
+    QString error;
+    if (!RunData::fromStore(m_dbPath, runId, &d, &error)) {
+        showError(tr("Open run"), error);
+        return;
+    }
+    m_stored->showStored(std::move(d));
+    m_tabs->setCurrentWidget(m_stored);
+}
+
+void MainWindow::compareRuns(const QList<qint64> &runIds)
+{
+    QString error;
+    if (!m_compare->compare(m_dbPath, runIds, &error)) {
+        showError(tr("Compare runs"), error);
+        return;
+    }
+    m_tabs->setCurrentIndex(m_tabs->count() - 1);
+}
+
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    m_lastError = message;
+    statusBar()->showMessage(message, 10000);
+    // Window-modal and non-blocking: the event loop (and a run) go on.
+    auto *box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("errorDialog"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box->open();
+    Q_EMIT errorShown(message);
+}
+
+void MainWindow::updateState()
+{
+    const bool running = m_controller->isRunning();
+    action(QStringLiteral("startRun"))->setEnabled(!running && m_modelReady && m_calibReady && m_pendingLoads == 0);
+    action(QStringLiteral("cancelRun"))->setEnabled(running && !m_controller->cancelRequested());
+    for (const char *n : {"openModel", "openCalibration", "openEvaluation"})
+        action(QLatin1String(n))->setEnabled(!running);
+    m_setup->setEnabled(!running);
+    m_modelStatus->setText(tr("Model: %1%2").arg(QFileInfo(m_modelPath).fileName(), m_modelReady ? QString() : tr(" (not loaded)")));
+    m_dataStatus->setText(tr("Data: %1 → %2").arg(m_calibSource, m_evalSource));
+    m_runStatus->setText(m_stateText.isEmpty() ? (m_pendingLoads ? tr("loading…") : tr("ready")) : m_stateText);
 }
 
 void MainWindow::showAbout()
@@ -62,9 +488,61 @@ void MainWindow::showAbout()
     QString rows;
     for (const auto &[name, version] : libraryVersions())
         rows += QStringLiteral("<tr><td>%1</td><td>%2</td></tr>").arg(name.toHtmlEscaped(), version.toHtmlEscaped());
-    QMessageBox::about(this, tr("About MetaAug Workbench"),
-                       tr("<h3>MetaAug Workbench</h3><p>Post-training quantization of CNNs with MetaAug and "
-                          "baselines.</p><table>%1</table>").arg(rows));
+    auto *box = new QMessageBox(QMessageBox::Information, tr("About MetaAug Workbench"),
+                                tr("<h3>MetaAug Workbench %1</h3><p>Post-training quantization of CNNs with MetaAug "
+                                   "(ECCV 2024) and baselines (RTN, AdaRound, BRECQ, QDrop, Genie-M).</p>"
+                                   "<p>Run database: %2</p><table>%3</table>")
+                                    .arg(QApplication::applicationVersion(), m_dbPath.toHtmlEscaped(), rows),
+                                QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("aboutDialog"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::loadSettings(const WorkbenchOptions &o)
+{
+    QSettings s;
+    if (m_useSettings) {
+        restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+        restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+        m_setup->restore(s);
+    }
+    rebuildRecentMenu();
+    auto pick = [&](const QString &given, const char *key, const QString &fallback) {
+        if (!given.isEmpty())
+            return given;
+        const QString last = m_useSettings ? s.value(QLatin1String(key)).toString() : QString();
+        return last.isEmpty() ? fallback : last;
+    };
+    m_calibSource = pick(o.calibSource, "last/calib", kFashionTrain);
+    m_evalSource = pick(o.evalSource, "last/eval", kFashionTest);
+    openModel(pick(o.modelPath, "last/model", defaultModelPath()));
+    openEvaluation(m_evalSource);
+}
+
+void MainWindow::saveSettings() const
+{
+    if (!m_useSettings)
+        return;
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("last/model"), m_modelPath);
+    s.setValue(QStringLiteral("last/calib"), m_calibSource);
+    s.setValue(QStringLiteral("last/eval"), m_evalSource);
+    m_setup->save(s);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    if (m_controller->isRunning()) {
+        // The run stops at its next iteration and is recorded as cancelled
+        // before the window goes (RunController's destructor waits for it).
+        m_controller->cancel();
+        statusBar()->showMessage(tr("Cancelling the run before quitting…"));
+    }
+    event->accept();
 }
 
 }  // namespace metaaug::ui

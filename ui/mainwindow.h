@@ -1,30 +1,115 @@
-// The workbench's main window. For now the menu skeleton; the panels, the
-// live run view and the runs browser come with the GUI issue.
+// The workbench's main window: model, data and run-setup panels (docks), the
+// live run view, the runs browser and the comparison (tabs), menus, toolbar
+// and status bar. Loading runs on the thread pool and quantization on
+// RunController's thread, so the window never waits on the engine.
 #pragma once
 
 #include <QtWidgets/QMainWindow>
 
 class QAction;
+class QLabel;
 class QMenu;
+class QTabWidget;
+
+namespace metaaug {
+struct ModelSummary;
+struct DataSummary;
+}
 
 namespace metaaug::ui {
+
+class CompareView;
+class DataPanel;
+class ModelPanel;
+class RunController;
+class RunsBrowser;
+class RunSetupPanel;
+class RunView;
+class StallMonitor;
+struct RunFinished;
+
+struct WorkbenchOptions {
+    QString dbPath;        // run database; empty: RunStore::defaultPath()
+    QString modelPath;     // empty: the last one used, else the bundled default
+    QString calibSource;   // empty: the last one used, else fashion-mnist:train
+    QString evalSource;    // empty: the last one used, else fashion-mnist:test
+    bool useSettings = true;  // read the remembered layout, files and settings
+};
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    explicit MainWindow(const WorkbenchOptions &options = {}, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     // Named actions, for tests and shortcuts.
     QAction *action(const QString &objectName) const;
 
-private:
-    void createMenus();
-    void showAbout();
+    // Model, data and run setup; the path/source is loaded on the thread pool.
+    void openModel(const QString &path);
+    void openCalibration(const QString &source);
+    void openEvaluation(const QString &source);
+    bool isLoading() const { return m_pendingLoads > 0; }
+    bool modelReady() const { return m_modelReady; }
 
-    QMenu *m_fileMenu = nullptr;
-    QMenu *m_runMenu = nullptr;
-    QMenu *m_viewMenu = nullptr;
-    QMenu *m_helpMenu = nullptr;
+    void startRun();
+    void cancelRun();
+    void openStoredRun(qint64 runId);
+    void compareRuns(const QList<qint64> &runIds);
+
+    QString databasePath() const { return m_dbPath; }
+    RunController *controller() const { return m_controller; }
+    RunSetupPanel *setupPanel() const { return m_setup; }
+    RunView *liveView() const { return m_live; }
+    RunView *storedView() const { return m_stored; }
+    RunsBrowser *runsBrowser() const { return m_browser; }
+    CompareView *compareView() const { return m_compare; }
+    ModelPanel *modelPanel() const { return m_modelPanel; }
+    DataPanel *dataPanel() const { return m_dataPanel; }
+    QTabWidget *tabs() const { return m_tabs; }
+    StallMonitor *stallMonitor() const { return m_stall; }
+    // The last error shown in a dialog (empty when none).
+    const QString &lastError() const { return m_lastError; }
+
+Q_SIGNALS:
+    void modelLoaded(bool ok);
+    void calibrationLoaded(bool ok);
+    void runFinished(qint64 runId, const QString &status);
+    void errorShown(const QString &message);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createPanels();
+    void createActions();
+    void createMenus();
+    void rebuildRecentMenu();
+    void rebuildExportMenu();
+    void addRecent(const QString &kind, const QString &value);
+    void showError(const QString &title, const QString &message);
+    void updateState();
+    void onFinished(const RunFinished &f);
+    void exportSelectedRun();
+    void exportComparison();
+    void showAbout();
+    void loadSettings(const WorkbenchOptions &options);
+    void saveSettings() const;
+
+    QString m_dbPath, m_modelPath, m_calibSource, m_evalSource, m_lastError, m_stateText;
+    bool m_modelReady = false, m_calibReady = false, m_useSettings = true;
+    int m_pendingLoads = 0;
+    RunController *m_controller;
+    StallMonitor *m_stall;
+    QTabWidget *m_tabs = nullptr;
+    RunView *m_live = nullptr, *m_stored = nullptr;
+    RunsBrowser *m_browser = nullptr;
+    CompareView *m_compare = nullptr;
+    ModelPanel *m_modelPanel = nullptr;
+    DataPanel *m_dataPanel = nullptr;
+    RunSetupPanel *m_setup = nullptr;
+    QMenu *m_recentMenu = nullptr, *m_exportMenu = nullptr, *m_viewMenu = nullptr;
+    QLabel *m_modelStatus = nullptr, *m_dataStatus = nullptr, *m_runStatus = nullptr;
 };
 
 }  // namespace metaaug::ui

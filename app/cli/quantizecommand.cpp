@@ -4,8 +4,8 @@
 
 #include "metaaugflags.h"
 #include "methods/method.h"
-#include "run/quantizationrun.h"
-#include "store/runrecorder.h"
+#include "run/runjob.h"
+#include "run/runspec.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QJsonArray>
@@ -156,49 +156,27 @@ int quantizeCommand(const QStringList &args)
 
     // Every run is recorded (also failed and cancelled ones) unless --no-store.
     std::unique_ptr<store::RunStore> db;
-    int64_t runId = 0;
     if (!p.isSet(QStringLiteral("no-store"))) {
         auto opened = store::RunStore::open(dbPath(p));
         if (!opened)
             return fail(opened.error().message + QStringLiteral(" (use --db PATH or --no-store)"));
         db = std::move(*opened);
-        QJsonObject specJson = spec.toJson();
-        specJson[QStringLiteral("method_options")] = spec.methodOptions;
-        auto id = db->createRun(specJson);
-        if (!id)
-            return fail(id.error().message);
-        runId = *id;
     }
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     CliSink sink;
-    std::optional<store::RunRecorder> recorder;
-    if (db)
-        recorder.emplace(*db, runId, &sink);
-    auto outcome = runQuantization(spec, recorder ? static_cast<RunSink &>(*recorder) : sink);
+    JobOutcome job = runJob(spec, db.get(), sink);
     sink.finish();
-    if (db) {
-        (void)recorder->flush();
-        if (recorder->lastError())
-            printErr(QStringLiteral("metaaug: warning: run %1: some of its events could not be recorded: %2")
-                         .arg(runId).arg(recorder->lastError()->message));
-        const store::RunStatus status = outcome ? store::RunStatus::Succeeded
-                                        : outcome.error().code == ErrorCode::Aborted ? store::RunStatus::Cancelled
-                                                                                     : store::RunStatus::Failed;
-        QJsonObject result = outcome ? outcome->result : QJsonObject{};
-        if (auto r = db->finishRun(runId, status, result, outcome ? QString() : outcome.error().message); !r)
-            printErr(QStringLiteral("metaaug: warning: run %1 could not be marked finished: %2").arg(runId).arg(r.error().message));
+    for (const QString &w : job.warnings)
+        printErr(QStringLiteral("metaaug: warning: ") + w);
+    if (job.error) {
+        const QString where = job.runId ? QStringLiteral(" (run %1)").arg(job.runId) : QString();
+        if (job.error->code == ErrorCode::Aborted)
+            return fail(QStringLiteral("run cancelled%1: %2").arg(where, job.error->message), Cancelled);
+        return fail(job.error->message + where);
     }
-    if (!outcome) {
-        const QString where = db ? QStringLiteral(" (run %1)").arg(runId) : QString();
-        if (outcome.error().code == ErrorCode::Aborted)
-            return fail(QStringLiteral("run cancelled%1: %2").arg(where, outcome.error().message), Cancelled);
-        return fail(outcome.error().message + where);
-    }
-    QJsonObject result = outcome->result;
-    if (db)
-        result[QStringLiteral("run_id")] = qint64(runId);
+    const QJsonObject &result = job.result;
     if (p.isSet(QStringLiteral("json")))
         printJson(result);
     else

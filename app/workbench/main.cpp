@@ -1,8 +1,12 @@
-// metaaug-workbench: the desktop application.
+// metaaug-workbench: the desktop application (option parsing and main()).
 #include "common/runtime.h"
 #include "mainwindow.h"
+#include "screenshotdemo.h"
 
+#include <QtCore/QCommandLineParser>
 #include <QtWidgets/QApplication>
+
+#include <memory>
 
 int main(int argc, char **argv)
 {
@@ -11,7 +15,33 @@ int main(int argc, char **argv)
     QApplication::setApplicationName(QStringLiteral("MetaAug Workbench"));
     QApplication::setOrganizationName(QStringLiteral("metaaug-workbench"));
     QApplication::setApplicationVersion(QStringLiteral(METAAUG_VERSION));
-    metaaug::ui::MainWindow window;
+
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Quantize CNNs after training with MetaAug and baselines, watch runs live, "
+                                               "browse and compare stored runs."));
+    p.addHelpOption();
+    p.addVersionOption();
+    p.addOption({QStringLiteral("db"), QStringLiteral("Run database (default $METAAUG_DB, else the user's data folder)."), QStringLiteral("PATH")});
+    p.addOption({QStringLiteral("model"), QStringLiteral("TorchScript model to open (default: the last one, else the bundled ResNet-20)."), QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("calib"), QStringLiteral("Calibration data: fashion-mnist:train|test or a folder."), QStringLiteral("SOURCE")});
+    p.addOption({QStringLiteral("eval"), QStringLiteral("Evaluation data: fashion-mnist:train|test or a folder."), QStringLiteral("SOURCE")});
+    p.addOption({QStringLiteral("no-settings"), QStringLiteral("Start from the defaults; do not read or write remembered settings.")});
+    p.addOption({QStringLiteral("screenshots"), QStringLiteral("Run a short MetaAug and a geniem run, save screenshots in DIR, print the event-loop lateness, quit."),
+                 QStringLiteral("DIR")});
+    p.process(app);
+
+    metaaug::ui::WorkbenchOptions o;
+    o.dbPath = p.value(QStringLiteral("db"));
+    o.modelPath = p.value(QStringLiteral("model"));
+    o.calibSource = p.value(QStringLiteral("calib"));
+    o.evalSource = p.value(QStringLiteral("eval"));
+    o.useSettings = !p.isSet(QStringLiteral("no-settings")) && !p.isSet(QStringLiteral("screenshots"));
+    metaaug::ui::MainWindow window(o);
     window.show();
+    std::unique_ptr<ScreenshotDemo> demo;
+    if (p.isSet(QStringLiteral("screenshots"))) {
+        demo = std::make_unique<ScreenshotDemo>(window, p.value(QStringLiteral("screenshots")));
+        demo->begin();
+    }
     return app.exec();
 }

@@ -296,9 +296,7 @@ torch::Tensor Executor::runSuffix(const Unit &unit, const torch::Tensor &unitOut
                    nullptr, nullptr);
 }
 
-std::map<std::string, torch::Tensor> Executor::intermediates(const torch::Tensor &input,
-                                                             const std::vector<std::string> &names,
-                                                             ExecutionHooks *hooks) const
+std::vector<int> Executor::collectMask(const std::vector<std::string> &names) const
 {
     std::vector<int> collect(m_graph->nodes.size(), 0);
     for (const std::string &name : names) {
@@ -307,8 +305,26 @@ std::map<std::string, torch::Tensor> Executor::intermediates(const torch::Tensor
             throw std::invalid_argument("no node named '" + name + "'");
         collect[i] = 1;
     }
+    return collect;
+}
+
+std::map<std::string, torch::Tensor> Executor::intermediates(const torch::Tensor &input,
+                                                             const std::vector<std::string> &names,
+                                                             ExecutionHooks *hooks) const
+{
+    const std::vector<int> collect = collectMask(names);
     std::map<std::string, torch::Tensor> out;
     runImpl(0, int(m_graph->nodes.size()), 0, input, m_graph->output, hooks, &collect, &out);
+    return out;
+}
+
+std::map<std::string, torch::Tensor> Executor::unitIntermediates(const Unit &unit, const torch::Tensor &unitInput,
+                                                                 const std::vector<std::string> &names,
+                                                                 ExecutionHooks *hooks) const
+{
+    const std::vector<int> collect = collectMask(names);
+    std::map<std::string, torch::Tensor> out;
+    runImpl(unit.firstNode, unit.lastNode + 1, unit.input, unitInput, unit.output, hooks, &collect, &out);
     return out;
 }
 

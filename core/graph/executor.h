@@ -56,6 +56,11 @@ public:
     torch::Tensor runUnit(const Unit &unit, const torch::Tensor &unitInput, ExecutionHooks *hooks = nullptr) const;
     // The model output from the unit's output onwards.
     torch::Tensor runSuffix(const Unit &unit, const torch::Tensor &unitOutput, ExecutionHooks *hooks = nullptr) const;
+    // Outputs of the named nodes inside `unit` for the unit's input; unknown
+    // names throw.
+    std::map<std::string, torch::Tensor> unitIntermediates(const Unit &unit, const torch::Tensor &unitInput,
+                                                           const std::vector<std::string> &names,
+                                                           ExecutionHooks *hooks = nullptr) const;
     // Outputs of the named nodes (first output each, when a tensor); unknown
     // names throw.
     std::map<std::string, torch::Tensor> intermediates(const torch::Tensor &input, const std::vector<std::string> &names,
@@ -65,6 +70,7 @@ private:
     using Env = std::vector<c10::IValue>;
     void exec(int index, Env &env, ExecutionHooks *hooks) const;
     const c10::IValue &get(const Env &env, int v) const;
+    std::vector<int> collectMask(const std::vector<std::string> &names) const;
     torch::Tensor runImpl(int begin, int end, int from, const torch::Tensor &x, int to, ExecutionHooks *hooks,
                           const std::vector<int> *collect, std::map<std::string, torch::Tensor> *collected) const;
 

@@ -80,4 +80,10 @@ Result<UnitReport> reconstructPasses(MethodContext &ctx, int b, const recon::Uni
     return report;
 }
 
+QString methodDescription(const QString &id)
+{
+    const Method *m = findMethod(id);
+    return m ? m->description() : QString();
+}
+
 }  // namespace metaaug::methods

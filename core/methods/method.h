@@ -3,6 +3,8 @@
 // registry (rtn, adaround, brecq, qdrop, geniem, metaaug).
 #pragma once
 
+#include "methodcatalog.h"
+
 #include "common/result.h"
 #include "recon/reconstruction.h"
 
@@ -56,7 +58,6 @@ public:
 // The registry (built-in methods, in the order shown to users).
 const std::vector<const Method *> &allMethods();
 const Method *findMethod(const QString &id);
-QStringList methodIds();
 
 // Genie-M's reconstruction pass (rounding, weight and activation steps,
 // quantized activations) on top of the run's iterations, batch and lrs;

@@ -1,6 +1,7 @@
 #include "reconstruction.h"
 
 #include "common/median.h"
+#include "layerprobe.h"
 #include "quant/dropmask.h"
 #include "schedules.h"
 
@@ -98,9 +99,12 @@ Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, con
     const int window = std::max(1, options.iterations / 10);
     double firstSum = 0, lastSum = 0;
     ctx.qmodel.setDropProbability(options.qdropProb);
+    const LayerProbe probe(ctx, cache, options.probeEvery, options.probeBatch);
     std::vector<double> iterMs;
     iterMs.reserve(options.iterations);
     for (int t = 0; t < options.iterations; ++t) {
+        if (probe.due(t))
+            probe.sample(ctx, t, options.qdropProb);
         const auto iterStart = std::chrono::steady_clock::now();
         if (ctx.sink.shouldAbort()) {
             ctx.qmodel.setDropProbability(0);
@@ -160,6 +164,8 @@ Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, con
     }
     ctx.qmodel.setDropProbability(0);
     fixUnit(ctx.qmodel, ctx.unit);
+    if (probe.due(0))
+        probe.sample(ctx, options.iterations, 0);
     stats.firstLoss = firstSum / window;
     stats.lastLoss = lastSum / window;
     stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -25,6 +25,8 @@ struct ReconOptions {
     bool learnActStep = true;     // LSQ
     bool quantizeActivations = true;  // inside the unit during reconstruction
     double qdropProb = 0.5;       // 0: input is x_q and no drop inside (BRECQ)
+    int probeEvery = 25;          // per-layer error on a probe batch every N iterations (0: off), see LayerProbe
+    int probeBatch = 32;
 };
 
 struct ReconStats {

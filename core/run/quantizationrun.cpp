@@ -103,6 +103,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     ctx.seed = spec.seed;
     ctx.recon.iterations = spec.iterations;
     ctx.recon.batch = spec.batch;
+    ctx.recon.probeEvery = spec.probeEvery;
     recon::CacheBuilder caches(model->executor(), units);
     QJsonArray unitsJson;
     for (int b = 0; b < int(units.size()); ++b) {

@@ -27,10 +27,16 @@ struct RunSpec {
     int batch = 32;
     uint64_t seed = 0;
     int threads = 1;
+    int probeEvery = 25;                   // per-layer probe samples every N iterations (0: off), see recon::LayerProbe
     QJsonObject methodOptions;             // method-specific (e.g. MetaAug's)
 
-    // Every field, for the run store and --json (plus hashes added by the run).
+    // Every field, for the run store and --json (plus hashes added by the run);
+    // "card" holds the override card's path when there is one.
     QJsonObject toJson() const;
+    // The inverse of toJson(): missing keys keep their defaults; a value of
+    // the wrong type or range is an error naming the key. The card override
+    // is read from "card" (a path) when present.
+    static Result<RunSpec> fromJson(const QJsonObject &json);
 };
 
 // Default R of `metaaug quantize`: keeps the default ResNet-20 run within a

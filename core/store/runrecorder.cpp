@@ -35,7 +35,7 @@ void RunRecorder::layerMetric(const LayerMetricEvent &e)
 {
     if (m_forward)
         m_forward->layerMetric(e);
-    m_batch.layerMetrics.push_back({e.layer, e.key, e.value});
+    m_batch.layerMetrics.push_back({e.layer, e.key, e.value, e.unit, e.iteration});
     maybeFlush();
 }
 

@@ -269,9 +269,9 @@ Result<void> RunStore::write(int64_t run, const WriteBatch &batch)
                              });
     if (!scalars)
         return scalars;
-    auto metrics = insertAll(*m_db, "INSERT INTO layer_metrics (run, layer, key, value) VALUES (?1, ?2, ?3, ?4)",
+    auto metrics = insertAll(*m_db, "INSERT INTO layer_metrics (run, layer, key, value, unit, step) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                              batch.layerMetrics, [run](Statement &st, const LayerMetricRow &m) {
-                                 st.bind(1, run).bind(2, m.layer).bind(3, m.key).bindFinite(4, m.value);
+                                 st.bind(1, run).bind(2, m.layer).bind(3, m.key).bindFinite(4, m.value).bind(5, m.unit).bind(6, m.step);
                              });
     if (!metrics)
         return metrics;
@@ -321,9 +321,11 @@ Result<std::vector<ScalarRow>> RunStore::scalars(int64_t run)
 
 Result<std::vector<LayerMetricRow>> RunStore::layerMetrics(int64_t run)
 {
-    return collect(*m_db, "SELECT layer, key, value FROM layer_metrics WHERE run = ?1 ORDER BY rowid",
+    return collect(*m_db, "SELECT layer, key, value, unit, step FROM layer_metrics WHERE run = ?1 ORDER BY rowid",
                    [run](Statement &st) { st.bind(1, run); },
-                   [](const Statement &st) { return LayerMetricRow{st.text(0), st.text(1), realOrNan(st, 2)}; });
+                   [](const Statement &st) {
+                       return LayerMetricRow{st.text(0), st.text(1), realOrNan(st, 2), int(st.int64(3)), int(st.int64(4))};
+                   });
 }
 
 Result<std::vector<ImageRow>> RunStore::images(int64_t run)

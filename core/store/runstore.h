@@ -44,6 +44,8 @@ struct ScalarRow {
 struct LayerMetricRow {
     QString layer, key;
     double value = 0;
+    int unit = -1;  // sampled while this unit was reconstructed; -1: final
+    int step = -1;  // its iteration; -1: final
 };
 
 struct ImageRow {

@@ -62,8 +62,15 @@ CREATE INDEX artefacts_run ON artefacts(run);
 CREATE INDEX runs_status ON runs(status);
 )sql";
 
+// Per-layer metrics sampled during a unit's reconstruction (the probe
+// curves) carry the unit and the iteration; final ones have -1 for both.
+const char kV2ToV3[] = R"sql(
+ALTER TABLE layer_metrics ADD COLUMN unit INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE layer_metrics ADD COLUMN step INTEGER NOT NULL DEFAULT -1;
+)sql";
+
 // migrations[v] takes a database from version v to v + 1
-const char *const kMigrations[] = {kV1, kV1ToV2};
+const char *const kMigrations[] = {kV1, kV1ToV2, kV2ToV3};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 }  // namespace

@@ -9,7 +9,8 @@ namespace metaaug::store {
 // 1: runs, scalars, layer_metrics (the first release)
 // 2: run times, owner process and host, identity (hashes), headline metrics
 //    (q_top1, gap) as columns, images, artefacts
-constexpr int kSchemaVersion = 2;
+// 3: layer_metrics.unit and .step (metrics sampled during reconstruction)
+constexpr int kSchemaVersion = 3;
 
 // The version of an open database (0: empty file).
 Result<int> schemaVersion(Database &db);

@@ -49,3 +49,11 @@ namespace metaaug::test {
 constexpr double kFusedInputGradRelTolerance = 1e-6;
 
 }  // namespace metaaug::test
+
+namespace metaaug::test {
+
+// A layer's last probe SQNR sample vs its final output SQNR on the same
+// images (same model state; float32 forwards in a different grouping), dB.
+constexpr double kProbeSqnrToleranceDb = 1e-3;
+
+}  // namespace metaaug::test

@@ -1,0 +1,93 @@
+#include "screenshotdemo.h"
+
+#include "mainwindow.h"
+#include "runcontroller.h"
+#include "runsbrowser.h"
+#include "runsetuppanel.h"
+#include "runview.h"
+#include "stallmonitor.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QTextStream>
+#include <QtCore/QTimer>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QTabWidget>
+
+#include <cstdio>
+
+using metaaug::ui::MainWindow;
+
+ScreenshotDemo::ScreenshotDemo(MainWindow &window, QString dir) : m_window(window), m_dir(std::move(dir)) {}
+
+void ScreenshotDemo::begin()
+{
+    QDir().mkpath(m_dir);
+    auto *poll = new QTimer(this);
+    connect(poll, &QTimer::timeout, this, [this, poll] {
+        if (m_window.isLoading())
+            return;
+        poll->stop();
+        if (!m_window.modelReady()) {
+            std::fprintf(stderr, "metaaug-workbench: the model did not load: %s\n", qPrintable(m_window.lastError()));
+            finish(1);
+            return;
+        }
+        startRun(QStringLiteral("metaaug"));
+    });
+    poll->start(100);
+    connect(m_window.controller(), &metaaug::ui::RunController::progress, this, [this](const metaaug::ui::ProgressUpdate &u) {
+        // Mid-run: MetaAug's meta phase of the fourth unit, after a few image events.
+        if (!m_midRunSaved && u.unit >= 3 && u.phase == QLatin1String("meta") && m_window.liveView()->data().images.size() >= 3
+            && u.iteration >= 15) {
+            m_midRunSaved = true;
+            QTimer::singleShot(200, this, [this] { save(QStringLiteral("workbench-live-run.png")); });
+        }
+    });
+    connect(&m_window, &MainWindow::runFinished, this, [this](qint64 id, const QString &status) {
+        std::printf("run %lld %s\n", static_cast<long long>(id), qPrintable(status));
+        if (m_runs.isEmpty())
+            std::printf("%s\n", qPrintable(m_window.stallMonitor()->summary()));
+        std::fflush(stdout);
+        if (status != QLatin1String("succeeded")) {
+            finish(1);
+            return;
+        }
+        m_runs << id;
+        if (m_runs.size() == 1) {
+            save(QStringLiteral("workbench-finished-run.png"));
+            startRun(QStringLiteral("geniem"));
+            return;
+        }
+        m_window.runsBrowser()->selectRuns(m_runs);
+        m_window.compareRuns(m_runs);
+        QTimer::singleShot(500, this, [this] {
+            save(QStringLiteral("workbench-comparison.png"));
+            m_window.tabs()->setCurrentIndex(1);
+            QTimer::singleShot(300, this, [this] {
+                save(QStringLiteral("workbench-runs.png"));
+                finish(0);
+            });
+        });
+    });
+}
+
+void ScreenshotDemo::startRun(const QString &method)
+{
+    m_window.setupPanel()->setSpec(QJsonObject{{"method", method}, {"wbits", 2}, {"abits", 4}, {"calib_size", 256},
+                                               {"iters", 80}, {"eval_limit", 2000}, {"seed", "0"},
+                                               {"method_options", QJsonObject{{"meta_iters", 40}, {"image_every", 5}}}});
+    m_window.startRun();
+}
+
+void ScreenshotDemo::save(const QString &name)
+{
+    const QString file = QDir(m_dir).filePath(name);
+    const bool ok = m_window.grab().save(file);
+    std::printf("%s %s\n", ok ? "saved" : "could not save", qPrintable(file));
+    std::fflush(stdout);
+}
+
+void ScreenshotDemo::finish(int code)
+{
+    QTimer::singleShot(0, qApp, [code] { QApplication::exit(code); });
+}

@@ -1,0 +1,53 @@
+#include "datasummary.h"
+
+#include "datasource.h"
+#include "model/modelcard.h"
+
+namespace metaaug {
+
+namespace {
+
+Result<DataSummary> summarize(const QString &source, const QString &modelPath, int sampleCount)
+{
+    PreprocessSpec pre;
+    if (!modelPath.isEmpty()) {
+        auto card = cardForModel(modelPath, std::nullopt);
+        if (!card)
+            return card.error();
+        pre = card->preprocess;
+    }
+    auto data = openDataSource(source, pre);
+    if (!data)
+        return data.error();
+    DataSummary s;
+    s.source = source;
+    s.count = data->size();
+    s.classNames = data->classNames;
+    s.labelled = data->labelled();
+    for (const SkippedFile &f : data->skipped)
+        s.skipped << QStringLiteral("%1: %2").arg(f.path, f.reason);
+    const int64_t n = std::min<int64_t>(sampleCount, s.count);
+    for (int64_t i = 0; i < n; ++i) {
+        // [C, H, W] uint8 -> H x W x C
+        const torch::Tensor img = data->images[i].permute({1, 2, 0}).contiguous();
+        const int c = int(img.size(2));
+        cv::Mat m(int(img.size(0)), int(img.size(1)), c == 3 ? CV_8UC3 : CV_8UC1, img.data_ptr<uint8_t>());
+        s.samples.push_back(m.clone());
+        s.sampleLabels.push_back(data->labels.defined() ? int(data->labels[i].item<int64_t>()) : -1);
+    }
+    return s;
+}
+
+}  // namespace
+
+Result<DataSummary> summarizeData(const QString &source, const QString &modelPath, int sampleCount)
+{
+    try {
+        return summarize(source, modelPath, sampleCount);
+    } catch (const std::exception &e) {
+        return makeError(ErrorCode::Internal, QStringLiteral("data source %1 could not be read: %2")
+                                                  .arg(source, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+    }
+}
+
+}  // namespace metaaug

@@ -1,0 +1,43 @@
+// A model described for display (the GUI's model panel): its units and
+// layers with shapes and parameter counts. No LibTorch in this header.
+#pragma once
+
+#include "common/result.h"
+
+#include <QtCore/QStringList>
+
+#include <vector>
+
+namespace metaaug {
+
+struct LayerSummary {
+    QString name;         // "layer1.0.conv1"
+    QString op;           // "conv2d", "linear"
+    QString weightShape;  // "16x16x3x3"
+    QString outputShape;  // per image: "16x28x28"
+    int64_t parameters = 0;  // weight + bias
+};
+
+struct UnitSummary {
+    QString name;
+    QString inputShape, outputShape;  // per image
+    std::vector<LayerSummary> layers;
+};
+
+struct ModelSummary {
+    QString path, sha256, cardName;
+    QString inputShape;        // per image, "1x28x28"
+    QStringList classNames;
+    double fpTestTop1 = -1;    // from the card, percent; -1 when unknown
+    int nodes = 0;
+    int64_t parameters = 0;    // of all conv/linear layers
+    QString partitionRule;
+    std::vector<UnitSummary> units;
+};
+
+// Loads the model as a run would (card beside it, BN folded) and runs one
+// zero image through it for the shapes. Errors name the file, and for an
+// unsupported graph the op and module; library exceptions are caught.
+Result<ModelSummary> summarizeModel(const QString &path);
+
+}  // namespace metaaug

@@ -1,0 +1,54 @@
+#include "runjob.h"
+
+#include "quantizationrun.h"
+#include "store/runrecorder.h"
+
+namespace metaaug {
+
+JobOutcome runJob(const RunSpec &spec, store::RunStore *store, RunSink &sink)
+{
+    JobOutcome out;
+    if (store) {
+        auto id = store->createRun(spec.toJson());
+        if (!id) {
+            out.error = id.error();
+            return out;
+        }
+        out.runId = *id;
+    }
+    std::optional<store::RunRecorder> recorder;
+    if (store)
+        recorder.emplace(*store, out.runId, &sink);
+    auto outcome = runQuantization(spec, recorder ? static_cast<RunSink &>(*recorder) : sink);
+    out.status = outcome ? store::RunStatus::Succeeded
+                 : outcome.error().code == ErrorCode::Aborted ? store::RunStatus::Cancelled
+                                                              : store::RunStatus::Failed;
+    if (outcome)
+        out.result = outcome->result;
+    else
+        out.error = outcome.error();
+    if (store) {
+        (void)recorder->flush();
+        if (recorder->lastError())
+            out.warnings << QStringLiteral("run %1: some of its events could not be recorded: %2")
+                                .arg(out.runId).arg(recorder->lastError()->message);
+        if (auto r = store->finishRun(out.runId, out.status, out.result, out.error ? out.error->message : QString()); !r)
+            out.warnings << QStringLiteral("run %1 could not be marked finished: %2").arg(out.runId).arg(r.error().message);
+        if (outcome)
+            out.result[QStringLiteral("run_id")] = qint64(out.runId);
+    }
+    return out;
+}
+
+JobOutcome runJob(const QJsonObject &specJson, store::RunStore *store, RunSink &sink)
+{
+    auto spec = RunSpec::fromJson(specJson);
+    if (!spec) {
+        JobOutcome out;
+        out.error = spec.error();
+        return out;
+    }
+    return runJob(*spec, store, sink);
+}
+
+}  // namespace metaaug

@@ -1,0 +1,32 @@
+// One recorded quantization run, shared by the CLI and the GUI: creates the
+// run's row (status running), records every event through a RunRecorder
+// while forwarding it to the caller's sink, runs the engine and marks the
+// run succeeded, failed or cancelled. No LibTorch in this header.
+#pragma once
+
+#include "common/result.h"
+#include "run/runsink.h"
+#include "store/runstore.h"
+
+#include <QtCore/QStringList>
+
+namespace metaaug {
+
+struct RunSpec;
+
+struct JobOutcome {
+    int64_t runId = 0;  // 0 when the run was not recorded
+    store::RunStatus status = store::RunStatus::Failed;
+    QJsonObject result;           // the engine's result when succeeded (with "run_id" when recorded)
+    std::optional<Error> error;   // failed, or cancelled (ErrorCode::Aborted)
+    QStringList warnings;         // recording problems; the run itself went on
+};
+
+// `store` may be null (not recorded); it must belong to the calling thread.
+// Errors of the spec, the engine and the store come back in the outcome.
+JobOutcome runJob(const RunSpec &spec, store::RunStore *store, RunSink &sink);
+// The same from a spec in RunSpec::toJson()'s form; a spec that does not
+// parse fails before any row is written.
+JobOutcome runJob(const QJsonObject &spec, store::RunStore *store, RunSink &sink);
+
+}  // namespace metaaug

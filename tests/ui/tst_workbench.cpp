@@ -1,0 +1,308 @@
+// The workbench through its window (offscreen): menus, the default model
+// and data, a MetaAug run watched live and cancelled, a run to completion
+// found in the runs browser and reopened as recorded, a comparison of two
+// runs with its CSV/PNG export, and an unsupported model's error dialog.
+#include "common/paths.h"
+#include "compareview.h"
+#include "datapanel.h"
+#include "imagegrid.h"
+#include "mainwindow.h"
+#include "modelpanel.h"
+#include "resultspanel.h"
+#include "runcharts.h"
+#include "runcontroller.h"
+#include "runsbrowser.h"
+#include "runsetuppanel.h"
+#include "runview.h"
+#include "store/runstore.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QTemporaryDir>
+#include <QtGui/QAction>
+#include <QtTest/QtTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QGroupBox>
+#include <QtWidgets/QListWidget>
+#include <QtWidgets/QMenu>
+#include <QtWidgets/QMenuBar>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QProgressBar>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QTableView>
+#include <QtWidgets/QTableWidget>
+#include <QtWidgets/QTreeWidget>
+
+#include <qcustomplot.h>
+
+#include <memory>
+
+using namespace metaaug;
+using namespace metaaug::ui;
+
+namespace {
+constexpr int kLoadTimeoutMs = 60000;
+constexpr int kRunTimeoutMs = 300000;
+
+QStringList actionTexts(QMenu *m)
+{
+    QStringList out;
+    for (QAction *a : m->actions())
+        if (!a->isSeparator())
+            out << a->text().remove('&');
+    return out;
+}
+
+int rowOf(QTableWidget *t, const QString &field)
+{
+    for (int r = 0; r < t->rowCount(); ++r)
+        if (t->item(r, 0)->text() == field)
+            return r;
+    return -1;
+}
+}  // namespace
+
+class TestWorkbench : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void menusAndShortcuts();
+    void startsWithTheDefaults();
+    void liveRunCancelled();
+    void runToCompletionInBrowser();
+    void compareTwoRuns();
+    void unsupportedModelDialog();
+
+private:
+    std::unique_ptr<MainWindow> window();
+    qint64 runToEnd(MainWindow &w, const QJsonObject &spec);
+    QTemporaryDir m_dir;
+    QString m_db;
+    qint64 m_geniemRun = 0;
+};
+
+void TestWorkbench::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_db = m_dir.filePath("runs.sqlite");
+}
+
+std::unique_ptr<MainWindow> TestWorkbench::window()
+{
+    WorkbenchOptions o;
+    o.dbPath = m_db;
+    o.useSettings = false;
+    auto w = std::make_unique<MainWindow>(o);
+    w->show();
+    if (!QTest::qWaitForWindowExposed(w.get()))
+        return nullptr;
+    QElapsedTimer t;
+    t.start();
+    while ((w->isLoading() || !w->modelReady()) && t.elapsed() < kLoadTimeoutMs)
+        QTest::qWait(50);
+    return w;
+}
+
+qint64 TestWorkbench::runToEnd(MainWindow &w, const QJsonObject &spec)
+{
+    w.setupPanel()->setSpec(spec);
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    w.action("startRun")->trigger();
+    if (!finished.wait(kRunTimeoutMs) || finished.first().at(1).toString() != QLatin1String("succeeded"))
+        return 0;
+    return finished.first().at(0).toLongLong();
+}
+
+void TestWorkbench::menusAndShortcuts()
+{
+    auto w = window();
+    QVERIFY(w);
+    QStringList menus;
+    for (QAction *a : w->menuBar()->actions())
+        menus << a->text().remove('&');
+    QCOMPARE(menus, (QStringList{"File", "Run", "View", "Help"}));
+    const QStringList file = actionTexts(w->menuBar()->actions()[0]->menu());
+    QCOMPARE(file, (QStringList{"Open Model…", "Open Calibration Data…", "Open Evaluation Data…", "Recent", "Export", "Quit"}));
+    QVERIFY(!w->findChild<QMenu *>("exportMenu")->actions().isEmpty());
+    const QStringList view = actionTexts(w->menuBar()->actions()[2]->menu());
+    for (const char *panel : {"Run setup", "Model", "Data", "Live run", "Runs", "Compare"})
+        QVERIFY2(view.contains(panel), panel);
+    QCOMPARE(w->action("openModel")->shortcut(), QKeySequence(QKeySequence::Open));
+    QCOMPARE(w->action("startRun")->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_R));
+    QVERIFY(!w->action("cancelRun")->isEnabled());
+    w->action("about")->trigger();
+    auto *about = w->findChild<QMessageBox *>("aboutDialog");
+    QVERIFY(about && about->isVisible());
+    for (const char *lib : {"Qt", "LibTorch", "OpenCV", "SQLite"})
+        QVERIFY2(about->text().contains(lib), lib);
+    about->close();
+}
+
+void TestWorkbench::startsWithTheDefaults()
+{
+    auto w = window();
+    QVERIFY(w && w->modelReady());
+    QTRY_VERIFY_WITH_TIMEOUT(w->action("startRun")->isEnabled(), kLoadTimeoutMs);
+    QCOMPARE(w->modelPanel()->tree()->topLevelItemCount(), 11);  // ResNet-20's units
+    QCOMPARE(w->modelPanel()->tree()->topLevelItem(1)->childCount(), 2);
+    QVERIFY(w->dataPanel()->calibrationText().contains("60000 images"));
+    QCOMPARE(w->dataPanel()->thumbnails()->count(), 12);
+    // Every MetaAug option has a tooltip that states its default.
+    const auto editors = w->setupPanel()->metaAugGroup()->findChildren<QWidget *>(QRegularExpression("^meta_"));
+    QCOMPARE(editors.size(), 21);
+    for (QWidget *editor : editors)
+        QVERIFY2(editor->toolTip().contains("default"), qPrintable(editor->objectName()));
+}
+
+void TestWorkbench::liveRunCancelled()
+{
+    auto w = window();
+    QVERIFY(w);
+    QTRY_VERIFY_WITH_TIMEOUT(w->action("startRun")->isEnabled(), kLoadTimeoutMs);
+    w->setupPanel()->setSpec(QJsonObject{{"method", "metaaug"}, {"calib_size", 64}, {"iters", 30}, {"eval_limit", 200},
+                                         {"method_options", QJsonObject{{"meta_iters", 400}, {"image_every", 2}}}});
+    QSignalSpy progress(w->controller(), &RunController::progress);
+    QSignalSpy finished(w.get(), &MainWindow::runFinished);
+    QElapsedTimer runClock;
+    runClock.start();
+    w->action("startRun")->trigger();
+    QVERIFY(!w->action("startRun")->isEnabled());
+    QVERIFY(w->action("cancelRun")->isEnabled());
+    // Unit 1 is reconstructed (probe curves), unit 2 starts the meta phase (images).
+    QTRY_VERIFY_WITH_TIMEOUT(w->liveView()->data().images.size() >= 2, kRunTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(w->liveView()->progressText().contains("unit 2/11"), 5000);
+    QVERIFY(w->liveView()->progressText().contains("meta"));
+    QVERIFY(w->liveView()->progressBar()->value() > 0);
+    QVERIFY(progress.count() >= 30);
+    const RunData &d = w->liveView()->data();
+    QVERIFY(d.probeSqnr.count(0) && !d.probeSqnr.at(0).empty());
+    QVERIFY(!d.metaTerms.at("outer").isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(w->liveView()->images()->shownIndex() >= 0, 2000);
+    QVERIFY(w->liveView()->images()->caption().contains("Unit 2"));
+    // Charts redraw on a timer, not per event.
+    QVERIFY(w->liveView()->redraws() < progress.count());
+    QVERIFY(w->liveView()->redraws() <= 1 + runClock.elapsed() / 50);
+
+    QElapsedTimer cancelClock;
+    cancelClock.start();
+    w->action("cancelRun")->trigger();
+    QVERIFY(finished.wait(10000));
+    const qint64 cancelMs = cancelClock.elapsed();
+    qInfo("cancel took %lld ms (during the meta phase)", static_cast<long long>(cancelMs));
+    QVERIFY2(cancelMs < 5000, "cancel must stop the run promptly");
+    QCOMPARE(finished.first().at(1).toString(), QString("cancelled"));
+    const qint64 id = finished.first().at(0).toLongLong();
+    auto db = store::RunStore::open(m_db);
+    QVERIFY(db);
+    auto row = (*db)->run(id);
+    QVERIFY(row);
+    QCOMPARE(row->status, store::RunStatus::Cancelled);
+    QVERIFY((*db)->rowCounts(id)->images >= 2);
+    QVERIFY(w->action("startRun")->isEnabled());
+}
+
+void TestWorkbench::runToCompletionInBrowser()
+{
+    auto w = window();
+    QVERIFY(w);
+    QTRY_VERIFY_WITH_TIMEOUT(w->action("startRun")->isEnabled(), kLoadTimeoutMs);
+    m_geniemRun = runToEnd(*w, QJsonObject{{"method", "geniem"}, {"calib_size", 64}, {"iters", 20}, {"eval_limit", 300}});
+    QVERIFY(m_geniemRun > 0);
+    QVERIFY(w->liveView()->results()->headline().contains("quantized"));
+    QCOMPARE(w->liveView()->results()->layerTable()->rowCount(), 22);
+
+    RunsBrowser *b = w->runsBrowser();
+    QCOMPARE(b->visibleRuns(), 2);  // the cancelled MetaAug run and this one
+    b->setFilters(QString(), QString(), QString(), "succeeded");
+    QCOMPARE(b->visibleRuns(), 1);
+    b->setFilters(QString(), "metaaug", QString(), QString());
+    QCOMPARE(b->visibleRuns(), 1);
+    b->setFilters("resnet20", QString(), "W2A4", QString());
+    QCOMPARE(b->visibleRuns(), 2);
+    b->setFilters(QString(), QString(), QString(), QString());
+    b->selectRuns({m_geniemRun});
+    QCOMPARE(b->selectedRunIds(), QList<qint64>{m_geniemRun});
+    w->findChild<QPushButton *>("openRun")->click();
+    const RunData &stored = w->storedView()->data();
+    QCOMPARE(stored.runId, m_geniemRun);
+    QCOMPARE(int(stored.reconLoss.size()), 11);
+    QCOMPARE(stored.reconLoss.at(3).size(), 20);
+    QCOMPARE(w->storedView()->charts()->lossPlot()->graphCount(), 11);
+    QCOMPARE(w->storedView()->results()->layerTable()->rowCount(), 22);
+    // The stored curves are the live ones.
+    QCOMPARE(stored.reconLoss.at(3), w->liveView()->data().reconLoss.at(3));
+    QCOMPARE(stored.probeSqnr.at(3), w->liveView()->data().probeSqnr.at(3));
+}
+
+void TestWorkbench::compareTwoRuns()
+{
+    QVERIFY(m_geniemRun > 0);
+    auto w = window();
+    QVERIFY(w);
+    QTRY_VERIFY_WITH_TIMEOUT(w->action("startRun")->isEnabled(), kLoadTimeoutMs);
+    const qint64 rtnRun = runToEnd(*w, QJsonObject{{"method", "rtn"}, {"calib_size", 64}, {"eval_limit", 300}});
+    QVERIFY(rtnRun > 0);
+    w->runsBrowser()->selectRuns({m_geniemRun, rtnRun});
+    w->findChild<QPushButton *>("compareRuns")->click();
+    CompareView *c = w->compareView();
+    QCOMPARE(c->runs().size(), 2);
+    QCOMPARE(c->table()->columnCount(), 4);  // field, run, run, delta
+    auto db = store::RunStore::open(m_db);
+    const double a = (*db)->run(m_geniemRun)->result.value("q_top1").toDouble();
+    const double b = (*db)->run(rtnRun)->result.value("q_top1").toDouble();
+    const int row = rowOf(c->table(), "quantized test top-1 (%)");
+    QVERIFY(row >= 0);
+    QCOMPARE(c->table()->item(row, 1)->text(), QString::number(a, 'f', 2));
+    QCOMPARE(c->table()->item(row, 3)->text().toDouble(), QString::number(b - a, 'f', 2).toDouble());
+    QCOMPARE(c->table()->item(rowOf(c->table(), "method"), 3)->text(), QString("≠"));
+    QCOMPARE(c->sqnrPlot()->plottableCount(), 2);
+    QCOMPARE(static_cast<QCPBars *>(c->sqnrPlot()->plottable(0))->data()->size(), 22);
+    QCOMPARE(static_cast<QCPBars *>(c->gapPlot()->plottable(0))->data()->size(), 2);
+    QCOMPARE(c->lossPlot()->graphCount(), 1);  // rtn has no reconstruction loss
+
+    QString error;
+    const QString csv = m_dir.filePath("compare.csv");
+    QVERIFY2(c->exportCsv(csv, &error), qPrintable(error));
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), c->table()->rowCount() + 1);
+    QVERIFY(lines[row + 1].startsWith("quantized test top-1 (%)," + QString::number(a, 'f', 2)));
+    QVERIFY2(c->exportPngs(m_dir.filePath("compare"), &error), qPrintable(error));
+    for (const char *chart : {"loss", "sqnr", "gap"}) {
+        const QImage img(m_dir.filePath(QStringLiteral("compare-%1.png").arg(chart)));
+        QVERIFY2(img.width() == 1200 && img.height() == 700, chart);
+    }
+    QVERIFY(!QFile::exists(m_dir.filePath("compare-gap.png.partial")));
+    QVERIFY(!c->exportCsv(m_dir.filePath("no/such/dir/x.csv"), &error));
+    QVERIFY(error.contains("no/such/dir/x.csv"));
+}
+
+void TestWorkbench::unsupportedModelDialog()
+{
+    auto w = window();
+    QVERIFY(w);
+    const QString fixture = qEnvironmentVariable("METAAUG_FIXTURES_DIR") + "/lstm_traced.pt";
+    QVERIFY2(QFileInfo::exists(fixture), "run the make_fixtures CTest fixture first");
+    const QString model = m_dir.filePath("lstm.pt");
+    QVERIFY(QFile::copy(fixture, model));
+    QVERIFY(QFile::copy(modelsDir() + "/resnet20_fmnist.json", m_dir.filePath("lstm.json")));
+    QSignalSpy error(w.get(), &MainWindow::errorShown);
+    w->openModel(model);
+    QVERIFY(error.wait(kLoadTimeoutMs));
+    QVERIFY2(error.first().at(0).toString().contains("lstm.pt"), qPrintable(error.first().at(0).toString()));
+    auto *dialog = w->findChild<QMessageBox *>("errorDialog");
+    QVERIFY(dialog && dialog->isVisible());
+    QVERIFY(dialog->text().contains("lstm.pt"));
+    QVERIFY(!w->modelReady());
+    QVERIFY(!w->action("startRun")->isEnabled());
+    QCOMPARE(w->modelPanel()->tree()->topLevelItemCount(), 0);
+    dialog->close();
+    // The window goes on: the default model loads again.
+    QSignalSpy loaded(w.get(), &MainWindow::modelLoaded);
+    w->openModel(defaultModelPath());
+    QVERIFY(loaded.wait(kLoadTimeoutMs));
+    QVERIFY(w->modelReady());
+}
+
+QTEST_MAIN(TestWorkbench)
+#include "tst_workbench.moc"

@@ -1,0 +1,335 @@
+#include "compareview.h"
+
+#include "plotstyle.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QSaveFile>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QGridLayout>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QSplitter>
+#include <QtWidgets/QTableWidget>
+#include <QtWidgets/QVBoxLayout>
+
+#include <qcustomplot.h>
+
+namespace metaaug::ui {
+
+namespace {
+
+struct Field {
+    const char *key;
+    const char *label;
+    bool fromResult;
+    int precision;  // < 0: text
+};
+const Field kFields[] = {
+    {"status", "status", false, -1},
+    {"model", "model", false, -1},
+    {"method", "method", false, -1},
+    {"bits", "bits", false, -1},
+    {"setting", "bit setting", false, -1},
+    {"calib", "calibration source", false, -1},
+    {"calib_size", "calibration images", false, 0},
+    {"iters", "iterations per unit", false, 0},
+    {"batch", "batch", false, 0},
+    {"seed", "seed", false, -1},
+    {"method_options", "method options", false, -1},
+    {"fp_top1", "FP test top-1 (%)", true, 2},
+    {"q_top1", "quantized test top-1 (%)", true, 2},
+    {"fp_calib_top1", "FP calibration top-1 (%)", true, 2},
+    {"q_calib_top1", "quantized calibration top-1 (%)", true, 2},
+    {"gap", "gap calib − test (pt)", true, 2},
+    {"agreement", "agreement with FP (%)", true, 2},
+    {"kl", "KL(FP‖Q)", true, 4},
+    {"wall_s", "wall time (s)", true, 1},
+};
+
+QString fieldText(const RunData &r, const Field &f)
+{
+    const QString key = QLatin1String(f.key);
+    if (key == QLatin1String("status"))
+        return r.status;
+    if (key == QLatin1String("bits"))
+        return bitsLabel(r.spec);
+    if (key == QLatin1String("model"))
+        return QFileInfo(r.spec.value(key).toString()).fileName();
+    const QJsonValue v = (f.fromResult ? r.result : r.spec).value(key);
+    if (v.isObject())
+        return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+    if (v.isDouble())
+        return QString::number(v.toDouble(), 'f', std::max(0, f.precision));
+    return v.toVariant().toString();
+}
+
+bool numeric(const RunData &r, const Field &f, double *out)
+{
+    if (f.precision < 0)
+        return false;
+    const QJsonValue v = (f.fromResult ? r.result : r.spec).value(QLatin1String(f.key));
+    if (!v.isDouble())
+        return false;
+    *out = v.toDouble();
+    return true;
+}
+
+QString runLabel(const RunData &r)
+{
+    return QStringLiteral("#%1 %2 %3").arg(r.runId).arg(r.spec.value(QLatin1String("method")).toString(), bitsLabel(r.spec));
+}
+
+QString csvQuote(QString s)
+{
+    if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"')) || s.contains(QLatin1Char('\n')))
+        s = QLatin1Char('"') + s.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+    return s;
+}
+
+}  // namespace
+
+CompareView::CompareView(QWidget *parent) : QWidget(parent)
+{
+    m_table = new QTableWidget(this);
+    m_table->setObjectName(QStringLiteral("compareTable"));
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_unit = new QComboBox(this);
+    m_unit->setObjectName(QStringLiteral("compareUnit"));
+    m_unit->setToolTip(tr("Unit whose reconstruction loss curves are overlaid"));
+    auto make = [this](const char *name, const QString &title, const QString &x, const QString &y) {
+        auto *p = new QCustomPlot(this);
+        p->setObjectName(QLatin1String(name));
+        stylePlot(p, title, x, y);
+        return p;
+    };
+    m_loss = make("compareLoss", tr("Reconstruction loss of the unit"), tr("iteration"), tr("loss"));
+    setLogAxis(m_loss->yAxis);
+    m_sqnr = make("compareSqnr", tr("Per-layer output SQNR"), QString(), tr("dB"));
+    m_sqnr->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
+    m_sqnr->xAxis->setTickLabelRotation(90);
+    m_sqnr->setMinimumHeight(360);
+    m_gap = make("compareGap", tr("Gap (calibration − test top-1)"), QString(), tr("pt"));
+    m_gap->legend->setVisible(false);
+    m_gap->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
+
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_table);
+    auto *charts = new QWidget(split);
+    auto *grid = new QGridLayout(charts);
+    auto *lossBox = new QWidget(charts);
+    auto *ll = new QVBoxLayout(lossBox);
+    ll->setContentsMargins(0, 0, 0, 0);
+    ll->addWidget(m_unit);
+    ll->addWidget(m_loss, 1);
+    grid->addWidget(lossBox, 0, 0);
+    grid->addWidget(m_gap, 1, 0);
+    grid->addWidget(m_sqnr, 0, 1, 2, 1);
+    grid->setColumnStretch(1, 3);
+    grid->setColumnStretch(0, 2);
+    split->addWidget(charts);
+    split->setStretchFactor(1, 2);
+    auto *l = new QVBoxLayout(this);
+    l->addWidget(split);
+    connect(m_unit, &QComboBox::currentIndexChanged, this, [this] { fillLoss(); });
+}
+
+bool CompareView::compare(const QString &dbPath, const QList<qint64> &runIds, QString *error)
+{
+    QVector<RunData> runs;
+    for (qint64 id : runIds) {
+        RunData d;
+        if (!RunData::fromStore(dbPath, id, &d, error))
+            return false;
+        runs.append(std::move(d));
+    }
+    setRuns(std::move(runs));
+    return true;
+}
+
+void CompareView::setRuns(QVector<RunData> runs)
+{
+    m_runs = std::move(runs);
+    int units = 0;
+    std::map<int, QString> names;
+    for (const RunData &r : m_runs) {
+        units = std::max(units, r.unitCount);
+        names.insert(r.unitNames.begin(), r.unitNames.end());
+    }
+    m_unit->blockSignals(true);
+    m_unit->clear();
+    for (int u = 0; u < units; ++u)
+        m_unit->addItem(tr("Unit %1 %2").arg(u + 1).arg(names.count(u) ? names.at(u) : QString()), u);
+    m_unit->blockSignals(false);
+    fillTable();
+    fillLoss();
+    fillSqnr();
+    fillGap();
+}
+
+void CompareView::fillTable()
+{
+    // Columns: field | first run | each later run and its delta to the first
+    QStringList headers{tr("Field")};
+    for (int i = 0; i < m_runs.size(); ++i) {
+        headers << tr("Run %1").arg(runLabel(m_runs[i]));
+        if (i > 0)
+            headers << tr("Δ #%1 − #%2").arg(m_runs[i].runId).arg(m_runs[0].runId);
+    }
+    m_table->clear();
+    m_table->setColumnCount(int(headers.size()));
+    m_table->setHorizontalHeaderLabels(headers);
+    m_table->setRowCount(int(std::size(kFields)));
+    int row = 0;
+    for (const Field &f : kFields) {
+        m_table->setItem(row, 0, new QTableWidgetItem(tr(f.label)));
+        int col = 1;
+        double first = 0;
+        const bool firstNumeric = !m_runs.isEmpty() && numeric(m_runs[0], f, &first);
+        for (int i = 0; i < m_runs.size(); ++i) {
+            auto *cell = new QTableWidgetItem(fieldText(m_runs[i], f));
+            cell->setToolTip(f.fromResult ? QString() : m_runs[i].spec.value(QLatin1String(f.key)).toVariant().toString());
+            m_table->setItem(row, col++, cell);
+            if (i == 0)
+                continue;
+            double v = 0;
+            QString delta;
+            if (firstNumeric && numeric(m_runs[i], f, &v))
+                delta = QStringLiteral("%1%2").arg(v - first >= 0 ? QStringLiteral("+") : QString()).arg(v - first, 0, 'f', std::max(0, f.precision));
+            else if (f.precision < 0)
+                delta = fieldText(m_runs[i], f) == fieldText(m_runs[0], f) ? QStringLiteral("=") : QStringLiteral("≠");
+            auto *it = new QTableWidgetItem(delta);
+            if (delta.startsWith(QLatin1Char('+')) || delta.startsWith(QLatin1Char('-')))
+                it->setForeground(delta.startsWith(QLatin1Char('+')) ? QColor(0, 120, 0) : QColor(170, 0, 0));
+            m_table->setItem(row, col++, it);
+        }
+        ++row;
+    }
+}
+
+void CompareView::fillLoss()
+{
+    m_loss->clearGraphs();
+    const int unit = m_unit->currentData().toInt();
+    for (int i = 0; i < m_runs.size(); ++i) {
+        auto it = m_runs[i].reconLoss.find(unit);
+        if (it == m_runs[i].reconLoss.end())
+            continue;
+        QCPGraph *g = m_loss->addGraph();
+        QVector<double> x, y;
+        for (const QPointF &p : it->second) {
+            x << p.x();
+            y << p.y();
+        }
+        g->setData(x, y, true);
+        g->setPen(QPen(seriesColor(i), 1.4));
+        g->setName(runLabel(m_runs[i]));
+    }
+    m_loss->rescaleAxes();
+    m_loss->replot();
+}
+
+void CompareView::fillSqnr()
+{
+    m_sqnr->clearPlottables();
+    // Layer order of the first run that has per-layer results.
+    QStringList layers;
+    for (const RunData &r : m_runs)
+        if (layers.isEmpty())
+            for (const auto &[layer, v] : r.layerSqnr)
+                layers << layer;
+    auto ticker = qSharedPointerCast<QCPAxisTickerText>(m_sqnr->xAxis->ticker());
+    ticker->clear();
+    for (int k = 0; k < layers.size(); ++k)
+        ticker->addTick(k, layers[k]);
+    auto *group = new QCPBarsGroup(m_sqnr);
+    const double width = 0.8 / std::max<int>(1, int(m_runs.size()));
+    for (int i = 0; i < m_runs.size(); ++i) {
+        auto *bars = new QCPBars(m_sqnr->xAxis, m_sqnr->yAxis);
+        bars->setName(runLabel(m_runs[i]));
+        bars->setPen(Qt::NoPen);
+        bars->setBrush(seriesColor(i));
+        bars->setWidth(width);
+        bars->setBarsGroup(group);
+        QVector<double> keys, values;
+        for (const auto &[layer, v] : m_runs[i].layerSqnr) {
+            const int k = int(layers.indexOf(layer));
+            if (k >= 0 && std::isfinite(v)) {
+                keys << k;
+                values << v;
+            }
+        }
+        bars->setData(keys, values);
+    }
+    m_sqnr->rescaleAxes();
+    m_sqnr->xAxis->setRange(-0.7, std::max<double>(1, layers.size()) - 0.3);
+    m_sqnr->replot();
+}
+
+void CompareView::fillGap()
+{
+    m_gap->clearPlottables();
+    auto ticker = qSharedPointerCast<QCPAxisTickerText>(m_gap->xAxis->ticker());
+    ticker->clear();
+    auto *bars = new QCPBars(m_gap->xAxis, m_gap->yAxis);
+    bars->setPen(Qt::NoPen);
+    bars->setBrush(seriesColor(3));
+    QVector<double> keys, values;
+    for (int i = 0; i < m_runs.size(); ++i) {
+        ticker->addTick(i, runLabel(m_runs[i]));
+        const QJsonValue g = m_runs[i].result.value(QLatin1String("gap"));
+        if (g.isDouble()) {
+            keys << i;
+            values << g.toDouble();
+        }
+    }
+    bars->setData(keys, values);
+    m_gap->rescaleAxes();
+    m_gap->xAxis->setRange(-0.7, std::max<double>(1, m_runs.size()) - 0.3);
+    m_gap->replot();
+}
+
+QString CompareView::csv() const
+{
+    QStringList lines;
+    QStringList header;
+    for (int c = 0; c < m_table->columnCount(); ++c)
+        header << csvQuote(m_table->horizontalHeaderItem(c)->text());
+    lines << header.join(QLatin1Char(','));
+    for (int r = 0; r < m_table->rowCount(); ++r) {
+        QStringList cells;
+        for (int c = 0; c < m_table->columnCount(); ++c)
+            cells << csvQuote(m_table->item(r, c) ? m_table->item(r, c)->text() : QString());
+        lines << cells.join(QLatin1Char(','));
+    }
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+bool CompareView::exportCsv(const QString &file, QString *error) const
+{
+    QSaveFile f(file);  // written to a temporary file, renamed on commit
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Text) || f.write(csv().toUtf8()) < 0 || !f.commit()) {
+        *error = tr("could not write %1: %2").arg(file, f.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool CompareView::exportPngs(const QString &base, QString *error) const
+{
+    for (const auto &[suffix, plot] : {std::pair{"loss", m_loss}, std::pair{"sqnr", m_sqnr}, std::pair{"gap", m_gap}}) {
+        const QString file = QStringLiteral("%1-%2.png").arg(base, QLatin1String(suffix));
+        const QString partial = file + QStringLiteral(".partial");
+        if (!plot->savePng(partial, 1200, 700) || (QFile::exists(file) && !QFile::remove(file)) || !QFile::rename(partial, file)) {
+            QFile::remove(partial);
+            *error = tr("could not write %1").arg(file);
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace metaaug::ui

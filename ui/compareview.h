@@ -1,0 +1,50 @@
+// Two or more stored runs side by side: spec and metrics with deltas
+// against the first, overlaid reconstruction loss per unit, grouped
+// per-layer SQNR bars and each run's gap. Exports the table as CSV and the
+// charts as PNG.
+#pragma once
+
+#include "rundata.h"
+
+#include <QtWidgets/QWidget>
+
+class QComboBox;
+class QCustomPlot;
+class QTableWidget;
+
+namespace metaaug::ui {
+
+class CompareView : public QWidget {
+    Q_OBJECT
+public:
+    explicit CompareView(QWidget *parent = nullptr);
+
+    // Reads the runs from the database; false and `error` naming the run on failure.
+    bool compare(const QString &dbPath, const QList<qint64> &runIds, QString *error);
+    void setRuns(QVector<RunData> runs);
+
+    QTableWidget *table() const { return m_table; }
+    QCustomPlot *lossPlot() const { return m_loss; }
+    QCustomPlot *sqnrPlot() const { return m_sqnr; }
+    QCustomPlot *gapPlot() const { return m_gap; }
+    const QVector<RunData> &runs() const { return m_runs; }
+
+    // The table as CSV (RFC 4180 quoting).
+    QString csv() const;
+    bool exportCsv(const QString &file, QString *error) const;
+    // The three charts as <base>-loss.png, <base>-sqnr.png, <base>-gap.png.
+    bool exportPngs(const QString &base, QString *error) const;
+
+private:
+    void fillTable();
+    void fillLoss();
+    void fillSqnr();
+    void fillGap();
+
+    QVector<RunData> m_runs;
+    QTableWidget *m_table;
+    QComboBox *m_unit;
+    QCustomPlot *m_loss, *m_sqnr, *m_gap;
+};
+
+}  // namespace metaaug::ui

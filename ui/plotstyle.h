@@ -1,0 +1,21 @@
+// Shared look of the workbench's QCustomPlot charts (colours, axes, legends).
+#pragma once
+
+#include <QtGui/QColor>
+#include <QtCore/QString>
+
+class QCustomPlot;
+class QCPAxis;
+
+namespace metaaug::ui {
+
+// A distinct colour for series i (tab10-like palette).
+QColor seriesColor(int i);
+
+// Title, axis labels, interactions (drag/zoom) and a compact legend.
+void stylePlot(QCustomPlot *plot, const QString &title, const QString &xLabel, const QString &yLabel);
+
+// Logarithmic y axis with a log ticker.
+void setLogAxis(QCPAxis *axis);
+
+}  // namespace metaaug::ui

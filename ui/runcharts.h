@@ -1,0 +1,41 @@
+// The four live charts of a run: reconstruction loss per unit (log scale,
+// current unit highlighted), the current unit's per-layer error against FP
+// on the probe batch, MetaAug's inner loss and outer terms, and per-layer
+// output SQNR as bars that fill in unit by unit. refresh() redraws from a
+// RunData; the caller calls it at 10-20 Hz, never per event.
+#pragma once
+
+#include <QtWidgets/QWidget>
+
+class QCustomPlot;
+class QComboBox;
+
+namespace metaaug::ui {
+
+struct RunData;
+
+class RunCharts : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunCharts(QWidget *parent = nullptr);
+
+    void refresh(const RunData &data);
+    void clear();
+
+    QCustomPlot *lossPlot() const { return m_loss; }
+    QCustomPlot *probePlot() const { return m_probe; }
+    QCustomPlot *metaPlot() const { return m_meta; }
+    QCustomPlot *sqnrPlot() const { return m_sqnr; }
+
+private:
+    void refreshLoss(const RunData &d, int current);
+    void refreshProbe(const RunData &d, int unit);
+    void refreshMeta(const RunData &d);
+    void refreshSqnr(const RunData &d);
+
+    QCustomPlot *m_loss, *m_probe, *m_meta, *m_sqnr;
+    QComboBox *m_probeUnit;   // "current unit" or a chosen one
+    int m_lastProbeUnits = -1;
+};
+
+}  // namespace metaaug::ui

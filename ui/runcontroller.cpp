@@ -1,0 +1,53 @@
+#include "runcontroller.h"
+
+#include "runworker.h"
+
+namespace metaaug::ui {
+
+RunController::RunController(QObject *parent) : QObject(parent)
+{
+    qRegisterMetaType<ProgressUpdate>();
+    qRegisterMetaType<LayerSample>();
+    qRegisterMetaType<ImagePair>();
+    qRegisterMetaType<RunFinished>();
+    m_thread.setObjectName(QStringLiteral("metaaug-run"));
+    m_worker = new RunWorker(m_cancel);
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    // Queued: the worker emits on the run's thread, these re-emit on ours.
+    connect(m_worker, &RunWorker::progress, this, &RunController::progress);
+    connect(m_worker, &RunWorker::layerSample, this, &RunController::layerSample);
+    connect(m_worker, &RunWorker::image, this, &RunController::image);
+    connect(m_worker, &RunWorker::logLine, this, &RunController::logLine);
+    connect(m_worker, &RunWorker::finished, this, [this](const RunFinished &outcome) {
+        m_running = false;
+        Q_EMIT finished(outcome);
+    });
+    m_thread.start();
+}
+
+RunController::~RunController()
+{
+    m_cancel->store(true);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+bool RunController::start(const QJsonObject &spec, const QString &dbPath)
+{
+    if (m_running)
+        return false;
+    m_running = true;
+    m_cancel->store(false);
+    QMetaObject::invokeMethod(m_worker, "run", Qt::QueuedConnection, Q_ARG(QJsonObject, spec), Q_ARG(QString, dbPath));
+    Q_EMIT started();
+    return true;
+}
+
+void RunController::cancel()
+{
+    if (m_running)
+        m_cancel->store(true);
+}
+
+}  // namespace metaaug::ui

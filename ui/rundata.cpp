@@ -1,0 +1,115 @@
+#include "rundata.h"
+
+#include "store/runstore.h"
+
+#include <QtCore/QJsonArray>
+
+namespace metaaug::ui {
+
+namespace {
+const QStringList kMetaKeys{QStringLiteral("inner"), QStringLiteral("outer"), QStringLiteral("kl"),
+                            QStringLiteral("margin"), QStringLiteral("pkt")};
+}
+
+void RunData::addProgress(const ProgressUpdate &u)
+{
+    last = u;
+    if (u.unitCount > 0)
+        unitCount = u.unitCount;
+    if (u.unit >= 0 && !u.unitName.isEmpty())
+        unitNames[u.unit] = u.unitName;
+    if (u.phase == QLatin1String("meta")) {
+        bool any = false;
+        for (const QString &k : kMetaKeys)
+            if (auto it = u.values.constFind(k); it != u.values.cend()) {
+                metaTerms[k].append(QPointF(metaSteps, *it));
+                any = true;
+            }
+        metaSteps += any;
+    } else if (auto it = u.values.constFind(QStringLiteral("rec")); it != u.values.cend() && u.unit >= 0) {
+        reconLoss[u.unit].append(QPointF(u.iteration, *it));
+    }
+}
+
+void RunData::addLayerSample(const LayerSample &s)
+{
+    if (s.iteration >= 0 && s.unit >= 0) {
+        if (s.key == QLatin1String("probe_sqnr_db"))
+            probeSqnr[s.unit][s.layer].append(QPointF(s.iteration, s.value));
+        else if (s.key == QLatin1String("probe_mse"))
+            probeMse[s.unit][s.layer].append(QPointF(s.iteration, s.value));
+    } else if (s.key == QLatin1String("output_sqnr_db")) {
+        layerSqnr.append({s.layer, s.value});
+    }
+}
+
+void RunData::finish(const RunFinished &f)
+{
+    runId = f.runId;
+    status = f.status;
+    result = f.result;
+    error = f.error;
+}
+
+bool RunData::fromStore(const QString &dbPath, qint64 runId, RunData *out, QString *error)
+{
+    auto db = store::RunStore::open(dbPath);
+    if (!db) {
+        *error = db.error().message;
+        return false;
+    }
+    auto row = (*db)->run(runId);
+    if (!row) {
+        *error = row.error().message;
+        return false;
+    }
+    auto scalars = (*db)->scalars(runId);
+    auto metrics = (*db)->layerMetrics(runId);
+    auto images = (*db)->images(runId);
+    if (!scalars || !metrics || !images) {
+        *error = !scalars ? scalars.error().message : !metrics ? metrics.error().message : images.error().message;
+        return false;
+    }
+    RunData d;
+    d.runId = runId;
+    d.status = QLatin1String(store::statusName(row->status));
+    d.spec = row->spec;
+    d.result = row->result;
+    d.error = row->error;
+    // Scalars are rows (unit, phase, step, key); regroup them into events.
+    ProgressUpdate u;
+    auto flush = [&] {
+        if (!u.values.isEmpty())
+            d.addProgress(u);
+        u.values.clear();
+    };
+    for (const store::ScalarRow &s : *scalars) {
+        if (s.unit != u.unit || s.phase != u.phase || s.step != u.iteration)
+            flush();
+        u.unit = s.unit;
+        u.phase = s.phase;
+        u.iteration = s.step;
+        u.values.insert(s.key, s.value);
+    }
+    flush();
+    const QJsonArray units = d.result.value(QLatin1String("units")).toArray();
+    for (int i = 0; i < units.size(); ++i)
+        d.unitNames[i] = units[i].toObject().value(QLatin1String("name")).toString();
+    d.unitCount = std::max<int>(int(units.size()), d.reconLoss.empty() ? 0 : d.reconLoss.rbegin()->first + 1);
+    for (const store::LayerMetricRow &m : *metrics)
+        d.addLayerSample({m.layer, m.key, m.value, m.unit, m.step});
+    for (const store::ImageRow &i : *images)
+        d.images.append({i.unit, i.step, QImage::fromData(i.originalsPng, "PNG"), QImage::fromData(i.transformedPng, "PNG")});
+    d.last.unit = d.reconLoss.empty() ? -1 : d.reconLoss.rbegin()->first;
+    d.last.unitCount = d.unitCount;
+    d.last.phase = d.status;
+    *out = std::move(d);
+    return true;
+}
+
+QString bitsLabel(const QJsonObject &spec)
+{
+    return QStringLiteral("W%1A%2").arg(spec.value(QLatin1String("wbits")).toInt()).arg(spec.value(QLatin1String("abits")).toInt());
+}
+
+}  // namespace metaaug::ui

@@ -1,0 +1,55 @@
+// Everything the run view shows about one run, live or as recorded: loss
+// series per unit, MetaAug's outer terms, per-layer probe curves, final
+// per-layer SQNR, image pairs and the outcome. Filled from RunController's
+// signals during a run, or from the run store for a stored run; the charts
+// read it on their refresh timer.
+#pragma once
+
+#include "runevents.h"
+
+#include <QtCore/QPointF>
+#include <QtCore/QVector>
+
+#include <map>
+
+namespace metaaug::ui {
+
+struct RunData {
+    qint64 runId = 0;
+    QString status;            // "running", "succeeded", ...
+    QJsonObject spec, result;
+    QString error;
+    int unitCount = 0;
+    std::map<int, QString> unitNames;
+    ProgressUpdate last;       // the latest progress event
+
+    // Reconstruction loss ("rec") per unit: (iteration, value).
+    std::map<int, QVector<QPointF>> reconLoss;
+    // MetaAug terms over all meta iterations of the run: key -> (meta step, value).
+    std::map<QString, QVector<QPointF>> metaTerms;
+    // Probe curves: unit -> layer -> (iteration, value) for SQNR (dB) and MSE.
+    std::map<int, std::map<QString, QVector<QPointF>>> probeSqnr, probeMse;
+    // Final output SQNR per layer, in model order.
+    QVector<QPair<QString, double>> layerSqnr;
+    QVector<ImagePair> images;
+    QStringList log;
+
+    int metaSteps = 0;  // x of the next meta-term point
+
+    void addProgress(const ProgressUpdate &u);
+    void addLayerSample(const LayerSample &s);
+    void addImage(const ImagePair &p) { images.append(p); }
+    void finish(const RunFinished &f);
+
+    // The unit shown as current: the latest one with progress (or -1).
+    int currentUnit() const { return last.unit; }
+
+    // Reads a stored run (spec, result, scalars, layer metrics, images).
+    // Errors name the database and the run.
+    static bool fromStore(const QString &dbPath, qint64 runId, RunData *out, QString *error);
+};
+
+// "W2A4" etc. from a spec.
+QString bitsLabel(const QJsonObject &spec);
+
+}  // namespace metaaug::ui

@@ -1,0 +1,175 @@
+#include "runview.h"
+
+#include "imagegrid.h"
+#include "resultspanel.h"
+#include "runcharts.h"
+
+#include <QtCore/QTimer>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QProgressBar>
+#include <QtWidgets/QSplitter>
+#include <QtWidgets/QTabWidget>
+#include <QtWidgets/QVBoxLayout>
+
+#include <cmath>
+
+namespace metaaug::ui {
+
+namespace {
+constexpr int kRedrawMs = 66;  // ~15 Hz
+}
+
+QString durationText(double s)
+{
+    if (!std::isfinite(s) || s < 0)
+        return QStringLiteral("–");
+    const qint64 t = qint64(s + 0.5);
+    return t >= 3600 ? QStringLiteral("%1:%2:%3").arg(t / 3600).arg(t / 60 % 60, 2, 10, QLatin1Char('0')).arg(t % 60, 2, 10, QLatin1Char('0'))
+                     : QStringLiteral("%1:%2").arg(t / 60).arg(t % 60, 2, 10, QLatin1Char('0'));
+}
+
+RunView::RunView(QWidget *parent) : QWidget(parent)
+{
+    auto *l = new QVBoxLayout(this);
+    auto *top = new QHBoxLayout;
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("runProgress"));
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(0);
+    m_progress->setTextVisible(true);
+    m_progressLabel = new QLabel(tr("Idle"), this);
+    m_progressLabel->setObjectName(QStringLiteral("progressLabel"));
+    top->addWidget(m_progress, 1);
+    top->addWidget(m_progressLabel, 2);
+    l->addLayout(top);
+
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    m_charts = new RunCharts(split);
+    auto *side = new QTabWidget(split);
+    side->setObjectName(QStringLiteral("runSideTabs"));
+    m_images = new ImageGrid(side);
+    m_results = new ResultsPanel(side);
+    m_log = new QPlainTextEdit(side);
+    m_log->setObjectName(QStringLiteral("runLog"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(5000);
+    side->addTab(m_images, tr("Images x / T(x)"));
+    side->addTab(m_results, tr("Results"));
+    side->addTab(m_log, tr("Log"));
+    split->addWidget(m_charts);
+    split->addWidget(side);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    l->addWidget(split, 1);
+
+    m_timer = new QTimer(this);
+    m_timer->setInterval(kRedrawMs);
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        if (m_dirty)
+            redraw();
+    });
+    m_timer->start();
+}
+
+void RunView::startLive(const QJsonObject &spec)
+{
+    m_data = RunData{};
+    m_data.spec = spec;
+    m_data.status = QStringLiteral("running");
+    m_imagesShown = -1;
+    m_charts->clear();
+    m_results->setResult({}, tr("running"));
+    m_log->clear();
+    m_progress->setValue(0);
+    m_dirty = true;
+}
+
+void RunView::showStored(RunData data)
+{
+    m_data = std::move(data);
+    m_imagesShown = -1;
+    m_charts->clear();
+    m_log->clear();
+    m_log->appendPlainText(tr("Stored run %1 (%2)").arg(m_data.runId).arg(m_data.status));
+    if (!m_data.error.isEmpty())
+        m_log->appendPlainText(m_data.error);
+    m_results->setResult(m_data.result, m_data.status, m_data.error);
+    redraw();
+}
+
+void RunView::onProgress(const ProgressUpdate &u)
+{
+    m_data.addProgress(u);
+    m_dirty = true;
+}
+
+void RunView::onLayerSample(const LayerSample &s)
+{
+    m_data.addLayerSample(s);
+    m_dirty = true;
+}
+
+void RunView::onImage(const ImagePair &p)
+{
+    m_data.addImage(p);
+    m_dirty = true;
+}
+
+void RunView::onLog(const QString &line)
+{
+    m_data.log << line;
+    m_log->appendPlainText(line);
+}
+
+void RunView::onFinished(const RunFinished &f)
+{
+    m_data.finish(f);
+    for (const QString &w : f.warnings)
+        onLog(tr("warning: %1").arg(w));
+    onLog(f.status == QLatin1String("succeeded") ? tr("run %1 succeeded").arg(f.runId)
+                                                 : tr("run %1 %2: %3").arg(f.runId).arg(f.status, f.error));
+    m_results->setResult(f.result, f.status, f.error);
+    redraw();
+}
+
+QString RunView::progressText() const
+{
+    return m_progressLabel->text();
+}
+
+void RunView::updateProgress()
+{
+    const ProgressUpdate &u = m_data.last;
+    const bool done = m_data.status != QLatin1String("running");
+    double fraction = 0;
+    if (u.unitCount > 0 && u.unit >= 0)
+        fraction = (u.unit + (u.iterations > 0 ? double(u.iteration) / u.iterations : 0.0)) / u.unitCount;
+    if (u.phase == QLatin1String("evaluation") || u.phase == QLatin1String("done") || m_data.status == QLatin1String("succeeded"))
+        fraction = 1;
+    m_progress->setValue(int(1000 * std::clamp(fraction, 0.0, 1.0)));
+    const double eta = fraction > 0.01 && !done ? u.elapsedSeconds * (1 - fraction) / fraction : NAN;
+    QString text = u.unit >= 0 ? tr("unit %1/%2 %3 · %4 · iteration %5/%6")
+                                     .arg(u.unit + 1).arg(u.unitCount).arg(u.unitName, u.phase).arg(u.iteration).arg(u.iterations)
+                               : u.phase;
+    text += tr(" · elapsed %1").arg(durationText(u.elapsedSeconds));
+    if (!done)
+        text += tr(" · ETA ~%1").arg(durationText(eta));
+    else
+        text = tr("%1 · %2").arg(m_data.status, text);
+    m_progressLabel->setText(text);
+}
+
+void RunView::redraw()
+{
+    m_dirty = false;
+    ++m_redraws;
+    updateProgress();
+    m_charts->refresh(m_data);
+    if (m_data.images.size() != m_imagesShown) {
+        m_imagesShown = int(m_data.images.size());
+        m_images->setPairs(m_data.images, m_data.unitNames);
+    }
+}
+
+}  // namespace metaaug::ui
