@@ -19,6 +19,7 @@ void RunData::addProgress(const ProgressUpdate &u)
     if (u.unit >= 0 && !u.unitName.isEmpty())
         unitNames[u.unit] = u.unitName;
     if (u.phase == QLatin1String("meta")) {
+        metaUnits.insert(u.unit);
         bool any = false;
         for (const QString &k : kMetaKeys)
             if (auto it = u.values.constFind(k); it != u.values.cend()) {
@@ -29,6 +30,22 @@ void RunData::addProgress(const ProgressUpdate &u)
     } else if (auto it = u.values.constFind(QStringLiteral("rec")); it != u.values.cend() && u.unit >= 0) {
         reconLoss[u.unit].append(QPointF(u.iteration, *it));
     }
+}
+
+double RunData::fractionDone() const
+{
+    const ProgressUpdate &u = last;
+    if (u.phase == QLatin1String("evaluation") || u.phase == QLatin1String("done") || status == QLatin1String("succeeded"))
+        return 1;
+    if (u.unitCount <= 0 || u.unit < 0)
+        return 0;
+    double part = u.iterations > 0 ? double(u.iteration) / u.iterations : 0.0;
+    constexpr double kMetaShare = 0.7;
+    if (u.phase == QLatin1String("meta"))
+        part *= kMetaShare;
+    else if (metaUnits.count(u.unit))
+        part = kMetaShare + (1 - kMetaShare) * part;
+    return std::clamp((u.unit + part) / u.unitCount, 0.0, 1.0);
 }
 
 void RunData::addLayerSample(const LayerSample &s)

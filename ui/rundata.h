@@ -11,6 +11,7 @@
 #include <QtCore/QVector>
 
 #include <map>
+#include <set>
 
 namespace metaaug::ui {
 
@@ -35,6 +36,12 @@ struct RunData {
     QStringList log;
 
     int metaSteps = 0;  // x of the next meta-term point
+    std::set<int> metaUnits;  // units that had a meta phase
+
+    // Fraction of the run done, from the latest progress: units done plus
+    // the current unit's part (with a meta phase, meta counts for 70 % of a
+    // unit: M meta iterations cost about as much as 2R reconstruction ones).
+    double fractionDone() const;
 
     void addProgress(const ProgressUpdate &u);
     void addLayerSample(const LayerSample &s);

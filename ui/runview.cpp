@@ -142,12 +142,8 @@ void RunView::updateProgress()
 {
     const ProgressUpdate &u = m_data.last;
     const bool done = m_data.status != QLatin1String("running");
-    double fraction = 0;
-    if (u.unitCount > 0 && u.unit >= 0)
-        fraction = (u.unit + (u.iterations > 0 ? double(u.iteration) / u.iterations : 0.0)) / u.unitCount;
-    if (u.phase == QLatin1String("evaluation") || u.phase == QLatin1String("done") || m_data.status == QLatin1String("succeeded"))
-        fraction = 1;
-    m_progress->setValue(int(1000 * std::clamp(fraction, 0.0, 1.0)));
+    const double fraction = m_data.fractionDone();
+    m_progress->setValue(int(1000 * fraction));
     const double eta = fraction > 0.01 && !done ? u.elapsedSeconds * (1 - fraction) / fraction : NAN;
     QString text = u.unit >= 0 ? tr("unit %1/%2 %3 · %4 · iteration %5/%6")
                                      .arg(u.unit + 1).arg(u.unitCount).arg(u.unitName, u.phase).arg(u.iteration).arg(u.iterations)

@@ -17,6 +17,8 @@
 #include "store/runstore.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
 #include <QtGui/QAction>
 #include <QtTest/QtTest>
@@ -71,6 +73,7 @@ private slots:
     void runToCompletionInBrowser();
     void compareTwoRuns();
     void unsupportedModelDialog();
+    void settingsRemembered();
 
 private:
     std::unique_ptr<MainWindow> window();
@@ -84,6 +87,11 @@ void TestWorkbench::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_db = m_dir.filePath("runs.sqlite");
+    // Settings go to ~/.qttest, never to the user's own.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("metaaug-workbench-test");
+    QCoreApplication::setApplicationName("tst_workbench");
+    QSettings().clear();
 }
 
 std::unique_ptr<MainWindow> TestWorkbench::window()
@@ -302,6 +310,29 @@ void TestWorkbench::unsupportedModelDialog()
     w->openModel(defaultModelPath());
     QVERIFY(loaded.wait(kLoadTimeoutMs));
     QVERIFY(w->modelReady());
+}
+
+void TestWorkbench::settingsRemembered()
+{
+    WorkbenchOptions o;
+    o.dbPath = m_db;
+    {
+        MainWindow w(o);
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isLoading() && w.modelReady(), kLoadTimeoutMs);
+        w.setupPanel()->setSpec(QJsonObject{{"method", "qdrop"}, {"wbits", 3}, {"seed", "7"}});
+        w.resize(1111, 777);
+        QVERIFY(w.close());
+    }
+    MainWindow again(o);
+    QCOMPARE(again.setupPanel()->spec().value("method").toString(), QString("qdrop"));
+    QCOMPARE(again.setupPanel()->spec().value("wbits").toInt(), 3);
+    QCOMPARE(again.setupPanel()->spec().value("seed").toString(), QString("7"));
+    QCOMPARE(again.size(), QSize(1111, 777));
+    QStringList recent;
+    for (QAction *a : again.findChild<QMenu *>("recentMenu")->actions())
+        recent << a->text();
+    QVERIFY2(recent.contains("Model: " + defaultModelPath()), qPrintable(recent.join(", ")));
 }
 
 QTEST_MAIN(TestWorkbench)

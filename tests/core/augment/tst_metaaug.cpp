@@ -4,6 +4,7 @@
 #include "augment/metalosses.h"
 #include "augment/plateauscheduler.h"
 #include "augment/unet.h"
+#include "methods/metaaug/metaaugoptioninfo.h"
 #include "methods/metaaug/metastep.h"
 #include "quant/weightquantizer.h"
 
@@ -129,6 +130,7 @@ private slots:
     void plateauScheduler();
     void imageStripLayout();
     void options();
+    void optionTableMatchesDefaults();
     void hypergradientMatchesFiniteDifferences_data();
     void hypergradientMatchesFiniteDifferences();
     void adamFirstStepIsSignStep();
@@ -282,6 +284,32 @@ void TestMetaAug::options()
         auto r = methods::MetaAugOptions::fromJson(bad);
         QVERIFY(!r);
         QVERIFY2(r.error().message.contains(bad.keys().first()), qPrintable(r.error().message));
+    }
+}
+
+// The CLI's flags and the GUI's form come from metaAugOptionInfo(): its
+// keys, defaults and ranges must be MetaAugOptions' own.
+void TestMetaAug::optionTableMatchesDefaults()
+{
+    const QJsonObject defaults = methods::MetaAugOptions{}.toJson();
+    const auto &table = methods::metaAugOptionInfo();
+    QCOMPARE(int(table.size()), int(defaults.size()));
+    for (const auto &info : table) {
+        const QString key = QLatin1String(info.key);
+        QVERIFY2(defaults.contains(key), info.key);
+        const QJsonValue d = defaults.value(key);
+        if (info.choices) {
+            QCOMPARE(QLatin1String(info.defaultValue), d.toString());
+            for (const QString &choice : QString::fromLatin1(info.choices).split('|'))
+                QVERIFY2(methods::MetaAugOptions::fromJson({{key, choice}}), qPrintable(choice));
+        } else {
+            QCOMPARE(QString::fromLatin1(info.defaultValue).toDouble(), d.toDouble());
+            QVERIFY2(QString::fromUtf8(info.help).contains("default"), info.key);
+            // The form's range is the accepted one: its ends pass, beyond them fails.
+            QVERIFY2(methods::MetaAugOptions::fromJson({{key, info.minimum}}), info.key);
+            QVERIFY2(methods::MetaAugOptions::fromJson({{key, info.maximum}}), info.key);
+            QVERIFY2(!methods::MetaAugOptions::fromJson({{key, info.maximum * 2 + 1}}), info.key);
+        }
     }
 }
 
