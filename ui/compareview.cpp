@@ -20,57 +20,78 @@ namespace metaaug::ui {
 
 namespace {
 
+enum class Source { Spec, Result, Option };
+
 struct Field {
-    const char *key;
-    const char *label;
-    bool fromResult;
+    QString key, label;
+    Source source;
     int precision;  // < 0: text
 };
-const Field kFields[] = {
-    {"status", "status", false, -1},
-    {"model", "model", false, -1},
-    {"method", "method", false, -1},
-    {"bits", "bits", false, -1},
-    {"setting", "bit setting", false, -1},
-    {"calib", "calibration source", false, -1},
-    {"calib_size", "calibration images", false, 0},
-    {"iters", "iterations per unit", false, 0},
-    {"batch", "batch", false, 0},
-    {"seed", "seed", false, -1},
-    {"method_options", "method options", false, -1},
-    {"fp_top1", "FP test top-1 (%)", true, 2},
-    {"q_top1", "quantized test top-1 (%)", true, 2},
-    {"fp_calib_top1", "FP calibration top-1 (%)", true, 2},
-    {"q_calib_top1", "quantized calibration top-1 (%)", true, 2},
-    {"gap", "gap calib − test (pt)", true, 2},
-    {"agreement", "agreement with FP (%)", true, 2},
-    {"kl", "KL(FP‖Q)", true, 4},
-    {"wall_s", "wall time (s)", true, 1},
-};
+
+// The fixed rows, then one row per method option any of the runs has.
+std::vector<Field> fields(const QVector<RunData> &runs)
+{
+    std::vector<Field> f{
+        {"status", "status", Source::Spec, -1},
+        {"model", "model", Source::Spec, -1},
+        {"method", "method", Source::Spec, -1},
+        {"bits", "bits", Source::Spec, -1},
+        {"setting", "bit setting", Source::Spec, -1},
+        {"calib", "calibration source", Source::Spec, -1},
+        {"calib_size", "calibration images", Source::Spec, 0},
+        {"iters", "iterations per unit", Source::Spec, 0},
+        {"batch", "batch", Source::Spec, 0},
+        {"seed", "seed", Source::Spec, -1},
+        {"fp_top1", "FP test top-1 (%)", Source::Result, 2},
+        {"q_top1", "quantized test top-1 (%)", Source::Result, 2},
+        {"fp_calib_top1", "FP calibration top-1 (%)", Source::Result, 2},
+        {"q_calib_top1", "quantized calibration top-1 (%)", Source::Result, 2},
+        {"gap", "gap calib − test (pt)", Source::Result, 2},
+        {"agreement", "agreement with FP (%)", Source::Result, 2},
+        {"kl", "KL(FP‖Q)", Source::Result, 4},
+        {"wall_s", "wall time (s)", Source::Result, 1},
+    };
+    QStringList options;
+    for (const RunData &r : runs)
+        options << r.spec.value(QLatin1String("method_options")).toObject().keys();
+    options.removeDuplicates();
+    options.sort();
+    for (const QString &o : options)
+        f.push_back({o, QStringLiteral("option %1").arg(o), Source::Option, 6});
+    return f;
+}
+
+QJsonValue fieldValue(const RunData &r, const Field &f)
+{
+    switch (f.source) {
+    case Source::Spec: return r.spec.value(f.key);
+    case Source::Result: return r.result.value(f.key);
+    case Source::Option: return r.spec.value(QLatin1String("method_options")).toObject().value(f.key);
+    }
+    return {};
+}
 
 QString fieldText(const RunData &r, const Field &f)
 {
-    const QString key = QLatin1String(f.key);
-    if (key == QLatin1String("status"))
+    if (f.key == QLatin1String("status"))
         return r.status;
-    if (key == QLatin1String("bits"))
+    if (f.key == QLatin1String("bits"))
         return bitsLabel(r.spec);
-    if (key == QLatin1String("model"))
-        return QFileInfo(r.spec.value(key).toString()).fileName();
-    const QJsonValue v = (f.fromResult ? r.result : r.spec).value(key);
-    if (v.isObject())
-        return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+    const QJsonValue v = fieldValue(r, f);
+    if (f.key == QLatin1String("model"))
+        return QFileInfo(v.toString()).fileName();
+    if (v.isUndefined() || v.isNull())
+        return QStringLiteral("–");
     if (v.isDouble())
-        return QString::number(v.toDouble(), 'f', std::max(0, f.precision));
+        return f.source == Source::Option ? QString::number(v.toDouble(), 'g', f.precision)
+                                          : QString::number(v.toDouble(), 'f', std::max(0, f.precision));
     return v.toVariant().toString();
 }
 
 bool numeric(const RunData &r, const Field &f, double *out)
 {
-    if (f.precision < 0)
-        return false;
-    const QJsonValue v = (f.fromResult ? r.result : r.spec).value(QLatin1String(f.key));
-    if (!v.isDouble())
+    const QJsonValue v = fieldValue(r, f);
+    if (f.precision < 0 || !v.isDouble())
         return false;
     *out = v.toDouble();
     return true;
@@ -182,24 +203,27 @@ void CompareView::fillTable()
     m_table->clear();
     m_table->setColumnCount(int(headers.size()));
     m_table->setHorizontalHeaderLabels(headers);
-    m_table->setRowCount(int(std::size(kFields)));
+    const std::vector<Field> rows = fields(m_runs);
+    m_table->setRowCount(int(rows.size()));
     int row = 0;
-    for (const Field &f : kFields) {
-        m_table->setItem(row, 0, new QTableWidgetItem(tr(f.label)));
+    for (const Field &f : rows) {
+        m_table->setItem(row, 0, new QTableWidgetItem(f.label));
         int col = 1;
         double first = 0;
         const bool firstNumeric = !m_runs.isEmpty() && numeric(m_runs[0], f, &first);
         for (int i = 0; i < m_runs.size(); ++i) {
             auto *cell = new QTableWidgetItem(fieldText(m_runs[i], f));
-            cell->setToolTip(f.fromResult ? QString() : m_runs[i].spec.value(QLatin1String(f.key)).toVariant().toString());
+            cell->setToolTip(fieldValue(m_runs[i], f).toVariant().toString());
             m_table->setItem(row, col++, cell);
             if (i == 0)
                 continue;
             double v = 0;
             QString delta;
             if (firstNumeric && numeric(m_runs[i], f, &v))
-                delta = QStringLiteral("%1%2").arg(v - first >= 0 ? QStringLiteral("+") : QString()).arg(v - first, 0, 'f', std::max(0, f.precision));
-            else if (f.precision < 0)
+                delta = QStringLiteral("%1%2").arg(v - first >= 0 ? QStringLiteral("+") : QString())
+                            .arg(f.source == Source::Option ? QString::number(v - first, 'g', f.precision)
+                                                            : QString::number(v - first, 'f', std::max(0, f.precision)));
+            else
                 delta = fieldText(m_runs[i], f) == fieldText(m_runs[0], f) ? QStringLiteral("=") : QStringLiteral("≠");
             auto *it = new QTableWidgetItem(delta);
             if (delta.startsWith(QLatin1Char('+')) || delta.startsWith(QLatin1Char('-')))

@@ -72,10 +72,14 @@ RunCharts::RunCharts(QWidget *parent) : QWidget(parent)
     pl->addWidget(m_probeUnit);
     pl->addWidget(m_probe, 1);
 
+    connect(m_probeUnit, &QComboBox::activated, this, &RunCharts::refreshRequested);
     grid->addWidget(m_loss, 0, 0);
     grid->addWidget(probeBox, 0, 1);
     grid->addWidget(m_meta, 1, 0);
     grid->addWidget(m_sqnr, 1, 1);
+    grid->setRowStretch(0, 1);
+    grid->setRowStretch(1, 1);
+    m_sqnr->setMinimumHeight(300);
     clear();
 }
 
@@ -90,6 +94,8 @@ void RunCharts::clear()
     m_probeUnit->clear();
     m_probeUnit->addItem(tr("Current unit"), -1);
     m_lastProbeUnits = -1;
+    m_lossKey = m_probeKey = m_metaKey = -1;
+    m_bars.clear();
 }
 
 void RunCharts::refresh(const RunData &d)
@@ -121,6 +127,12 @@ void RunCharts::refresh(const RunData &d)
 
 void RunCharts::refreshLoss(const RunData &d, int current)
 {
+    qint64 key = current;
+    for (const auto &[unit, pts] : d.reconLoss)
+        key += qint64(pts.size()) << 8;
+    if (key == m_lossKey)
+        return;
+    m_lossKey = key;
     int i = 0;
     for (const auto &[unit, pts] : d.reconLoss) {
         QCPGraph *g = i < m_loss->graphCount() ? m_loss->graph(i) : m_loss->addGraph();
@@ -136,6 +148,13 @@ void RunCharts::refreshLoss(const RunData &d, int current)
 
 void RunCharts::refreshProbe(const RunData &d, int unit)
 {
+    qint64 key = unit + 1;
+    if (auto it = d.probeSqnr.find(unit); it != d.probeSqnr.end())
+        for (const auto &[layer, pts] : it->second)
+            key += qint64(pts.size()) << 8;
+    if (key == m_probeKey)
+        return;
+    m_probeKey = key;
     m_probe->clearGraphs();
     auto sq = d.probeSqnr.find(unit);
     auto mse = d.probeMse.find(unit);
@@ -161,6 +180,9 @@ void RunCharts::refreshProbe(const RunData &d, int unit)
 
 void RunCharts::refreshMeta(const RunData &d)
 {
+    if (d.metaSteps == m_metaKey)
+        return;
+    m_metaKey = d.metaSteps;
     int i = 0;
     for (const auto &[key, pts] : d.metaTerms) {
         QCPGraph *g = i < m_meta->graphCount() ? m_meta->graph(i) : m_meta->addGraph();
@@ -186,6 +208,9 @@ void RunCharts::refreshSqnr(const RunData &d)
                 if (!pts.isEmpty())
                     bars.append({layer, pts.last().y()});
         }
+    if (bars == m_bars)
+        return;
+    m_bars = bars;
     auto *b = static_cast<QCPBars *>(m_sqnr->plottable(0));
     QVector<double> keys, values;
     auto ticker = qSharedPointerCast<QCPAxisTickerText>(m_sqnr->xAxis->ticker());

@@ -27,6 +27,9 @@ public:
     QCustomPlot *metaPlot() const { return m_meta; }
     QCustomPlot *sqnrPlot() const { return m_sqnr; }
 
+Q_SIGNALS:
+    void refreshRequested();  // the user chose another unit
+
 private:
     void refreshLoss(const RunData &d, int current);
     void refreshProbe(const RunData &d, int unit);
@@ -36,6 +39,10 @@ private:
     QCustomPlot *m_loss, *m_probe, *m_meta, *m_sqnr;
     QComboBox *m_probeUnit;   // "current unit" or a chosen one
     int m_lastProbeUnits = -1;
+    // What each chart last drew, so that a refresh replots only what changed
+    // (a replot of the 11-unit loss chart costs ~10 ms on this machine).
+    qint64 m_lossKey = -1, m_probeKey = -1, m_metaKey = -1;
+    QVector<QPair<QString, double>> m_bars;
 };
 
 }  // namespace metaaug::ui

@@ -34,9 +34,12 @@ RunSetupPanel::RunSetupPanel(QWidget *parent) : QWidget(parent)
     outer->addLayout(form);
     m_preset = new QComboBox(this);
     m_preset->setObjectName(QStringLiteral("preset"));
-    m_preset->addItem(tr("Quick (1,000 images, 100 iterations, 2,000 test images)"), QStringLiteral("quick"));
-    m_preset->addItem(tr("Default (as the CLI: 1,024 images, 500 iterations)"), QStringLiteral("default"));
-    m_preset->addItem(tr("Paper (1,024 images, 20,000 iterations, M = 500; hours)"), QStringLiteral("paper"));
+    m_preset->addItem(tr("Quick"), QStringLiteral("quick"));
+    m_preset->setItemData(0, tr("1,000 calibration images, 100 iterations, M = 20, 2,000 test images (minutes)"), Qt::ToolTipRole);
+    m_preset->addItem(tr("Default"), QStringLiteral("default"));
+    m_preset->setItemData(1, tr("As the CLI: 1,024 images, 500 iterations, M = 100, the whole test set"), Qt::ToolTipRole);
+    m_preset->addItem(tr("Paper"), QStringLiteral("paper"));
+    m_preset->setItemData(2, tr("METAAUG.md: 1,024 images, 20,000 iterations, M = 500 (hours on this machine)"), Qt::ToolTipRole);
     m_preset->setToolTip(tr("Sets calibration size, iterations, evaluation size and meta iterations together"));
     form->addRow(tr("Preset"), m_preset);
 

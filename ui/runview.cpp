@@ -63,6 +63,7 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
     split->setStretchFactor(1, 2);
     l->addWidget(split, 1);
 
+    connect(m_charts, &RunCharts::refreshRequested, this, &RunView::redraw);
     m_timer = new QTimer(this);
     m_timer->setInterval(kRedrawMs);
     connect(m_timer, &QTimer::timeout, this, [this] {
