@@ -122,10 +122,7 @@ CompareView::CompareView(QWidget *parent) : QWidget(parent)
     m_unit->setObjectName(QStringLiteral("compareUnit"));
     m_unit->setToolTip(tr("Unit whose reconstruction loss curves are overlaid"));
     auto make = [this](const char *name, const QString &title, const QString &x, const QString &y) {
-        auto *p = new QCustomPlot(this);
-        p->setObjectName(QLatin1String(name));
-        stylePlot(p, title, x, y);
-        return p;
+        return makePlot(this, name, title, x, y);
     };
     m_loss = make("compareLoss", tr("Reconstruction loss of the unit"), tr("iteration"), tr("loss"));
     setLogAxis(m_loss->yAxis);

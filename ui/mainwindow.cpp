@@ -12,6 +12,8 @@
 #include "common/paths.h"
 #include "common/versions.h"
 #include "data/datasummary.h"
+#include "export/exportjob.h"
+#include "export/pluginregistry.h"
 #include "model/modelsummary.h"
 #include "store/runstore.h"
 
@@ -245,23 +247,76 @@ void MainWindow::createMenus()
 
 void MainWindow::rebuildExportMenu()
 {
-    // Formats for the run selected in the runs browser (or the stored run shown).
+    // Model formats from the plugin registry, for the run selected in the runs
+    // browser (or the stored run shown); then the run itself as a bundle.
     m_exportMenu->clear();
+    for (const exporting::Exporter *e : exporting::PluginRegistry::instance().exporters()) {
+        QAction *a = m_exportMenu->addAction(e->title() + QStringLiteral("…"));
+        a->setObjectName(QStringLiteral("export_") + e->id());
+        const QString id = e->id(), suffix = e->fileSuffix();
+        connect(a, &QAction::triggered, this, [this, id, suffix] {
+            const qint64 run = selectedRun();
+            if (run <= 0)
+                return;
+            const QString file = QFileDialog::getSaveFileName(this, tr("Export run %1 as %2").arg(run).arg(id),
+                                                              QStringLiteral("run-%1.%2").arg(run).arg(suffix));
+            if (!file.isEmpty())
+                exportRun(run, id, file);
+        });
+    }
+    for (const exporting::PluginFailure &f : exporting::PluginRegistry::instance().failures())
+        m_live->onLog(tr("plugin %1 was not loaded: %2").arg(f.file, f.reason));
+    if (!m_exportMenu->isEmpty())
+        m_exportMenu->addSeparator();
     QAction *bundle = m_exportMenu->addAction(tr("Run bundle (.sqlite)…"));
     bundle->setObjectName(QStringLiteral("export_bundle"));
     bundle->setToolTip(tr("The selected run with its metrics, series and images, as a single SQLite file for `metaaug runs import`"));
     connect(bundle, &QAction::triggered, this, &MainWindow::exportSelectedRun);
 }
 
-void MainWindow::exportSelectedRun()
+qint64 MainWindow::selectedRun()
 {
     QList<qint64> ids = m_browser->selectedRunIds();
     if (ids.isEmpty() && m_stored->data().runId > 0)
         ids << m_stored->data().runId;
     if (ids.size() != 1) {
         showError(tr("Export"), tr("Select one run in the Runs tab to export."));
-        return;
+        return 0;
     }
+    return ids.first();
+}
+
+void MainWindow::exportRun(qint64 runId, const QString &format, const QString &path)
+{
+    using Rows = Result<std::vector<store::ArtefactRow>>;
+    statusBar()->showMessage(tr("Exporting run %1 as %2…").arg(runId).arg(format));
+    ++m_pendingExports;
+    const QString db = m_dbPath;
+    runAsync<Rows>(this, [db, runId, format, path]() -> Rows {
+        auto store = store::RunStore::open(db);
+        if (!store)
+            return store.error();
+        return exporting::exportStoredRun(**store, runId, format, path);
+    }, [this, runId, format](const Rows &r) {
+        --m_pendingExports;
+        if (!r) {
+            showError(tr("Export failed"), r.error().message);
+        } else {
+            QStringList files;
+            for (const store::ArtefactRow &a : *r)
+                files << a.path;
+            statusBar()->showMessage(tr("Run %1 exported as %2: %3").arg(runId).arg(format, files.join(QStringLiteral(", "))), 10000);
+        }
+        Q_EMIT exportFinished(bool(r));
+    });
+}
+
+void MainWindow::exportSelectedRun()
+{
+    const qint64 run = selectedRun();
+    if (run <= 0)
+        return;
+    const QList<qint64> ids{run};
     const QString file = QFileDialog::getSaveFileName(this, tr("Export run %1").arg(ids.first()),
                                                       QStringLiteral("run-%1.sqlite").arg(ids.first()), tr("Run bundles (*.sqlite)"));
     if (file.isEmpty())

@@ -55,6 +55,8 @@ public:
     void startRun();
     void cancelRun();
     void openStoredRun(qint64 runId);
+    // Exports a stored run's quantized model on the thread pool (File ▸ Export).
+    void exportRun(qint64 runId, const QString &format, const QString &path);
     void compareRuns(const QList<qint64> &runIds);
 
     QString databasePath() const { return m_dbPath; }
@@ -76,6 +78,7 @@ Q_SIGNALS:
     void calibrationLoaded(bool ok);
     void runFinished(qint64 runId, const QString &status);
     void errorShown(const QString &message);
+    void exportFinished(bool ok);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -91,6 +94,7 @@ private:
     void updateState();
     void onFinished(const RunFinished &f);
     void exportSelectedRun();
+    qint64 selectedRun();
     void exportComparison();
     void showAbout();
     void loadSettings(const WorkbenchOptions &options);
@@ -98,7 +102,7 @@ private:
 
     QString m_dbPath, m_modelPath, m_calibSource, m_evalSource, m_lastError, m_stateText;
     bool m_modelReady = false, m_calibReady = false, m_useSettings = true;
-    int m_pendingLoads = 0;
+    int m_pendingLoads = 0, m_pendingExports = 0;
     RunController *m_controller;
     StallMonitor *m_stall;
     QTabWidget *m_tabs = nullptr;

@@ -33,6 +33,15 @@ void stylePlot(QCustomPlot *plot, const QString &title, const QString &xLabel, c
     plot->xAxis->setTickLabelFont(ticks);
 }
 
+QCustomPlot *makePlot(QWidget *parent, const char *objectName, const QString &title, const QString &xLabel,
+                      const QString &yLabel)
+{
+    auto *p = new QCustomPlot(parent);
+    p->setObjectName(QLatin1String(objectName));
+    stylePlot(p, title, xLabel, yLabel);
+    return p;
+}
+
 void setLogAxis(QCPAxis *axis)
 {
     axis->setScaleType(QCPAxis::stLogarithmic);

@@ -6,6 +6,7 @@
 
 class QCustomPlot;
 class QCPAxis;
+class QWidget;
 
 namespace metaaug::ui {
 
@@ -14,6 +15,10 @@ QColor seriesColor(int i);
 
 // Title, axis labels, interactions (drag/zoom) and a compact legend.
 void stylePlot(QCustomPlot *plot, const QString &title, const QString &xLabel, const QString &yLabel);
+
+// A new styled plot named `objectName`.
+QCustomPlot *makePlot(QWidget *parent, const char *objectName, const QString &title, const QString &xLabel,
+                      const QString &yLabel);
 
 // Logarithmic y axis with a log ticker.
 void setLogAxis(QCPAxis *axis);

@@ -40,10 +40,7 @@ RunCharts::RunCharts(QWidget *parent) : QWidget(parent)
     auto *grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
     auto make = [this](const char *name, const QString &title, const QString &x, const QString &y) {
-        auto *p = new QCustomPlot(this);
-        p->setObjectName(QLatin1String(name));
-        stylePlot(p, title, x, y);
-        return p;
+        return makePlot(this, name, title, x, y);
     };
     m_loss = make("lossPlot", tr("Reconstruction loss per unit"), tr("iteration"), tr("loss"));
     setLogAxis(m_loss->yAxis);

@@ -12,6 +12,10 @@ int benchCommand(const QStringList &args);
 int infoCommand(const QStringList &args);
 int quantizeCommand(const QStringList &args);
 int runsCommand(const QStringList &args);
+int exportCommand(const QStringList &args);
+
+// The export formats of the plugin registry, one per line (and plugins that failed to load).
+QString formatList();
 
 // Exit codes shared by all commands.
 enum ExitCode { Ok = 0, Failed = 1, Usage = 2, Cancelled = 3 };

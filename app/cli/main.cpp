@@ -23,6 +23,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("quantize"), {"Quantize a model (rtn, adaround, brecq, qdrop, geniem, metaaug), record and report", metaaug::cli::quantizeCommand}},
         {QStringLiteral("info"), {"Layers and reconstruction units of a model; --verify checks the engine", metaaug::cli::infoCommand}},
         {QStringLiteral("runs"), {"The run database: list, show, compare, delete, export, import", metaaug::cli::runsCommand}},
+        {QStringLiteral("export"), {"Export a stored run's quantized model (torchscript, onnx-qdq, encodings, ...)", metaaug::cli::exportCommand}},
         {QStringLiteral("bench"), {"Time the conv/matmul kernels (runtime settings check)", metaaug::cli::benchCommand}},
     };
     return table;

@@ -4,10 +4,13 @@
 
 #include "metaaugflags.h"
 #include "methods/method.h"
+#include "export/exportjob.h"
+#include "export/pluginregistry.h"
 #include "run/runjob.h"
 #include "run/runspec.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
 
 #include <atomic>
@@ -76,6 +79,8 @@ void printSummary(const QJsonObject &r)
                    .arg(QStringLiteral("%1/%2").arg(o.value("wbits").toInt()).arg(o.value("abits").toInt() ? QString::number(o.value("abits").toInt()) : QStringLiteral("fp")), 6)
                    .arg(o.value("weight_sqnr_db").toDouble(), 10, 'f', 2).arg(o.value("output_sqnr_db").toDouble(), 10, 'f', 2);
     }
+    for (const QJsonValue &e : r.value("exports").toArray())
+        out << QStringLiteral("exported %1: %2").arg(e.toObject().value("format").toString(), e.toObject().value("path").toString());
     if (r.contains(QLatin1String("run_id")))
         out << QString() << QStringLiteral("recorded as run %1 (metaaug runs show %1)").arg(r.value("run_id").toInteger());
     printOut(out.join(QLatin1Char('\n')));
@@ -111,6 +116,8 @@ int quantizeCommand(const QStringList &args)
     addMetaAugFlags(p);
     addDbOption(p);
     p.addOption({QStringLiteral("no-store"), QStringLiteral("Do not record the run in the run database.")});
+    p.addOption({QStringLiteral("export"), QStringLiteral("After the run, export the quantized model as FORMAT to PATH (repeatable). Formats:\n%1").arg(formatList()),
+                 QStringLiteral("FORMAT:PATH")});
     addThreadsOption(p);
     if (auto exit = parseCommandLine(p, args))
         return *exit;
@@ -154,6 +161,21 @@ int quantizeCommand(const QStringList &args)
     spec.card = card;
     spec.modelPath = modelPath(p);
 
+    std::vector<std::pair<QString, QString>> exports;
+    for (const QString &e : p.values(QStringLiteral("export"))) {
+        const qsizetype colon = e.indexOf(QLatin1Char(':'));
+        const QString format = e.left(colon), path = colon < 0 ? QString() : e.mid(colon + 1);
+        if (colon <= 0 || path.isEmpty())
+            return fail(QStringLiteral("--export '%1' must be FORMAT:PATH").arg(e), Usage);
+        if (!exporting::PluginRegistry::instance().exporter(format))
+            return fail(QStringLiteral("--export: unknown format '%1' (available: %2)")
+                            .arg(format, exporting::PluginRegistry::instance().exporterIds().join(QStringLiteral(", "))), Usage);
+        if (const QFileInfo dir(QFileInfo(path).absolutePath()); !dir.isDir() || !dir.isWritable())
+            return fail(QStringLiteral("--export: cannot write %1: the folder %2 %3").arg(path, dir.filePath(),
+                            dir.isDir() ? QStringLiteral("is not writable") : QStringLiteral("does not exist")), Usage);
+        exports.emplace_back(format, path);
+    }
+
     // Every run is recorded (also failed and cancelled ones) unless --no-store.
     std::unique_ptr<store::RunStore> db;
     if (!p.isSet(QStringLiteral("no-store"))) {
@@ -176,7 +198,23 @@ int quantizeCommand(const QStringList &args)
             return fail(QStringLiteral("run cancelled%1: %2").arg(where, job.error->message), Cancelled);
         return fail(job.error->message + where);
     }
-    const QJsonObject &result = job.result;
+    QJsonObject result = job.result;
+    QJsonArray written;
+    for (const auto &[format, path] : exports) {
+        const QJsonObject runInfo{{"run_id", qint64(job.runId)}, {"spec", spec.toJson()}, {"result", job.result}};
+        auto rows = exporting::exportModel(*job.model, *job.state, runInfo, format, path);
+        if (!rows)
+            return fail(QStringLiteral("the run succeeded%1 but its %2 export failed: %3")
+                            .arg(job.runId ? QStringLiteral(" (run %1)").arg(job.runId) : QString(), format, rows.error().message));
+        for (const store::ArtefactRow &a : *rows) {
+            if (db)
+                if (auto r = db->addArtefact(job.runId, a); !r)
+                    printErr(QStringLiteral("metaaug: warning: ") + r.error().message);
+            written.append(QJsonObject{{"format", format}, {"path", a.path}, {"size", qint64(a.size)}, {"sha256", a.sha256}});
+        }
+    }
+    if (!written.isEmpty())
+        result[QStringLiteral("exports")] = written;
     if (p.isSet(QStringLiteral("json")))
         printJson(result);
     else

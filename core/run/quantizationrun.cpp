@@ -179,6 +179,9 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
         const torch::Tensor w = qmodel.weight(node, model->graph().nodes[node]).detach().contiguous();
         weightsHash.addData(QByteArrayView(reinterpret_cast<const char *>(w.data_ptr<float>()), w.numel() * qsizetype(sizeof(float))));
     }
+    auto state = exporting::captureState(qmodel, model->graph());
+    if (!state)
+        return state.error();
     QJsonObject phasesJson;
     for (const auto &[k, v] : phases)
         phasesJson[k] = v;
@@ -207,6 +210,8 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
         {QStringLiteral("units"), unitsJson},
         {QStringLiteral("layers"), layersJson},
         {QStringLiteral("spec"), specJson}};
+    out.state = std::make_shared<const exporting::QuantizedState>(std::move(*state));
+    out.model = std::make_shared<const Model>(std::move(*model));
     ProgressEvent done;
     done.phase = RunPhase::Done;
     done.unitCount = int(units.size());

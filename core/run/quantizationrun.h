@@ -3,6 +3,8 @@
 #pragma once
 
 #include "common/result.h"
+#include "export/quantizedstate.h"
+#include "model/model.h"
 #include "runsink.h"
 #include "runspec.h"
 
@@ -15,6 +17,8 @@ struct RunOutcome {
     // gap, agreement, kl, seed, calib_hash, model_sha256, wall_s, phases,
     // units, layers, spec
     QJsonObject result;
+    std::shared_ptr<const Model> model;                     // as the run loaded it
+    std::shared_ptr<const exporting::QuantizedState> state;  // the quantized model, for exports
 };
 
 // ErrorCode::Aborted when the sink asked to stop.

@@ -1,6 +1,7 @@
 #include "runjob.h"
 
 #include "quantizationrun.h"
+#include "export/quantizedstate.h"
 #include "store/runrecorder.h"
 
 namespace metaaug {
@@ -23,12 +24,21 @@ JobOutcome runJob(const RunSpec &spec, store::RunStore *store, RunSink &sink)
     out.status = outcome ? store::RunStatus::Succeeded
                  : outcome.error().code == ErrorCode::Aborted ? store::RunStatus::Cancelled
                                                               : store::RunStatus::Failed;
-    if (outcome)
+    if (outcome) {
         out.result = outcome->result;
-    else
+        out.model = outcome->model;
+        out.state = outcome->state;
+    } else {
         out.error = outcome.error();
+    }
     if (store) {
         (void)recorder->flush();
+        if (out.state) {
+            const exporting::Encodings enc = exporting::toEncodings(*out.state, out.model->graph());
+            if (auto r = store->saveState(out.runId, QJsonDocument(enc.json).toJson(QJsonDocument::Compact), enc.codes); !r)
+                out.warnings << QStringLiteral("run %1: its quantized model could not be stored (no later export): %2")
+                                    .arg(out.runId).arg(r.error().message);
+        }
         if (recorder->lastError())
             out.warnings << QStringLiteral("run %1: some of its events could not be recorded: %2")
                                 .arg(out.runId).arg(recorder->lastError()->message);

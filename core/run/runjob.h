@@ -1,7 +1,9 @@
 // One recorded quantization run, shared by the CLI and the GUI: creates the
 // run's row (status running), records every event through a RunRecorder
 // while forwarding it to the caller's sink, runs the engine and marks the
-// run succeeded, failed or cancelled. No LibTorch in this header.
+// run succeeded, failed or cancelled; a succeeded run's quantized model is
+// stored with it (encodings), so any format can be exported later. No
+// LibTorch in this header.
 #pragma once
 
 #include "common/result.h"
@@ -13,6 +15,10 @@
 namespace metaaug {
 
 struct RunSpec;
+class Model;
+namespace exporting {
+struct QuantizedState;
+}
 
 struct JobOutcome {
     int64_t runId = 0;  // 0 when the run was not recorded
@@ -20,6 +26,9 @@ struct JobOutcome {
     QJsonObject result;           // the engine's result when succeeded (with "run_id" when recorded)
     std::optional<Error> error;   // failed, or cancelled (ErrorCode::Aborted)
     QStringList warnings;         // recording problems; the run itself went on
+    // Succeeded: the model as loaded and its quantized state (for exports).
+    std::shared_ptr<const Model> model;
+    std::shared_ptr<const exporting::QuantizedState> state;
 };
 
 // `store` may be null (not recorded); it must belong to the calling thread.

@@ -293,6 +293,26 @@ Result<void> RunStore::addArtefact(int64_t run, const ArtefactRow &a)
         .bind(6, a.created.isEmpty() ? now() : a.created).run();
 }
 
+Result<void> RunStore::saveState(int64_t run, const QByteArray &encodingsJson, const QByteArray &codes)
+{
+    auto st = m_db->prepare("INSERT OR REPLACE INTO states (run, encodings, codes) VALUES (?1, ?2, ?3)");
+    if (!st)
+        return st.error();
+    return st->bind(1, run).bind(2, QString::fromUtf8(encodingsJson)).bind(3, codes).run();
+}
+
+Result<RunStore::StoredState> RunStore::state(int64_t run)
+{
+    auto rows = collect(*m_db, "SELECT encodings, codes FROM states WHERE run = ?1", [run](Statement &st) { st.bind(1, run); },
+                        [](const Statement &st) { return StoredState{st.text(0).toUtf8(), st.blob(1)}; });
+    if (!rows)
+        return rows.error();
+    if (rows->empty())
+        return makeError(ErrorCode::NotFound, QStringLiteral("run %1 in %2 has no stored quantized model "
+                                                             "(only succeeded runs have one)").arg(run).arg(path()));
+    return rows->front();
+}
+
 Result<std::vector<RunRow>> RunStore::listRuns()
 {
     const QByteArray sql = QByteArrayLiteral("SELECT ") + kRunColumns + " FROM runs ORDER BY id";
@@ -387,6 +407,12 @@ Result<void> RunStore::copyRun(RunStore &from, int64_t fromId, int64_t toId)
     for (const ArtefactRow &row : *a)
         if (auto r = addArtefact(toId, row); !r)
             return r;
+    if (auto st = from.state(fromId)) {
+        if (auto r = saveState(toId, st->encodingsJson, st->codes); !r)
+            return r;
+    } else if (st.error().code != ErrorCode::NotFound) {
+        return st.error();
+    }
     return {};
 }
 

@@ -85,6 +85,14 @@ public:
     Result<void> finishRun(int64_t run, RunStatus status, const QJsonObject &result, const QString &error);
     Result<void> write(int64_t run, const WriteBatch &batch);
     Result<void> addArtefact(int64_t run, const ArtefactRow &artefact);
+    // The quantized model of a succeeded run: encodings JSON and integer
+    // codes (exporting::toEncodings); replaces an earlier one.
+    Result<void> saveState(int64_t run, const QByteArray &encodingsJson, const QByteArray &codes);
+    struct StoredState {
+        QByteArray encodingsJson, codes;
+    };
+    // NotFound naming the run when it has none (not succeeded, or older than schema 4).
+    Result<StoredState> state(int64_t run);
 
     Result<std::vector<RunRow>> listRuns();
     Result<RunRow> run(int64_t id);

@@ -69,8 +69,18 @@ ALTER TABLE layer_metrics ADD COLUMN unit INTEGER NOT NULL DEFAULT -1;
 ALTER TABLE layer_metrics ADD COLUMN step INTEGER NOT NULL DEFAULT -1;
 )sql";
 
+// The quantized model of a succeeded run (encodings JSON + integer codes),
+// from which every export format is written later.
+const char kV3ToV4[] = R"sql(
+CREATE TABLE states (
+    run       INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    encodings TEXT NOT NULL,
+    codes     BLOB NOT NULL
+);
+)sql";
+
 // migrations[v] takes a database from version v to v + 1
-const char *const kMigrations[] = {kV1, kV1ToV2, kV2ToV3};
+const char *const kMigrations[] = {kV1, kV1ToV2, kV2ToV3, kV3ToV4};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 }  // namespace

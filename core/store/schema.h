@@ -10,7 +10,8 @@ namespace metaaug::store {
 // 2: run times, owner process and host, identity (hashes), headline metrics
 //    (q_top1, gap) as columns, images, artefacts
 // 3: layer_metrics.unit and .step (metrics sampled during reconstruction)
-constexpr int kSchemaVersion = 3;
+// 4: states (the quantized model of a succeeded run, for exports)
+constexpr int kSchemaVersion = 4;
 
 // The version of an open database (0: empty file).
 Result<int> schemaVersion(Database &db);

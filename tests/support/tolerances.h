@@ -57,3 +57,11 @@ namespace metaaug::test {
 constexpr double kProbeSqnrToleranceDb = 1e-3;
 
 }  // namespace metaaug::test
+
+namespace metaaug::test {
+
+// Exported TorchScript vs the engine with the same quantized state: max
+// |logit diff| <= this * max(1, max |logit|) (same float32 ops, other grouping).
+constexpr double kExportLogitTolerance = 1e-5;
+
+}  // namespace metaaug::test

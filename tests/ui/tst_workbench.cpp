@@ -130,7 +130,9 @@ void TestWorkbench::menusAndShortcuts()
     QCOMPARE(menus, (QStringList{"File", "Run", "View", "Help"}));
     const QStringList file = actionTexts(w->menuBar()->actions()[0]->menu());
     QCOMPARE(file, (QStringList{"Open Model…", "Open Calibration Data…", "Open Evaluation Data…", "Recent", "Export", "Quit"}));
-    QVERIFY(!w->findChild<QMenu *>("exportMenu")->actions().isEmpty());
+    // File ▸ Export: one entry per format in the plugin registry, then the run bundle.
+    for (const char *format : {"export_encodings", "export_torchscript", "export_bundle"})
+        QVERIFY2(w->action(format), format);
     const QStringList view = actionTexts(w->menuBar()->actions()[2]->menu());
     for (const char *panel : {"Run setup", "Model", "Data", "Live run", "Runs", "Compare"})
         QVERIFY2(view.contains(panel), panel);
@@ -239,6 +241,23 @@ void TestWorkbench::runToCompletionInBrowser()
     // The stored curves are the live ones.
     QCOMPARE(stored.reconLoss.at(3), w->liveView()->data().reconLoss.at(3));
     QCOMPARE(stored.probeSqnr.at(3), w->liveView()->data().probeSqnr.at(3));
+
+    // File ▸ Export of the run (on the thread pool): the files and an artefact row.
+    QSignalSpy exported(w.get(), &MainWindow::exportFinished);
+    const QString file = m_dir.filePath("gui-export.pt");
+    w->exportRun(m_geniemRun, "torchscript", file);
+    QVERIFY(exported.wait(60000));
+    QCOMPARE(exported.first().at(0).toBool(), true);
+    QVERIFY(QFileInfo(file).size() > 100000);
+    auto db = store::RunStore::open(m_db);
+    QCOMPARE(int((*db)->artefacts(m_geniemRun)->size()), 1);
+    // A cancelled run has no model to export: a dialog says so, nothing is written.
+    QSignalSpy error(w.get(), &MainWindow::errorShown);
+    w->exportRun(m_geniemRun - 1, "torchscript", m_dir.filePath("cancelled.pt"));
+    QVERIFY(exported.wait(60000));
+    QCOMPARE(exported.last().at(0).toBool(), false);
+    QVERIFY2(error.last().at(0).toString().contains("cancelled"), qPrintable(error.last().at(0).toString()));
+    QVERIFY(!QFile::exists(m_dir.filePath("cancelled.pt")));
 }
 
 void TestWorkbench::compareTwoRuns()

@@ -1,0 +1,47 @@
+// One registry of the exporters: built-ins registered in code and plugins
+// loaded from the plugin directories. The CLI's --format list and the GUI's
+// File ▸ Export menu are built from it.
+//
+// Plugin directories, in order: $METAAUG_PLUGIN_DIR (':'-separated), then
+// <program>/../<libdir>/metaaug-workbench/plugins, which is the build tree's
+// build/lib/... and the installed /usr/lib/<triplet>/metaaug-workbench/plugins.
+// A plugin's metadata (id, interface version) is read before it is loaded;
+// one that fails (not a plugin, wrong interface version, missing library,
+// an id already taken) is recorded with the reason and skipped.
+#pragma once
+
+#include "exporter.h"
+
+#include <vector>
+
+namespace metaaug::exporting {
+
+struct PluginFailure {
+    QString file;
+    QString reason;
+};
+
+class PluginRegistry {
+public:
+    // The process-wide registry; plugins are loaded on first use.
+    static PluginRegistry &instance();
+
+    void registerBuiltin(std::shared_ptr<Exporter> exporter);
+    std::vector<const Exporter *> exporters() const;   // sorted by id
+    const Exporter *exporter(const QString &id) const;
+    QStringList exporterIds() const;
+    const std::vector<PluginFailure> &failures() const { return m_failures; }
+    QStringList directories() const { return m_dirs; }
+
+    // Loads the plugins of `dir` (also used by tests for a scratch folder).
+    void loadDirectory(const QString &dir);
+
+private:
+    PluginRegistry();
+    std::vector<std::shared_ptr<Exporter>> m_builtins;
+    std::vector<const Exporter *> m_exporters;
+    std::vector<PluginFailure> m_failures;
+    QStringList m_dirs;
+};
+
+}  // namespace metaaug::exporting

@@ -1,0 +1,1 @@
+// Anchors the plugins' precompiled header (see CMakeLists.txt).
