@@ -9,6 +9,8 @@ PACKAGES=(
   # the stack
   qt6-base-dev libqt6sql6-sqlite qt6-tools-dev libqcustomplot-dev libqcustomplot2.1-qt6
   libtorch-dev libopencv-dev libsqlite3-dev zlib1g-dev
+  # ONNX protobuf schema and checker (onnx-qdq exporter)
+  libonnx-dev libprotobuf-dev
   # fast BLAS for LibTorch (takes over the libblas.so.3 alternative)
   libopenblas0-openmp
   # data
@@ -18,6 +20,12 @@ PACKAGES=(
   # scripts: fixtures, model training, export checks
   python3-torch python3-torchvision
 )
+
+# Node and npm for ONNX Runtime (scripts/setup-node.sh); a machine that
+# already has a node (e.g. from nodesource) keeps it.
+if ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

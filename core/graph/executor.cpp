@@ -296,6 +296,19 @@ torch::Tensor Executor::runSuffix(const Unit &unit, const torch::Tensor &unitOut
                    nullptr, nullptr);
 }
 
+std::vector<c10::IValue> Executor::allValues(const torch::Tensor &input, ExecutionHooks *hooks) const
+{
+    const Graph &g = *m_graph;
+    Env env(g.numValues);
+    env[0] = input;
+    for (int v = 0; v < g.numValues; ++v)
+        if (g.isConstant(v))
+            env[v] = *g.constants[v];
+    for (int i = 0; i < int(g.nodes.size()); ++i)
+        exec(i, env, hooks);
+    return env;
+}
+
 std::vector<int> Executor::collectMask(const std::vector<std::string> &names) const
 {
     std::vector<int> collect(m_graph->nodes.size(), 0);

@@ -56,6 +56,9 @@ public:
     torch::Tensor runUnit(const Unit &unit, const torch::Tensor &unitInput, ExecutionHooks *hooks = nullptr) const;
     // The model output from the unit's output onwards.
     torch::Tensor runSuffix(const Unit &unit, const torch::Tensor &unitOutput, ExecutionHooks *hooks = nullptr) const;
+    // Every value of one run (tensors, ints, lists; constants included), for
+    // exporters that fold shape arithmetic.
+    std::vector<c10::IValue> allValues(const torch::Tensor &input, ExecutionHooks *hooks = nullptr) const;
     // Outputs of the named nodes inside `unit` for the unit's input; unknown
     // names throw.
     std::map<std::string, torch::Tensor> unitIntermediates(const Unit &unit, const torch::Tensor &unitInput,
