@@ -106,9 +106,16 @@ int showRun(store::RunStore &db, int64_t id, bool json)
     if (!r)
         return fail(r.error().message);
     QString error;
-    const QJsonObject o = fullJson(db, *r, &error);
+    QJsonObject o = fullJson(db, *r, &error);
     if (!error.isEmpty())
         return fail(error);
+    auto artefacts = db.artefacts(id);
+    if (!artefacts)
+        return fail(artefacts.error().message);
+    QJsonArray files;
+    for (const store::ArtefactRow &a : *artefacts)
+        files.append(QJsonObject{{"kind", a.kind}, {"path", a.path}, {"size", qint64(a.size)}, {"sha256", a.sha256}, {"created", a.created}});
+    o[QStringLiteral("artefacts")] = files;
     if (json) {
         printJson(o);
         return Ok;
@@ -123,6 +130,8 @@ int showRun(store::RunStore &db, int64_t id, bool json)
                  .arg(r->spec.value("seed").toVariant().toString(), r->spec.value("calib").toString())
                  .arg(r->spec.value("calib_size").toInt())
                  .arg(r->identity.value("calib_hash").toString().left(16), r->identity.value("model_sha256").toString().left(16));
+    for (const store::ArtefactRow &a : *artefacts)
+        lines << QStringLiteral("artefact %1: %2 (%3 bytes, sha256 %4)").arg(a.kind, a.path).arg(a.size).arg(a.sha256.left(16));
     if (!r->result.isEmpty()) {
         const QJsonObject &m = r->result;
         lines << QStringLiteral("test top-1 %1 % (FP %2 %), calibration top-1 %3 %, gap %4 pt, agreement %5 %, KL %6, %7 s")

@@ -5,7 +5,7 @@
 #include "model/model.h"
 
 #include <QtCore/QFileInfo>
-#include <QtCore/QSaveFile>
+#include <QtCore/QFile>
 
 namespace metaaug::plugins {
 
@@ -16,13 +16,15 @@ QString codesPathFor(const QString &jsonPath)
 }
 
 namespace {
-Result<void> writeAll(const QString &path, const QByteArray &bytes)
+// Writes `bytes` to `temp`; messages name `path`, the file the user asked for.
+Result<void> writeAll(const QString &temp, const QString &path, const QByteArray &bytes)
 {
-    QFile f(path);
+    QFile f(temp);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size() || !f.flush()) {
         const QString why = f.errorString();
         f.close();
-        return makeError(ErrorCode::OutOfResources, QStringLiteral("could not write %1: %2").arg(path, why));
+        return makeError(ErrorCode::OutOfResources, QStringLiteral("could not write %1 (%2 bytes; disk full?): %3")
+                                                        .arg(path).arg(bytes.size()).arg(why));
     }
     return {};
 }
@@ -37,9 +39,9 @@ Result<void> EncodingsPlugin::write(const exporting::ExportInput &in, const QStr
     enc.json[QStringLiteral("model")] = QFileInfo(in.model.path()).fileName();
     enc.json[QStringLiteral("model_sha256")] = in.model.sha256();
     enc.json[QStringLiteral("run")] = in.run;
-    if (auto r = writeAll(files.create(path), QJsonDocument(enc.json).toJson(QJsonDocument::Indented)); !r)
+    if (auto r = writeAll(files.create(path), path, QJsonDocument(enc.json).toJson(QJsonDocument::Indented)); !r)
         return r;
-    return writeAll(files.create(bin), enc.codes);
+    return writeAll(files.create(bin), bin, enc.codes);
 }
 
 }  // namespace metaaug::plugins

@@ -6,6 +6,10 @@
 
 #include <torch/script.h>
 
+#include <QtCore/QFile>
+
+#include <sstream>
+
 namespace metaaug::plugins {
 
 Result<void> TorchScriptPlugin::write(const exporting::ExportInput &in, const QString &path, exporting::OutputFiles &files) const
@@ -25,13 +29,16 @@ Result<void> TorchScriptPlugin::write(const exporting::ExportInput &in, const QS
     meta[QStringLiteral("card")] = in.model.card().json;
     const QByteArray metaJson = QJsonDocument(meta).toJson(QJsonDocument::Indented);
     torch::jit::ExtraFilesMap extra{{"metaaug.json", metaJson.toStdString()}};
-    const QString temp = files.create(path);
-    try {
-        module.save(temp.toStdString(), extra);
-    } catch (const std::exception &e) {
-        return makeError(ErrorCode::OutOfResources, QStringLiteral("could not write %1: %2")
-                                                        .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
-    }
+    // Saved to memory first: LibTorch's archive writer throws from its
+    // destructor when the disk fills, which would end the process.
+    std::ostringstream bytes;
+    module.save(bytes, extra);
+    const std::string data = bytes.str();
+    QFile out(files.create(path));
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) || out.write(data.data(), qint64(data.size())) != qint64(data.size())
+        || !out.flush())
+        return makeError(ErrorCode::OutOfResources, QStringLiteral("could not write %1 (%2 bytes): %3")
+                                                        .arg(path).arg(data.size()).arg(out.errorString()));
     return {};
 }
 
