@@ -6,7 +6,9 @@ mode, traced with torch.jit.trace on 1x3x224x224, and two of them also
 scripted with torch.jit.script. Existing files are kept (a cache), so the
 test set-up costs seconds after the first run.
 
-    /usr/bin/python3 scripts/make_fixtures.py OUT_DIR
+    /usr/bin/python3 scripts/make_fixtures.py OUT_DIR [MODELS_DIR]
+
+With MODELS_DIR (the bundled models), also their ONNX exports (export_onnx).
 """
 import os, sys
 import torch
@@ -58,6 +60,28 @@ class LstmNet(torch.nn.Module):
 SMALL = {"gelu_cnn": GeluNet, "lstm": LstmNet}
 
 
+def export_onnx(out, models_dir):
+    """The bundled models (and the GELU net, an unsupported op) exported to
+    ONNX by torch.onnx.export with a dynamic batch, each with a copy of its
+    card: the ONNX importer's fixtures."""
+    import shutil
+    jobs = [(os.path.join(models_dir, f"{n}.pt"), n) for n in ("resnet20_fmnist", "mobilenetv2s_fmnist")]
+    jobs.append((os.path.join(out, "gelu_cnn_traced.pt"), "gelu_cnn"))
+    for src, name in jobs:
+        path = os.path.join(out, f"{name}.onnx")
+        if os.path.exists(path) or not os.path.exists(src):
+            continue
+        m = torch.jit.load(src).eval()
+        tmp = path + ".tmp"
+        torch.onnx.export(m, (torch.zeros(1, 1, 28, 28),), tmp, input_names=["input"], output_names=["logits"],
+                          dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}}, opset_version=13)
+        os.replace(tmp, path)
+        card = os.path.join(models_dir, f"{name}.json")
+        shutil.copy(card if os.path.exists(card) else os.path.join(models_dir, "resnet20_fmnist.json"),
+                    os.path.join(out, f"{name}.json"))
+        print(f"wrote {path}")
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "fixtures"
     os.makedirs(out, exist_ok=True)
@@ -81,6 +105,8 @@ def main():
         sm.save(tmp)
         os.replace(tmp, path)
         print(f"wrote {path}")
+    if len(sys.argv) > 2:
+        export_onnx(out, sys.argv[2])
 
 
 if __name__ == "__main__":

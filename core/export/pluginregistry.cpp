@@ -1,7 +1,10 @@
 #include "pluginregistry.h"
 
+#include "importer.h"
+
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
+#include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
 #include <QtCore/QLibrary>
 #include <QtCore/QPluginLoader>
@@ -48,27 +51,42 @@ void PluginRegistry::loadDirectory(const QString &dir)
             fail(QStringLiteral("not a Qt plugin: %1").arg(loader.errorString()));
             continue;
         }
-        if (meta.value(QLatin1String("IID")).toString() != QLatin1String(METAAUG_EXPORTER_IID)) {
-            fail(QStringLiteral("interface %1, this program needs %2").arg(meta.value(QLatin1String("IID")).toString(),
-                                                                          QLatin1String(METAAUG_EXPORTER_IID)));
+        const QString iid = meta.value(QLatin1String("IID")).toString();
+        if (iid != QLatin1String(METAAUG_EXPORTER_IID) && iid != QLatin1String(METAAUG_IMPORTER_IID)) {
+            fail(QStringLiteral("interface %1, this program takes %2 or %3")
+                     .arg(iid, QLatin1String(METAAUG_EXPORTER_IID), QLatin1String(METAAUG_IMPORTER_IID)));
             continue;
         }
+        const bool isExporter = iid == QLatin1String(METAAUG_EXPORTER_IID);
         const QString id = meta.value(QLatin1String("MetaData")).toObject().value(QLatin1String("id")).toString();
-        if (id.isEmpty() || exporter(id)) {
+        const bool taken = isExporter ? exporter(id) != nullptr
+                                      : std::any_of(m_importers.begin(), m_importers.end(), [&](auto *i) { return i->id() == id; });
+        if (id.isEmpty() || taken) {
             fail(id.isEmpty() ? QStringLiteral("its metadata has no id") : QStringLiteral("format %1 is already provided").arg(id));
             continue;
         }
         QObject *instance = loader.instance();  // the loader keeps the library loaded
-        auto *e = qobject_cast<Exporter *>(instance);
-        if (!e) {
-            fail(instance ? QStringLiteral("does not implement the exporter interface") : loader.errorString());
+        if (!instance) {
+            fail(loader.errorString());
             continue;
         }
-        if (e->id() != id) {
-            fail(QStringLiteral("metadata id %1 differs from the plugin's id %2").arg(id, e->id()));
-            continue;
+        if (isExporter) {
+            auto *e = qobject_cast<Exporter *>(instance);
+            if (!e || e->id() != id) {
+                fail(e ? QStringLiteral("metadata id %1 differs from the plugin's id %2").arg(id, e->id())
+                       : QStringLiteral("does not implement the exporter interface"));
+                continue;
+            }
+            m_exporters.push_back(e);
+        } else {
+            auto *i = qobject_cast<ModelImporter *>(instance);
+            if (!i || i->id() != id) {
+                fail(i ? QStringLiteral("metadata id %1 differs from the plugin's id %2").arg(id, i->id())
+                       : QStringLiteral("does not implement the importer interface"));
+                continue;
+            }
+            m_importers.push_back(i);
         }
-        m_exporters.push_back(e);
     }
 }
 
@@ -84,6 +102,15 @@ const Exporter *PluginRegistry::exporter(const QString &id) const
     for (const Exporter *e : m_exporters)
         if (e->id() == id)
             return e;
+    return nullptr;
+}
+
+const ModelImporter *PluginRegistry::importerFor(const QString &path) const
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    for (const ModelImporter *i : m_importers)
+        if (i->suffixes().contains(suffix))
+            return i;
     return nullptr;
 }
 

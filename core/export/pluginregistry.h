@@ -1,6 +1,7 @@
-// One registry of the exporters: built-ins registered in code and plugins
-// loaded from the plugin directories. The CLI's --format list and the GUI's
-// File ▸ Export menu are built from it.
+// One registry of the exporters and model importers: built-ins registered in
+// code and plugins loaded from the plugin directories. The CLI's --format
+// list, the GUI's File ▸ Export menu and Model::load's choice of importer
+// (by file suffix; TorchScript otherwise) come from it.
 //
 // Plugin directories, in order: $METAAUG_PLUGIN_DIR (':'-separated), then
 // <program>/../<libdir>/metaaug-workbench/plugins, which is the build tree's
@@ -16,6 +17,8 @@
 
 namespace metaaug::exporting {
 
+class ModelImporter;  // importer.h (LibTorch: kept out of this header, which the GUI includes)
+
 struct PluginFailure {
     QString file;
     QString reason;
@@ -30,6 +33,9 @@ public:
     std::vector<const Exporter *> exporters() const;   // sorted by id
     const Exporter *exporter(const QString &id) const;
     QStringList exporterIds() const;
+    std::vector<const ModelImporter *> importers() const { return m_importers; }
+    // The importer whose suffixes include the file's, or nullptr (TorchScript).
+    const ModelImporter *importerFor(const QString &path) const;
     const std::vector<PluginFailure> &failures() const { return m_failures; }
     QStringList directories() const { return m_dirs; }
 
@@ -40,6 +46,7 @@ private:
     PluginRegistry();
     std::vector<std::shared_ptr<Exporter>> m_builtins;
     std::vector<const Exporter *> m_exporters;
+    std::vector<const ModelImporter *> m_importers;
     std::vector<PluginFailure> m_failures;
     QStringList m_dirs;
 };

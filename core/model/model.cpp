@@ -2,6 +2,9 @@
 
 #include "modelfile.h"
 
+#include "export/importer.h"
+#include "export/pluginregistry.h"
+
 
 namespace metaaug {
 
@@ -14,7 +17,9 @@ Result<Model> Model::load(const QString &path, const ModelLoadOptions &options)
     m.m_path = file->path;
     m.m_sha256 = file->sha256;
     m.m_card = file->card;
-    auto g = graph::importTorchScriptFile(path, options.import);
+    // Another format when an importer plugin claims the suffix (.onnx), else TorchScript.
+    const exporting::ModelImporter *importer = exporting::PluginRegistry::instance().importerFor(path);
+    auto g = importer ? importer->importFile(path, options.import) : graph::importTorchScriptFile(path, options.import);
     if (!g)
         return g.error();
     try {

@@ -1,0 +1,17 @@
+#include "onnximportplugin.h"
+
+#include "onnxreader.h"
+
+namespace metaaug::plugins {
+
+Result<graph::Graph> OnnxImportPlugin::importFile(const QString &path, const graph::ImportOptions &options) const
+{
+    try {
+        return readOnnx(path, options);
+    } catch (const std::exception &e) {
+        return makeError(ErrorCode::BadFile, QStringLiteral("ONNX model %1 could not be read: %2")
+                                                 .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+    }
+}
+
+}  // namespace metaaug::plugins
