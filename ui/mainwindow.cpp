@@ -174,7 +174,7 @@ void MainWindow::createActions()
                 tr("Open a TorchScript model (.pt) with its card (.json) beside it")),
             &QAction::triggered, this, [this] {
                 const QString f = QFileDialog::getOpenFileName(this, tr("Open model"), QFileInfo(m_modelPath).absolutePath(),
-                                                               tr("TorchScript models (*.pt *.pth);;All files (*)"));
+                                                               tr("Models (*.pt *.pth *.onnx);;TorchScript (*.pt *.pth);;ONNX (*.onnx);;All files (*)"));
                 if (!f.isEmpty())
                     openModel(f);
             });
