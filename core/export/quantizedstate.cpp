@@ -30,6 +30,18 @@ QJsonArray ints(const std::vector<int64_t> &v)
     return a;
 }
 
+// Activation point p as the executor knows it (no quantization yet).
+ActivationEncoding pointEncoding(int p, const std::vector<graph::ActivationPoint> &points, const graph::Graph &graph)
+{
+    ActivationEncoding a;
+    a.point = p;
+    a.value = points[p].value;
+    a.name = points[p].name;
+    for (int layer : points[p].layers)
+        a.layers.push_back(graph.nodes[layer].name);
+    return a;
+}
+
 Error bad(const QString &what, const QString &why)
 {
     return Error{ErrorCode::InvalidArgument, QStringLiteral("encodings: %1 %2").arg(what, why)};
@@ -81,12 +93,7 @@ Result<QuantizedState> captureState(const quant::QuantizedModel &qmodel, const g
     }
     const auto &points = qmodel.executor().activationPoints();
     for (int p = 0; p < int(points.size()); ++p) {
-        ActivationEncoding a;
-        a.point = p;
-        a.value = points[p].value;
-        a.name = points[p].name;
-        for (int layer : points[p].layers)
-            a.layers.push_back(graph.nodes[layer].name);
+        ActivationEncoding a = pointEncoding(p, points, graph);
         const quant::ActivationQuantizer &q = qmodel.activation(p);
         if (qmodel.activationEnabled(p) && q.initialized()) {
             a.bits = q.bits();
@@ -216,12 +223,7 @@ Result<QuantizedState> fromEncodings(const Encodings &enc, const graph::Graph &g
         return bad(QStringLiteral("file"), QStringLiteral("has %1 activation points, the model %2").arg(acts.size()).arg(points.size()));
     for (int p = 0; p < int(points.size()); ++p) {
         const QJsonObject o = acts[p].toObject();
-        ActivationEncoding a;
-        a.point = p;
-        a.value = points[p].value;
-        a.name = points[p].name;
-        for (int layer : points[p].layers)
-            a.layers.push_back(graph.nodes[layer].name);
+        ActivationEncoding a = pointEncoding(p, points, graph);
         const QString where = QStringLiteral("activation at %1").arg(QString::fromStdString(a.name));
         if (o.value("name").toString() != QString::fromStdString(a.name))
             return bad(where, QStringLiteral("is named %1").arg(o.value("name").toString()));
