@@ -28,11 +28,12 @@ int main(int argc, char **argv)
     p.addOption({QStringLiteral("no-settings"), QStringLiteral("Start from the defaults; do not read or write remembered settings.")});
     p.addOption({QStringLiteral("screenshots"), QStringLiteral("Run a short MetaAug and a geniem run, save screenshots in DIR, print the event-loop lateness, quit."),
                  QStringLiteral("DIR")});
+    p.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A model file to open (same as --model)."), QStringLiteral("[model]"));
     p.process(app);
 
     metaaug::ui::WorkbenchOptions o;
     o.dbPath = p.value(QStringLiteral("db"));
-    o.modelPath = p.value(QStringLiteral("model"));
+    o.modelPath = p.positionalArguments().isEmpty() ? p.value(QStringLiteral("model")) : p.positionalArguments().first();
     o.calibSource = p.value(QStringLiteral("calib"));
     o.evalSource = p.value(QStringLiteral("eval"));
     o.useSettings = !p.isSet(QStringLiteral("no-settings")) && !p.isSet(QStringLiteral("screenshots"));
