@@ -49,6 +49,7 @@ private slots:
     void initTestCase();
     void registryListsThePlugins();
     void brokenPluginIsReportedAndSkipped();
+    void builtinExporterSharesTheRegistry();
     void capturedStateIsTheEngine();
     void encodingsRebuildTheWeights();
     void corruptEncodingsAreRefused();
@@ -102,6 +103,42 @@ void TestExport::brokenPluginIsReportedAndSkipped()
     QVERIFY(PluginRegistry::instance().failures().back().file.endsWith("libmetaaug-bogus.so"));
     QVERIFY(!PluginRegistry::instance().failures().back().reason.isEmpty());
     QCOMPARE(PluginRegistry::instance().exporterIds(), ids);
+}
+
+namespace {
+// A format registered in code: one line per layer with its bits.
+class BitsListExporter : public Exporter {
+public:
+    QString id() const override { return QStringLiteral("bits-list"); }
+    QString title() const override { return QStringLiteral("Bits per layer (.txt)"); }
+    QString fileSuffix() const override { return QStringLiteral("txt"); }
+    Result<void> write(const ExportInput &in, const QString &path, OutputFiles &files) const override
+    {
+        QFile f(files.create(path));
+        if (!f.open(QIODevice::WriteOnly))
+            return makeError(ErrorCode::OutOfResources, path);
+        for (const LayerEncoding &l : in.state.layers)
+            f.write(QByteArray::fromStdString(l.name) + ' ' + QByteArray::number(l.bits) + '\n');
+        return {};
+    }
+};
+}  // namespace
+
+void TestExport::builtinExporterSharesTheRegistry()
+{
+    PluginRegistry::instance().registerBuiltin(std::make_shared<BitsListExporter>());
+    QVERIFY(PluginRegistry::instance().exporterIds().contains("bits-list"));
+    QVERIFY(PluginRegistry::instance().exporterIds().contains("torchscript"));  // loaded plugins stay
+    QTemporaryDir dir;
+    auto rows = exportModel(*m_run.model, *m_run.state, {}, "bits-list", dir.filePath("bits.txt"));
+    QVERIFY2(rows, qPrintable(rows ? QString() : rows.error().message));
+    QFile f(dir.filePath("bits.txt"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 22);
+    QCOMPARE(lines.first(), QByteArray("conv1 8"));
+    QCOMPARE(lines[1], QByteArray("layer1.0.conv1 2"));
+    QCOMPARE(rows->front().kind, QString("export:bits-list"));
 }
 
 void TestExport::capturedStateIsTheEngine()
