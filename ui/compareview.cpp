@@ -2,6 +2,8 @@
 
 #include "plotstyle.h"
 
+#include "store/runstore.h"
+
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonDocument>
@@ -157,10 +159,15 @@ CompareView::CompareView(QWidget *parent) : QWidget(parent)
 
 bool CompareView::compare(const QString &dbPath, const QList<qint64> &runIds, QString *error)
 {
+    auto db = store::RunStore::open(dbPath);  // once for all the runs
+    if (!db) {
+        *error = db.error().message;
+        return false;
+    }
     QVector<RunData> runs;
     for (qint64 id : runIds) {
         RunData d;
-        if (!RunData::fromStore(dbPath, id, &d, error))
+        if (!RunData::fromStore(**db, id, &d, error))
             return false;
         runs.append(std::move(d));
     }

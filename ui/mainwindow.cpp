@@ -494,7 +494,10 @@ void MainWindow::openStoredRun(qint64 runId)
 {
     RunData d;
     QString error;
-    if (!RunData::fromStore(m_dbPath, runId, &d, &error)) {
+    auto db = store::RunStore::open(m_dbPath);
+    if (!db)
+        error = db.error().message;
+    if (!db || !RunData::fromStore(**db, runId, &d, &error)) {
         showError(tr("Open run"), error);
         return;
     }

@@ -68,21 +68,16 @@ void RunData::finish(const RunFinished &f)
     error = f.error;
 }
 
-bool RunData::fromStore(const QString &dbPath, qint64 runId, RunData *out, QString *error)
+bool RunData::fromStore(store::RunStore &db, qint64 runId, RunData *out, QString *error)
 {
-    auto db = store::RunStore::open(dbPath);
-    if (!db) {
-        *error = db.error().message;
-        return false;
-    }
-    auto row = (*db)->run(runId);
+    auto row = db.run(runId);
     if (!row) {
         *error = row.error().message;
         return false;
     }
-    auto scalars = (*db)->scalars(runId);
-    auto metrics = (*db)->layerMetrics(runId);
-    auto images = (*db)->images(runId);
+    auto scalars = db.scalars(runId);
+    auto metrics = db.layerMetrics(runId);
+    auto images = db.images(runId);
     if (!scalars || !metrics || !images) {
         *error = !scalars ? scalars.error().message : !metrics ? metrics.error().message : images.error().message;
         return false;

@@ -13,6 +13,10 @@
 #include <map>
 #include <set>
 
+namespace metaaug::store {
+class RunStore;
+}
+
 namespace metaaug::ui {
 
 struct RunData {
@@ -53,7 +57,7 @@ struct RunData {
 
     // Reads a stored run (spec, result, scalars, layer metrics, images).
     // Errors name the database and the run.
-    static bool fromStore(const QString &dbPath, qint64 runId, RunData *out, QString *error);
+    static bool fromStore(store::RunStore &db, qint64 runId, RunData *out, QString *error);
 };
 
 // "W2A4" etc. from a spec.

@@ -3,7 +3,12 @@
 // returns the process exit code.
 #pragma once
 
+#include <QtCore/QJsonObject>
 #include <QtCore/QStringList>
+
+namespace metaaug::store {
+struct ArtefactRow;
+}
 
 namespace metaaug::cli {
 
@@ -16,6 +21,8 @@ int exportCommand(const QStringList &args);
 
 // The export formats of the plugin registry, one per line (and plugins that failed to load).
 QString formatList();
+// An artefact row as printed by --json: kind, path, size, sha256, created.
+QJsonObject artefactJson(const store::ArtefactRow &artefact);
 
 // Exit codes shared by all commands.
 enum ExitCode { Ok = 0, Failed = 1, Usage = 2, Cancelled = 3 };

@@ -20,12 +20,9 @@ QString formatList()
     return lines.join(QLatin1Char('\n'));
 }
 
-QJsonArray artefactsJson(const std::vector<store::ArtefactRow> &rows)
+QJsonObject artefactJson(const store::ArtefactRow &a)
 {
-    QJsonArray out;
-    for (const store::ArtefactRow &a : rows)
-        out.append(QJsonObject{{"kind", a.kind}, {"path", a.path}, {"size", qint64(a.size)}, {"sha256", a.sha256}});
-    return out;
+    return QJsonObject{{"kind", a.kind}, {"path", a.path}, {"size", qint64(a.size)}, {"sha256", a.sha256}, {"created", a.created}};
 }
 
 int exportCommand(const QStringList &args)
@@ -55,8 +52,8 @@ int exportCommand(const QStringList &args)
     if (!intOption(p, "run", 1, std::numeric_limits<qint64>::max(), &run, &error))
         return fail(error, Usage);
     const QString format = p.value(QStringLiteral("format"));
-    if (!exporting::PluginRegistry::instance().exporter(format))
-        return fail(QStringLiteral("--format '%1' is not one of: %2").arg(format, exporting::PluginRegistry::instance().exporterIds().join(QStringLiteral(", "))), Usage);
+    if (auto e = exporting::findExporter(format); !e)
+        return fail(QStringLiteral("--format: ") + e.error().message, Usage);
     auto db = store::RunStore::open(dbPath(p));
     if (!db)
         return fail(db.error().message);
@@ -64,7 +61,10 @@ int exportCommand(const QStringList &args)
     if (!rows)
         return fail(rows.error().message);
     if (p.isSet(QStringLiteral("json"))) {
-        printJson(QJsonObject{{"run_id", run}, {"format", format}, {"files", artefactsJson(*rows)}});
+        QJsonArray files;
+        for (const store::ArtefactRow &a : *rows)
+            files.append(artefactJson(a));
+        printJson(QJsonObject{{"run_id", run}, {"format", format}, {"files", files}});
     } else {
         for (const store::ArtefactRow &a : *rows)
             printOut(QStringLiteral("wrote %1 (%2 bytes, sha256 %3)").arg(a.path).arg(a.size).arg(a.sha256.left(16)));

@@ -5,12 +5,10 @@
 #include "metaaugflags.h"
 #include "methods/method.h"
 #include "export/exportjob.h"
-#include "export/pluginregistry.h"
 #include "run/runjob.h"
 #include "run/runspec.h"
 
 #include <QtCore/QCommandLineParser>
-#include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
 
 #include <atomic>
@@ -167,12 +165,11 @@ int quantizeCommand(const QStringList &args)
         const QString format = e.left(colon), path = colon < 0 ? QString() : e.mid(colon + 1);
         if (colon <= 0 || path.isEmpty())
             return fail(QStringLiteral("--export '%1' must be FORMAT:PATH").arg(e), Usage);
-        if (!exporting::PluginRegistry::instance().exporter(format))
-            return fail(QStringLiteral("--export: unknown format '%1' (available: %2)")
-                            .arg(format, exporting::PluginRegistry::instance().exporterIds().join(QStringLiteral(", "))), Usage);
-        if (const QFileInfo dir(QFileInfo(path).absolutePath()); !dir.isDir() || !dir.isWritable())
-            return fail(QStringLiteral("--export: cannot write %1: the folder %2 %3").arg(path, dir.filePath(),
-                            dir.isDir() ? QStringLiteral("is not writable") : QStringLiteral("does not exist")), Usage);
+        // Refused before the run spends minutes, with exit code 2.
+        if (auto r = exporting::findExporter(format); !r)
+            return fail(QStringLiteral("--export: ") + r.error().message, Usage);
+        if (auto r = exporting::checkExportTarget(path); !r)
+            return fail(QStringLiteral("--export: ") + r.error().message, Usage);
         exports.emplace_back(format, path);
     }
 
@@ -210,7 +207,9 @@ int quantizeCommand(const QStringList &args)
             if (db)
                 if (auto r = db->addArtefact(job.runId, a); !r)
                     printErr(QStringLiteral("metaaug: warning: ") + r.error().message);
-            written.append(QJsonObject{{"format", format}, {"path", a.path}, {"size", qint64(a.size)}, {"sha256", a.sha256}});
+            QJsonObject file = artefactJson(a);
+            file[QStringLiteral("format")] = format;
+            written.append(file);
         }
     }
     if (!written.isEmpty())

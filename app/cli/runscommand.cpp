@@ -114,7 +114,7 @@ int showRun(store::RunStore &db, int64_t id, bool json)
         return fail(artefacts.error().message);
     QJsonArray files;
     for (const store::ArtefactRow &a : *artefacts)
-        files.append(QJsonObject{{"kind", a.kind}, {"path", a.path}, {"size", qint64(a.size)}, {"sha256", a.sha256}, {"created", a.created}});
+        files.append(artefactJson(a));
     o[QStringLiteral("artefacts")] = files;
     if (json) {
         printJson(o);

@@ -13,9 +13,15 @@
 
 namespace metaaug::exporting {
 
-namespace {
+Result<const Exporter *> findExporter(const QString &format)
+{
+    if (const Exporter *e = PluginRegistry::instance().exporter(format))
+        return e;
+    return makeError(ErrorCode::NotFound, QStringLiteral("unknown export format '%1' (available: %2)")
+                                              .arg(format, PluginRegistry::instance().exporterIds().join(QStringLiteral(", "))));
+}
 
-Result<void> checkTarget(const QString &path)
+Result<void> checkExportTarget(const QString &path)
 {
     const QFileInfo f(path);
     const QFileInfo dir(f.absolutePath());
@@ -28,20 +34,17 @@ Result<void> checkTarget(const QString &path)
     return {};
 }
 
-}  // namespace
-
 Result<std::vector<store::ArtefactRow>> exportModel(const Model &model, const QuantizedState &state, const QJsonObject &run,
                                                     const QString &format, const QString &path)
 {
-    const Exporter *e = PluginRegistry::instance().exporter(format);
+    auto e = findExporter(format);
     if (!e)
-        return makeError(ErrorCode::NotFound, QStringLiteral("unknown export format '%1' (available: %2)")
-                                                  .arg(format, PluginRegistry::instance().exporterIds().join(QStringLiteral(", "))));
-    if (auto r = checkTarget(path); !r)
+        return e.error();
+    if (auto r = checkExportTarget(path); !r)
         return r.error();
     OutputFiles files;
     try {
-        if (auto r = e->write(ExportInput{model, state, run}, path, files); !r)
+        if (auto r = (*e)->write(ExportInput{model, state, run}, path, files); !r)
             return r.error();
     } catch (const std::exception &ex) {
         return makeError(ErrorCode::Internal, QStringLiteral("the %1 export to %2 failed: %3")
@@ -63,9 +66,11 @@ Result<std::vector<store::ArtefactRow>> exportModel(const Model &model, const Qu
 Result<std::vector<store::ArtefactRow>> exportStoredRun(store::RunStore &db, int64_t runId, const QString &format,
                                                         const QString &path)
 {
-    if (!PluginRegistry::instance().exporter(format))
-        return makeError(ErrorCode::NotFound, QStringLiteral("unknown export format '%1' (available: %2)")
-                                                  .arg(format, PluginRegistry::instance().exporterIds().join(QStringLiteral(", "))));
+    // Checked before the model is loaded.
+    if (auto e = findExporter(format); !e)
+        return e.error();
+    if (auto r = checkExportTarget(path); !r)
+        return r.error();
     auto row = db.run(runId);
     if (!row)
         return row.error();

@@ -15,6 +15,13 @@ class Model;
 namespace metaaug::exporting {
 
 struct QuantizedState;
+class Exporter;
+
+// The registry's exporter for `format`; NotFound listing the available ones.
+Result<const Exporter *> findExporter(const QString &format);
+// A file an export may be written to: its folder exists and is writable and
+// the path is not a folder. Errors name the path and folder.
+Result<void> checkExportTarget(const QString &path);
 
 // Writes `state` of `model` as `format` to `path`. The directory must exist
 // and be writable; an unknown format lists the available ones. Returns the

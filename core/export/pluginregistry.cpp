@@ -36,6 +36,22 @@ void PluginRegistry::registerBuiltin(std::shared_ptr<Exporter> exporter)
     m_builtins.push_back(std::move(exporter));
 }
 
+namespace {
+// Adds the plugin instance to `list` when it implements T with the id its
+// metadata announced; otherwise returns why not.
+template <typename T>
+QString adopt(QObject *instance, const QString &id, const char *what, std::vector<const T *> &list)
+{
+    auto *p = qobject_cast<T *>(instance);
+    if (!p)
+        return QStringLiteral("does not implement the %1 interface").arg(QLatin1String(what));
+    if (p->id() != id)
+        return QStringLiteral("metadata id %1 differs from the plugin's id %2").arg(id, p->id());
+    list.push_back(p);
+    return {};
+}
+}  // namespace
+
 void PluginRegistry::loadDirectory(const QString &dir)
 {
     const QDir d(dir);
@@ -70,23 +86,10 @@ void PluginRegistry::loadDirectory(const QString &dir)
             fail(loader.errorString());
             continue;
         }
-        if (isExporter) {
-            auto *e = qobject_cast<Exporter *>(instance);
-            if (!e || e->id() != id) {
-                fail(e ? QStringLiteral("metadata id %1 differs from the plugin's id %2").arg(id, e->id())
-                       : QStringLiteral("does not implement the exporter interface"));
-                continue;
-            }
-            m_exporters.push_back(e);
-        } else {
-            auto *i = qobject_cast<ModelImporter *>(instance);
-            if (!i || i->id() != id) {
-                fail(i ? QStringLiteral("metadata id %1 differs from the plugin's id %2").arg(id, i->id())
-                       : QStringLiteral("does not implement the importer interface"));
-                continue;
-            }
-            m_importers.push_back(i);
-        }
+        const QString why = isExporter ? adopt<Exporter>(instance, id, "exporter", m_exporters)
+                                       : adopt<ModelImporter>(instance, id, "importer", m_importers);
+        if (!why.isEmpty())
+            fail(why);
     }
 }
 

@@ -67,7 +67,7 @@ Result<ModelSummary> summarize(const QString &path)
             l.op = QLatin1String(graph::opKindName(n.op));
             l.weightShape = shapeText(n.weight);
             l.outputShape = valueShape(n.outputs[0]);
-            l.parameters = (n.weight.defined() ? n.weight.numel() : 0) + (n.bias.defined() ? n.bias.numel() : 0);
+            l.parameters = g.parameterCount(n);
             s.parameters += l.parameters;
             us.layers.push_back(l);
         }

@@ -14,7 +14,8 @@ public:
     // every <= 0 or batch <= 0: sample() does nothing.
     LayerProbe(const UnitContext &ctx, const UnitCache &cache, int every, int batch);
 
-    bool due(int iteration) const { return m_every > 0 && !m_names.empty() && iteration % m_every == 0; }
+    bool enabled() const { return m_every > 0 && !m_names.empty(); }
+    bool due(int iteration) const { return enabled() && iteration % m_every == 0; }
 
     // Emits "probe_mse" and "probe_sqnr_db" per layer as LayerMetricEvents
     // with the unit and `iteration` (0 = before the first step).

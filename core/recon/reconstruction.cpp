@@ -164,7 +164,7 @@ Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, con
     }
     ctx.qmodel.setDropProbability(0);
     fixUnit(ctx.qmodel, ctx.unit);
-    if (probe.due(0))
+    if (probe.enabled())  // the unit as fixed: hard rounding, no QDrop
         probe.sample(ctx, options.iterations, 0);
     stats.firstLoss = firstSum / window;
     stats.lastLoss = lastSum / window;
