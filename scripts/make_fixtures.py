@@ -60,6 +60,49 @@ class LstmNet(torch.nn.Module):
 SMALL = {"gelu_cnn": GeluNet, "lstm": LstmNet}
 
 
+class TinyCnn(torch.nn.Module):
+    """Two convs and a classifier: the base of the bad-input models."""
+    def __init__(self, channels=1, logits=True):
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(channels, 8, 3, padding=1)
+        self.relu = torch.nn.ReLU()
+        self.conv2 = torch.nn.Conv2d(8, 8, 3, stride=2, padding=1)
+        self.fc = torch.nn.Linear(8, 10)
+        self.logits = logits
+
+    def forward(self, x):
+        x = self.relu(self.conv2(self.relu(self.conv1(x))))
+        return self.fc(x.mean((2, 3))) if self.logits else x
+
+
+def nan_weight():
+    m = TinyCnn()
+    with torch.no_grad():
+        m.conv2.weight[3, 1, 0, 0] = float("nan")
+    return m
+
+
+# Models for the bad-input catalogue (tests/app/tst_badinput.cpp), each with
+# a card: name -> (factory, input channels).
+BAD = {"feature_map": (lambda: TinyCnn(logits=False), 1), "nan_weight": (nan_weight, 1),
+       "rgb_cnn": (lambda: TinyCnn(3), 3)}
+
+
+def write_bad_inputs(out):
+    import json
+    for name, (factory, channels) in BAD.items():
+        path = os.path.join(out, f"{name}.pt")
+        if os.path.exists(path):
+            continue
+        torch.manual_seed(0)
+        torch.jit.trace(factory().eval(), torch.randn(1, channels, 28, 28), check_trace=False).save(path + ".tmp")
+        card = {"name": name, "input_shape": [channels, 28, 28], "mean": [0.5] * channels, "std": [0.25] * channels}
+        with open(os.path.join(out, f"{name}.json"), "w") as f:
+            json.dump(card, f)
+        os.replace(path + ".tmp", path)
+        print(f"wrote {path}")
+
+
 def export_onnx(out, models_dir):
     """The bundled models (and the GELU net, an unsupported op) exported to
     ONNX by torch.onnx.export with a dynamic batch, each with a copy of its
@@ -93,6 +136,7 @@ def main():
             torch.jit.trace(cls().eval(), torch.randn(1, 1, 28, 28)).save(path + ".tmp")
             os.replace(path + ".tmp", path)
             print(f"wrote {path}")
+    write_bad_inputs(out)
     jobs = [(n, "traced") for n in TRACED] + [(n, "scripted") for n in SCRIPTED]
     for name, how in jobs:
         path = os.path.join(out, f"{name}_{how}.pt")

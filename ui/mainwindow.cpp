@@ -487,6 +487,8 @@ void MainWindow::onFinished(const RunFinished &f)
     m_browser->reload();
     if (f.status == QLatin1String("failed"))
         showError(tr("Run failed"), f.error);
+    else if (!f.warnings.isEmpty())  // the run went on, but its record is not all there (or was rescued)
+        showError(tr("Run recording"), f.warnings.join(QLatin1Char('\n')));
     Q_EMIT runFinished(f.runId, f.status);
 }
 

@@ -18,6 +18,7 @@ int infoCommand(const QStringList &args);
 int quantizeCommand(const QStringList &args);
 int runsCommand(const QStringList &args);
 int exportCommand(const QStringList &args);
+int soakCommand(const QStringList &args);
 
 // The export formats of the plugin registry, one per line (and plugins that failed to load).
 QString formatList();

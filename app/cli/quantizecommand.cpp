@@ -5,6 +5,8 @@
 #include "metaaugflags.h"
 #include "methods/method.h"
 #include "export/exportjob.h"
+
+#include <QtCore/QJsonArray>
 #include "run/runjob.h"
 #include "run/runspec.h"
 
@@ -40,6 +42,19 @@ public:
         m_bar.update(qint64(e.unit) * e.iterations + e.iteration, qint64(e.unitCount) * e.iterations, extra);
     }
     void log(const QString &) override {}
+    // Before any progress: files the data sources left out.
+    void identity(const QJsonObject &id) override
+    {
+        for (const char *key : {"calib_skipped", "eval_skipped"}) {
+            const QJsonArray files = id.value(QLatin1String(key)).toArray();
+            if (files.isEmpty())
+                continue;
+            printErr(QStringLiteral("warning: %1 %2 files skipped, first: %3")
+                         .arg(id.value(QLatin1String(key) + QStringLiteral("_count")).toInteger())
+                         .arg(QLatin1String(key).left(QLatin1String(key).indexOf(QLatin1Char('_'))))
+                         .arg(files.first().toString()));
+        }
+    }
     bool shouldAbort() override { return g_stop.load(); }
     void finish() { m_bar.finish(); }
 
@@ -140,6 +155,8 @@ int quantizeCommand(const QStringList &args)
     spec.method = p.value(QStringLiteral("method"));
     if (!methods::findMethod(spec.method))
         return fail(QStringLiteral("--method '%1' is not one of %2").arg(spec.method, methods::methodIds().join(QStringLiteral(", "))), Usage);
+    if (const QString problem = methods::iterationsProblem(spec.method, spec.iterations); !problem.isEmpty())
+        return fail(QStringLiteral("--iters: ") + problem, Usage);
     bool metaFlags = false;
     spec.methodOptions = metaAugOptionsFromFlags(p, &metaFlags);
     if (metaFlags && spec.method != QLatin1String("metaaug"))

@@ -86,10 +86,22 @@ Result<IdxArray> readIdx(const QString &path)
     }
 
     const int64_t headerSize = 4 + 4 * int64_t(ndim);
-    out.data.resize(payload);
-    const int64_t got = readBytes(f.get(), out.data.data(), payload);
-    if (got < 0)
-        return bad(QStringLiteral("corrupt gzip data after byte offset %1").arg(headerSize));
+    // Grown as the bytes arrive, never sized from the header alone: a
+    // 20-byte file announcing 4 GiB must not allocate 4 GiB (found by fuzzing).
+    constexpr int64_t kChunk = int64_t(1) << 20;
+    out.data.reserve(qsizetype(std::min(payload, 64 * kChunk)));
+    int64_t got = 0;
+    while (got < payload) {
+        const int64_t want = std::min(kChunk, payload - got);
+        out.data.resize(qsizetype(got + want));
+        const int64_t n = readBytes(f.get(), out.data.data() + got, want);
+        if (n < 0)
+            return bad(QStringLiteral("corrupt gzip data after byte offset %1").arg(headerSize + got));
+        got += n;
+        if (n < want)
+            break;
+    }
+    out.data.resize(qsizetype(got));
     if (got < payload)
         return bad(QStringLiteral("truncated at byte offset %1: the header announces %2 data bytes, found %3")
                        .arg(headerSize + got).arg(payload).arg(got));

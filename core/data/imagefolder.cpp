@@ -1,6 +1,7 @@
 #include "imagefolder.h"
 
 #include "common/hashing.h"
+#include "imageheader.h"
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QDir>
@@ -34,6 +35,10 @@ cv::Mat decodeImage(const QByteArray &bytes, const PreprocessSpec &spec, QString
 {
     if (bytes.isEmpty()) {
         *reason = QStringLiteral("empty file");
+        return {};
+    }
+    if (auto refused = checkImageHeader(bytes)) {
+        *reason = *refused;
         return {};
     }
     try {

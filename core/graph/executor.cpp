@@ -253,7 +253,13 @@ torch::Tensor Executor::runImpl(int begin, int end, int from, const torch::Tenso
     env[from] = x;
     hookIfUsedHere(from);
     for (int i = begin; i < end; ++i) {
-        exec(i, env, hooks);
+        try {
+            exec(i, env, hooks);
+        } catch (const c10::Error &e) {
+            // LibTorch's message says what is wrong, not where: name the layer.
+            const Node &n = g.nodes[i];
+            throw std::runtime_error("layer " + n.name + " (" + n.sourceKind + "): " + e.what_without_backtrace());
+        }
         for (int o : g.nodes[i].outputs)
             hookIfUsedHere(o);
         if (collect && (*collect)[i] && env[g.nodes[i].outputs[0]].isTensor())

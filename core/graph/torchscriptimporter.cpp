@@ -111,6 +111,7 @@ public:
                                   jg->outputs()[0]->type()->str() + ")");
 
         const auto live = liveNodes(jg);
+        refuseUnsupportedKinds(jg, live);
         for (JitNode *n : jg->nodes()) {
             if (!live.count(n) || n->kind() == c10::prim::Constant)
                 continue;
@@ -136,6 +137,30 @@ private:
                 stack.push_back(in);
         }
         return live;
+    }
+
+    // All op kinds outside the supported set, named together (an LSTM shows
+    // aten::lstm beside the slicing around it), each with its first place.
+    void refuseUnsupportedKinds(const std::shared_ptr<torch::jit::Graph> &jg,
+                                const std::unordered_set<const JitNode *> &live) const
+    {
+        std::vector<const JitNode *> first;
+        std::set<std::string> seen;
+        for (const JitNode *n : jg->nodes())
+            if (live.count(n) && !supportedKinds().count(n->kind().toQualString()) &&
+                seen.insert(n->kind().toQualString()).second)
+                first.push_back(n);
+        if (first.size() < 2)
+            return;  // one: translate() names it with its place
+        std::string list;
+        for (const JitNode *n : first) {
+            const std::string path = joinPath(moduleStack(n));
+            list += std::string(list.empty() ? "" : ", ") + n->kind().toQualString() +
+                    (path.empty() ? "" : " (module " + path + ")");
+        }
+        throw ImportError(ErrorCode::Unsupported, m_what + ": " + std::to_string(first.size()) +
+                                                      " ops are not supported: " + list +
+                                                      ". Supported ops: " + supportedTorchScriptOps().toStdString());
     }
 
     [[noreturn]] void unsupported(const JitNode *n, const std::string &why) const

@@ -51,6 +51,17 @@ QStringList methodIds()
     return ids;
 }
 
+QString iterationsProblem(const QString &id, int64_t iterations)
+{
+    if (iterations < 0)
+        return QStringLiteral("iterations %1 is negative").arg(iterations);
+    const Method *method = findMethod(id);
+    if (iterations == 0 && method && method->reconstructs())
+        return QStringLiteral("iterations 0: %1 reconstructs every unit and needs at least 1 iteration "
+                              "(only rtn takes none)").arg(id);
+    return {};
+}
+
 recon::ReconOptions geniemOptions(const recon::ReconOptions &base)
 {
     recon::ReconOptions o = base;

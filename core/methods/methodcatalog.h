@@ -4,11 +4,17 @@
 
 #include <QtCore/QStringList>
 
+#include <cstdint>
+
 namespace metaaug::methods {
 
 // Registered ids in registry order: rtn, adaround, brecq, qdrop, geniem, metaaug.
 QStringList methodIds();
 // One line saying what the method does; empty for an unknown id.
 QString methodDescription(const QString &id);
+// A method that reconstructs (all but rtn) learns by gradient steps; a run
+// of 0 iterations would store their untrained initialisation under their
+// name: the reason to refuse, naming the method, or empty when fine.
+QString iterationsProblem(const QString &id, int64_t iterations);
 
 }  // namespace metaaug::methods

@@ -30,7 +30,44 @@ Result<Model> Model::load(const QString &path, const ModelLoadOptions &options)
     } catch (const std::exception &e) {
         return makeError(ErrorCode::Unsupported, QStringLiteral("%1: %2").arg(path, QString::fromUtf8(e.what())));
     }
+    if (auto checked = m.checkRunnable(); !checked)
+        return checked.error();
     return m;
+}
+
+Result<void> Model::checkRunnable() const
+{
+    for (const graph::Node &n : m_graph->nodes)
+        for (const torch::Tensor *t : {&n.weight, &n.bias, &n.bnScale, &n.bnShift}) {
+            if (!t->defined())
+                continue;
+            const int64_t bad = t->numel() - torch::isfinite(*t).sum().item<int64_t>();
+            if (bad > 0)
+                return makeError(ErrorCode::BadFile, QStringLiteral("model %1: layer %2 has %3 non-finite parameter values "
+                                                                    "(NaN or infinity); it cannot be quantized")
+                                                         .arg(m_path, QString::fromStdString(n.name)).arg(bad));
+        }
+    const PreprocessSpec &spec = m_card.preprocess;
+    const QString shape = QStringLiteral("%1x%2x%3").arg(spec.channels).arg(spec.height).arg(spec.width);
+    const QString from = m_card.path.isEmpty() ? QStringLiteral("--input-shape") : QStringLiteral("model card ") + m_card.path;
+    torch::Tensor out;
+    try {
+        torch::NoGradGuard ng;
+        out = m_executor->run(torch::zeros({1, spec.channels, spec.height, spec.width}));
+    } catch (const std::exception &e) {
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("model %1 cannot take input of shape %2 (from %3): %4")
+                             .arg(m_path, shape, from, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+    }
+    if (out.dim() != 2 || out.size(1) < 2)
+        return makeError(ErrorCode::Unsupported,
+                         QStringLiteral("model %1 outputs a tensor of shape %2 for one input; a classifier ending in "
+                                        "2-D logits [batch, classes] is expected")
+                             .arg(m_path, QString::fromStdString(c10::str(out.sizes()))));
+    if (!m_card.classNames.isEmpty() && m_card.classNames.size() != out.size(1))
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("model %1 outputs %2 classes but %3 names %4")
+                                                         .arg(m_path).arg(out.size(1)).arg(from).arg(m_card.classNames.size()));
+    return {};
 }
 
 Result<torch::Tensor> Model::forward(const torch::Tensor &input) const

@@ -21,8 +21,8 @@ struct ModelLoadOptions {
 class Model {
 public:
     // Reads the card (or takes options.card), hashes the file, imports the
-    // graph and partitions it. Errors name the file and, for unsupported
-    // graphs, the op and module.
+    // graph, partitions it and checks that it runs (checkRunnable). Errors
+    // name the file and, for unsupported graphs, the op and module.
     static Result<Model> load(const QString &path, const ModelLoadOptions &options = {});
 
     const QString &path() const { return m_path; }
@@ -38,6 +38,11 @@ public:
     Result<torch::Tensor> forward(const torch::Tensor &input) const;
 
 private:
+    // A dry run on one blank input of the card's shape: weights must be
+    // finite, the input shape accepted, the output 2-D logits (matching the
+    // card's class names). Errors name the layer or the shape at fault.
+    Result<void> checkRunnable() const;
+
     QString m_path, m_sha256;
     ModelCard m_card;
     std::shared_ptr<const graph::Graph> m_graph;

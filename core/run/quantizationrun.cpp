@@ -17,6 +17,8 @@ namespace metaaug {
 
 namespace {
 
+constexpr size_t kListedSkippedFiles = 50;  // by name in the run's identity; all are counted
+
 using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point t)
@@ -42,9 +44,10 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     auto methodOptions = method->resolveOptions(spec.methodOptions);
     if (!methodOptions)
         return methodOptions.error();
-    if (spec.iterations < 0 || spec.batch < 1)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("iterations must be >= 0 and batch >= 1 (got %1 and %2)")
-                                                         .arg(spec.iterations).arg(spec.batch));
+    if (const QString problem = methods::iterationsProblem(spec.method, spec.iterations); !problem.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, problem);
+    if (spec.batch < 1)
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("batch must be >= 1 (got %1)").arg(spec.batch));
     setThreads(spec.threads);
     torch::manual_seed(spec.seed);
 
@@ -72,11 +75,23 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
         QJsonObject libs;
         for (const auto &[name, version] : libraryVersions())
             libs[name] = version;
-        sink.identity(QJsonObject{{QStringLiteral("model_sha256"), model->sha256()},
-                                  {QStringLiteral("calib_hash"), selection->hash},
-                                  {QStringLiteral("calib_size"), qint64(selection->indices.size())},
-                                  {QStringLiteral("engine_version"), QStringLiteral(METAAUG_VERSION)},
-                                  {QStringLiteral("libraries"), libs}});
+        QJsonObject identity{{QStringLiteral("model_sha256"), model->sha256()},
+                             {QStringLiteral("calib_hash"), selection->hash},
+                             {QStringLiteral("calib_size"), qint64(selection->indices.size())},
+                             {QStringLiteral("engine_version"), QStringLiteral(METAAUG_VERSION)},
+                             {QStringLiteral("libraries"), libs}};
+        // Files of the sources left out (undecodable, too large, too small):
+        // the user must learn that the data is not all of the folder.
+        for (const auto &[key, data] : {std::pair{"calib_skipped", &*calib}, std::pair{"eval_skipped", &*evalData}}) {
+            if (data->skipped.empty())
+                continue;
+            QJsonArray list;
+            for (size_t i = 0; i < std::min<size_t>(data->skipped.size(), kListedSkippedFiles); ++i)
+                list.append(QStringLiteral("%1: %2").arg(data->skipped[i].path, data->skipped[i].reason));
+            identity[QLatin1String(key)] = list;
+            identity[QLatin1String(key) + QStringLiteral("_count")] = qint64(data->skipped.size());
+        }
+        sink.identity(identity);
     }
 
     const auto &units = model->partition().units;

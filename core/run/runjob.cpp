@@ -44,6 +44,11 @@ JobOutcome runJob(const RunSpec &spec, store::RunStore *store, RunSink &sink)
                                 .arg(out.runId).arg(recorder->lastError()->message);
         if (auto r = store->finishRun(out.runId, out.status, out.result, out.error ? out.error->message : QString()); !r)
             out.warnings << QStringLiteral("run %1 could not be marked finished: %2").arg(out.runId).arg(r.error().message);
+        if (auto preserved = store->preserveIfDeleted(); !preserved)
+            out.warnings << QStringLiteral("run %1: the run database was deleted during the run and could not be restored: %2")
+                                .arg(out.runId).arg(preserved.error().message);
+        else if (!preserved->isEmpty())
+            out.warnings << QStringLiteral("run %1: %2").arg(out.runId).arg(*preserved);
         if (outcome)
             out.result[QStringLiteral("run_id")] = qint64(out.runId);
     }

@@ -6,11 +6,14 @@
 
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
+#include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QThread>
+
+#include <sys/stat.h>
 
 namespace metaaug::store {
 
@@ -124,7 +127,26 @@ QString RunStore::defaultPath()
            QStringLiteral("/metaaug-workbench/runs.sqlite");
 }
 
-RunStore::RunStore(std::unique_ptr<Database> db) : m_db(std::move(db)) {}
+namespace {
+
+// The file behind a path (device, inode); nullopt when nothing is there.
+std::optional<std::pair<dev_t, ino_t>> fileIdentity(const QString &path)
+{
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return std::nullopt;
+    return std::make_pair(st.st_dev, st.st_ino);
+}
+
+}  // namespace
+
+RunStore::RunStore(std::unique_ptr<Database> db) : m_db(std::move(db))
+{
+    if (const auto id = fileIdentity(m_db->path())) {
+        m_dev = uint64_t(id->first);
+        m_ino = uint64_t(id->second);
+    }
+}
 RunStore::~RunStore() = default;
 
 const QString &RunStore::path() const
@@ -370,6 +392,34 @@ Result<RunStore::RowCounts> RunStore::rowCounts(int64_t run)
     if (!counts)
         return counts.error();
     return counts->front();
+}
+
+Result<QString> RunStore::preserveIfDeleted()
+{
+    const auto now = fileIdentity(m_db->path());
+    if (now && uint64_t(now->first) == m_dev && uint64_t(now->second) == m_ino)
+        return QString();
+    // Gone: put the copy back where it was. Replaced by another file: keep
+    // that one and write the copy beside it.
+    QString target = m_db->path();
+    if (now)
+        target = QStringLiteral("%1.recovered-%2.sqlite")
+                     .arg(m_db->path(), QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddThhmmss")));
+    auto st = m_db->prepare("VACUUM INTO ?1");
+    if (!st)
+        return st.error();
+    st->bind(1, target);
+    if (auto r = st->step(); !r)
+        return m_db->error(QStringLiteral("writing a copy of the deleted database to %1").arg(target));
+    const QString what = now ? QStringLiteral("was replaced by another file") : QStringLiteral("was deleted");
+    const QString message =
+        QStringLiteral("the run database %1 %2 while it was open; everything it held, this run included, was written to %3")
+            .arg(m_db->path(), what, target);
+    if (const auto id = fileIdentity(target); id && !now) {
+        m_dev = uint64_t(id->first);  // the restored file is this store's file from now on for this check
+        m_ino = uint64_t(id->second);
+    }
+    return message;
 }
 
 Result<QString> RunStore::integrityCheck()

@@ -113,6 +113,13 @@ public:
     // Copies the bundle's run in as a new run; returns its id.
     Result<int64_t> importRun(const QString &file);
 
+    // SQLite goes on writing to a database file deleted while it is open, and
+    // that file vanishes when the connection closes. When the path no longer
+    // names the file opened, writes a copy of everything this connection
+    // sees back to the path (or to <path>.recovered-<time>.sqlite when
+    // another file took its place) and says so; empty when nothing was done.
+    Result<QString> preserveIfDeleted();
+
     // PRAGMA integrity_check: "ok" or SQLite's list of problems.
     Result<QString> integrityCheck();
 
@@ -127,6 +134,7 @@ private:
 
     std::unique_ptr<Database> m_db;
     std::vector<int64_t> m_interrupted;
+    uint64_t m_dev = 0, m_ino = 0;  // the file opened (preserveIfDeleted)
 };
 
 }  // namespace metaaug::store

@@ -1,0 +1,245 @@
+// The bad-input catalogue through the window (offscreen): each failure shows
+// a dialog with the engine's message naming the thing at fault, the window
+// stays usable, and the good model loads afterwards.
+#include "mainwindow.h"
+#include "runsetuppanel.h"
+#include "store/runstore.h"
+#include "testutil.h"
+
+#include <QtCore/QJsonObject>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QMessageBox>
+
+#include <opencv2/imgcodecs.hpp>
+
+using namespace metaaug;
+using namespace metaaug::ui;
+
+namespace {
+
+constexpr int kLoadTimeoutMs = 120000;
+constexpr int kRunTimeoutMs = 300000;
+
+QString modelsDir() { return qEnvironmentVariable("METAAUG_MODELS_DIR"); }
+QString fixture(const QString &name) { return qEnvironmentVariable("METAAUG_FIXTURES_DIR") + "/" + name; }
+
+}  // namespace
+
+class TestWorkbenchBadInput : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void badModel_data();
+    void badModel();
+    void badCalibrationFolder_data();
+    void badCalibrationFolder();
+    void runRefused_data();
+    void runRefused();
+    void corruptDatabase();
+    void databaseDeletedMidRun();
+
+private:
+    std::unique_ptr<MainWindow> window(const QString &db);
+    // The dialog shown last: visible, its text containing every `needle`.
+    bool dialogShows(MainWindow &w, const QStringList &needles);
+    QTemporaryDir m_dir;
+};
+
+void TestWorkbenchBadInput::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("metaaug-workbench-test");
+    QCoreApplication::setApplicationName("tst_workbenchbadinput");
+    QVERIFY2(QFileInfo::exists(fixture("nan_weight.pt")), "run the make_fixtures CTest fixture first");
+}
+
+std::unique_ptr<MainWindow> TestWorkbenchBadInput::window(const QString &db)
+{
+    WorkbenchOptions o;
+    o.dbPath = db;
+    o.useSettings = false;
+    auto w = std::make_unique<MainWindow>(o);
+    w->show();
+    if (!QTest::qWaitForWindowExposed(w.get()))
+        return nullptr;
+    QElapsedTimer t;
+    t.start();
+    while ((w->isLoading() || !w->modelReady()) && t.elapsed() < kLoadTimeoutMs)
+        QTest::qWait(50);
+    return w;
+}
+
+bool TestWorkbenchBadInput::dialogShows(MainWindow &w, const QStringList &needles)
+{
+    const auto boxes = w.findChildren<QMessageBox *>("errorDialog");
+    if (boxes.isEmpty() || !boxes.last()->isVisible())
+        return false;
+    for (const QString &n : needles)
+        if (!boxes.last()->text().contains(n)) {
+            qWarning("dialog text lacks '%s': %s", qPrintable(n), qPrintable(boxes.last()->text()));
+            return false;
+        }
+    for (QMessageBox *b : boxes)
+        b->close();
+    return true;
+}
+
+void TestWorkbenchBadInput::badModel_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("card");
+    QTest::addColumn<QStringList>("named");
+    const QString resnetCard = modelsDir() + "/resnet20_fmnist.json";
+    QTest::newRow("truncated") << "truncate:" + modelsDir() + "/resnet20_fmnist.pt" << resnetCard
+                               << QStringList{"not a loadable TorchScript file"};
+    QTest::newRow("feature map output") << fixture("feature_map.pt") << fixture("feature_map.json") << QStringList{"2-D logits"};
+    QTest::newRow("NaN weight") << fixture("nan_weight.pt") << fixture("nan_weight.json") << QStringList{"layer conv2", "non-finite"};
+    QTest::newRow("unsupported op") << fixture("gelu_cnn_traced.pt") << fixture("gelu_cnn.json") << QStringList{"aten::gelu"};
+    QTest::newRow("LSTM") << fixture("lstm_traced.pt") << resnetCard << QStringList{"aten::lstm"};
+}
+
+void TestWorkbenchBadInput::badModel()
+{
+    QFETCH(QString, source);
+    QFETCH(QString, card);
+    QFETCH(QStringList, named);
+    QTemporaryDir dir;
+    const QString model = dir.filePath("model.pt");
+    if (source.startsWith("truncate:")) {
+        QFile full(source.mid(9));
+        QVERIFY(full.open(QIODevice::ReadOnly));
+        QVERIFY(test::writeFile(model, full.read(full.size() / 3)));
+    } else {
+        QVERIFY(QFile::copy(source, model));
+    }
+    QVERIFY(QFile::copy(card, dir.filePath("model.json")));
+    auto w = window(m_dir.filePath("models.sqlite"));
+    QVERIFY(w && w->modelReady());
+    QSignalSpy error(w.get(), &MainWindow::errorShown);
+    w->openModel(model);
+    QVERIFY(error.wait(kLoadTimeoutMs));
+    QVERIFY(dialogShows(*w, named + QStringList{model}));
+    QVERIFY(!w->modelReady());
+    QVERIFY(!w->action("startRun")->isEnabled());
+    // The window goes on: the good model loads.
+    QSignalSpy loaded(w.get(), &MainWindow::modelLoaded);
+    w->openModel(modelsDir() + "/resnet20_fmnist.pt");
+    QVERIFY(loaded.wait(kLoadTimeoutMs));
+    QVERIFY(loaded.last().at(0).toBool());
+}
+
+void TestWorkbenchBadInput::badCalibrationFolder_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("named");
+    QTest::newRow("empty") << "empty" << "holds no files";
+    QTest::newRow("only corrupt files") << "corrupt" << "none of its 2 files";
+    QTest::newRow("decompression bomb") << "bomb" << "30000x30000";
+    QTest::newRow("1x1 image") << "tiny" << "1x1 pixels";
+}
+
+void TestWorkbenchBadInput::badCalibrationFolder()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, named);
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(kind);
+    QVERIFY(QDir().mkpath(folder));
+    if (kind == "corrupt") {
+        QVERIFY(test::writeFile(folder + "/a.png", QByteArray("\x89PNG\r\n\x1a\n", 8) + QByteArray(64, 'x')));
+        QVERIFY(test::writeFile(folder + "/b.jpg", "\xff\xd8\xff"));
+    } else if (kind == "bomb") {
+        QVERIFY(test::writeFile(folder + "/bomb.png", test::pngHeaderOnly(30000, 30000)));
+    } else if (kind == "tiny") {
+        QVERIFY(cv::imwrite((folder + "/dot.png").toStdString(), cv::Mat(1, 1, CV_8UC1, cv::Scalar(7))));
+    }
+    auto w = window(m_dir.filePath("data.sqlite"));
+    QVERIFY(w && w->modelReady());
+    QSignalSpy error(w.get(), &MainWindow::errorShown);
+    w->openCalibration(folder);
+    QVERIFY(error.wait(kLoadTimeoutMs));
+    QVERIFY(dialogShows(*w, {folder, named}));
+    QVERIFY(!w->action("startRun")->isEnabled());
+}
+
+void TestWorkbenchBadInput::runRefused_data()
+{
+    QTest::addColumn<QJsonObject>("spec");
+    QTest::addColumn<QStringList>("named");
+    QTest::newRow("iterations 0") << QJsonObject{{"method", "adaround"}, {"iters", 0}, {"calib_size", 32}}
+                                  << QStringList{"iterations 0", "adaround"};
+    QTest::newRow("calibration size > data") << QJsonObject{{"method", "rtn"}, {"calib_size", 70000}}
+                                             << QStringList{"calibration size 70000", "60000 images"};
+}
+
+void TestWorkbenchBadInput::runRefused()
+{
+    QFETCH(QJsonObject, spec);
+    QFETCH(QStringList, named);
+    auto w = window(m_dir.filePath("refused.sqlite"));
+    QVERIFY(w && w->modelReady());
+    QJsonObject full = w->setupPanel()->spec();
+    for (auto it = spec.begin(); it != spec.end(); ++it)
+        full[it.key()] = it.value();
+    w->setupPanel()->setSpec(full);
+    QSignalSpy finished(w.get(), &MainWindow::runFinished);
+    QSignalSpy error(w.get(), &MainWindow::errorShown);
+    w->action("startRun")->trigger();
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(finished.first().at(1).toString(), QString("failed"));
+    QVERIFY(!error.isEmpty());
+    QVERIFY(dialogShows(*w, named));
+    QVERIFY(w->action("startRun")->isEnabled());
+}
+
+void TestWorkbenchBadInput::corruptDatabase()
+{
+    const QString db = m_dir.filePath("notes.sqlite");
+    QVERIFY(test::writeFile(db, QByteArray("my notes\n").repeated(1000)));
+    auto w = window(db);
+    QVERIFY(w && w->modelReady());
+    QSignalSpy finished(w.get(), &MainWindow::runFinished);
+    w->action("startRun")->trigger();
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QVERIFY(dialogShows(*w, {db, "not a run database"}));
+    QCOMPARE(QFileInfo(db).size(), qint64(9000));
+}
+
+void TestWorkbenchBadInput::databaseDeletedMidRun()
+{
+    const QString db = m_dir.filePath("deleted/runs.sqlite");
+    auto w = window(db);
+    QVERIFY(w && w->modelReady());
+    QJsonObject spec = w->setupPanel()->spec();
+    spec["method"] = "adaround";
+    spec["iters"] = 150;
+    spec["calib_size"] = 64;
+    spec["eval_limit"] = 100;
+    w->setupPanel()->setSpec(spec);
+    QSignalSpy finished(w.get(), &MainWindow::runFinished);
+    w->action("startRun")->trigger();
+    // Delete the database once the run has written to it.
+    QElapsedTimer t;
+    t.start();
+    bool written = false;
+    while (!written && finished.isEmpty() && t.elapsed() < kRunTimeoutMs) {
+        QTest::qWait(200);
+        auto s = store::RunStore::open(db);
+        written = s && !(*s)->listRuns()->empty() && (*s)->rowCounts((*s)->listRuns()->front().id)->scalars > 0;
+    }
+    QVERIFY(written && finished.isEmpty());
+    for (const QString suffix : {"", "-wal", "-shm"})
+        QFile::remove(db + suffix);
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(finished.first().at(1).toString(), QString("succeeded"));
+    QVERIFY(dialogShows(*w, {db, "was deleted", "written to"}));
+    auto s = store::RunStore::open(db);
+    QVERIFY(s);
+    QCOMPARE(int((*s)->listRuns()->size()), 1);
+    QCOMPARE(*(*s)->integrityCheck(), QString("ok"));
+}
+
+QTEST_MAIN(TestWorkbenchBadInput)
+#include "tst_workbenchbadinput.moc"
