@@ -78,10 +78,10 @@ Result<IdxArray> readIdx(const QString &path)
         const int64_t size = bigEndian32(b);
         if (size == 0)
             return bad(QStringLiteral("dimension %1 (byte offset %2) is zero").arg(d).arg(offset));
-        payload *= size;
-        if (payload > kMaxPayload)
+        if (size > kMaxPayload / payload)  // checked before multiplying: four 32-bit sizes overflow 64 bits (found by fuzzing)
             return bad(QStringLiteral("dimensions describe more than 4 GiB of data (dimension %1 at byte offset %2)")
                            .arg(d).arg(offset));
+        payload *= size;
         out.dims.push_back(size);
     }
 

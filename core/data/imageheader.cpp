@@ -188,7 +188,7 @@ std::optional<QString> checkImageHeader(const QByteArray &bytes)
     const int64_t w = header->width, h = header->height;
     if (w <= 0 || h <= 0)
         return QStringLiteral("its %1 header declares %2x%3 pixels").arg(header->format).arg(w).arg(h);
-    if (w * h > kMaxImagePixels)
+    if (w > kMaxImagePixels / h)  // w * h could overflow: both are 32-bit header fields (found by fuzzing)
         return QStringLiteral("its %1 header declares %2x%3 pixels, more than the limit of %4 pixels "
                               "(refused before decoding)")
             .arg(header->format).arg(w).arg(h).arg(kMaxImagePixels);

@@ -212,11 +212,19 @@ private:
         return m_g.nodes.back();
     }
 
-    int in(const onnx::NodeProto &n, int i) { return value(n.input(i), &n); }
+    int in(const onnx::NodeProto &n, int i)
+    {
+        if (i >= n.input_size())
+            unsupported(n, "has " + std::to_string(n.input_size()) + " inputs, input " + std::to_string(i) + " is missing");
+        return value(n.input(i), &n);
+    }
 
     void translate(const onnx::NodeProto &n)
     {
         const std::string &op = n.op_type();
+        // The checker does not run on every path here: arity is ours to check (found by fuzzing).
+        if (n.output_size() < 1)
+            unsupported(n, "has no output");
         if (op == "Constant") {
             const auto *a = attr(n, "value");
             if (!a || !a->has_t())
