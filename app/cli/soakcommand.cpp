@@ -140,6 +140,7 @@ int soakCommand(const QStringList &args)
                  QStringLiteral("R"), QStringLiteral("20")});
     p.addOption({QStringLiteral("db"), QStringLiteral("Run database (default: a new one in a temporary folder)."), QStringLiteral("FILE")});
     addModelOptions(p);
+    addThreadsOption(p);
     p.addOption({QStringLiteral("json"), QStringLiteral("Print the summary as one JSON object.")});
     if (auto exit = parseCommandLine(p, args))
         return *exit;

@@ -89,7 +89,6 @@ Result<IdxArray> readIdx(const QString &path)
     // Grown as the bytes arrive, never sized from the header alone: a
     // 20-byte file announcing 4 GiB must not allocate 4 GiB (found by fuzzing).
     constexpr int64_t kChunk = int64_t(1) << 20;
-    out.data.reserve(qsizetype(std::min(payload, 64 * kChunk)));
     int64_t got = 0;
     while (got < payload) {
         const int64_t want = std::min(kChunk, payload - got);

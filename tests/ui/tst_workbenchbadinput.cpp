@@ -39,6 +39,7 @@ private slots:
     void runRefused();
     void corruptDatabase();
     void databaseDeletedMidRun();
+    void twoWindowsOneDatabase();
 
 private:
     std::unique_ptr<MainWindow> window(const QString &db);
@@ -239,6 +240,35 @@ void TestWorkbenchBadInput::databaseDeletedMidRun()
     QVERIFY(s);
     QCOMPARE(int((*s)->listRuns()->size()), 1);
     QCOMPARE(*(*s)->integrityCheck(), QString("ok"));
+}
+
+void TestWorkbenchBadInput::twoWindowsOneDatabase()
+{
+    // Two workbench windows (each with its own run thread and connection)
+    // record a run each into one database at the same time.
+    const QString db = m_dir.filePath("shared/runs.sqlite");
+    auto a = window(db), b = window(db);
+    QVERIFY(a && b && a->modelReady() && b->modelReady());
+    QSignalSpy doneA(a.get(), &MainWindow::runFinished), doneB(b.get(), &MainWindow::runFinished);
+    for (MainWindow *w : {a.get(), b.get()}) {
+        QJsonObject spec = w->setupPanel()->spec();
+        spec["method"] = "adaround";
+        spec["iters"] = 30;
+        spec["calib_size"] = 64;
+        spec["eval_limit"] = 100;
+        w->setupPanel()->setSpec(spec);
+        w->action("startRun")->trigger();
+    }
+    QVERIFY(doneA.wait(kRunTimeoutMs) || !doneA.isEmpty());
+    QVERIFY(doneB.wait(kRunTimeoutMs) || !doneB.isEmpty());
+    QCOMPARE(doneA.first().at(1).toString(), QString("succeeded"));
+    QCOMPARE(doneB.first().at(1).toString(), QString("succeeded"));
+    QVERIFY(doneA.first().at(0).toLongLong() != doneB.first().at(0).toLongLong());
+    QVERIFY(a->findChildren<QMessageBox *>("errorDialog").isEmpty());
+    auto s = store::RunStore::open(db);
+    QVERIFY(s);
+    QCOMPARE(*(*s)->integrityCheck(), QString("ok"));
+    QCOMPARE(int((*s)->listRuns()->size()), 2);
 }
 
 QTEST_MAIN(TestWorkbenchBadInput)
