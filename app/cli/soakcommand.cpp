@@ -21,7 +21,6 @@
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QProcess>
-#include <QtCore/QThread>
 
 #include <map>
 
@@ -92,8 +91,10 @@ QJsonObject specFor(const QString &model, const QString &method, int iters, int6
     return spec;
 }
 
-// A child CLI run, SIGKILLed once it has recorded progress. Returns its pid.
-qint64 killedRun(store::RunStore &db, const QString &model, const QString &method, int64_t seed, QString *error)
+// A child CLI run, SIGKILLed once it has recorded progress. Returns its pid;
+// *killed is false when it ended before it could be killed.
+qint64 killedRun(store::RunStore &db, const QString &model, const QString &method, int64_t seed, bool *killed,
+                 QString *error)
 {
     const auto before = db.listRuns();
     const int64_t last = before && !before->empty() ? before->back().id : 0;
@@ -106,10 +107,15 @@ qint64 killedRun(store::RunStore &db, const QString &model, const QString &metho
         *error = child.errorString();
         return 0;
     }
+    const qint64 pid = child.processId();
     QElapsedTimer t;
     t.start();
-    while (t.elapsed() < 120000 && child.state() == QProcess::Running) {
-        QThread::msleep(100);
+    *killed = true;
+    while (t.elapsed() < 120000) {
+        if (child.waitForFinished(100)) {
+            *killed = false;  // ended by itself: nothing left to kill
+            break;
+        }
         const auto runs = db.listRuns();
         if (runs && !runs->empty() && runs->back().id > last) {
             const auto counts = db.rowCounts(runs->back().id);
@@ -117,7 +123,6 @@ qint64 killedRun(store::RunStore &db, const QString &model, const QString &metho
                 break;
         }
     }
-    const qint64 pid = child.processId();
     child.kill();
     child.waitForFinished();
     return pid;
@@ -173,9 +178,12 @@ int soakCommand(const QStringList &args)
             if (!db)
                 return fail(db.error().message);
             if (fate == Fate::Killed) {
-                if (!killedRun(**db, model, method, i, &error))
+                // RTN records no progress rows to wait for and ends in seconds: kill a learned method instead.
+                const QString victim = method == QLatin1String("rtn") ? QStringLiteral("adaround") : method;
+                bool killed = false;
+                if (!killedRun(**db, model, victim, i, &killed, &error))
                     return fail(QStringLiteral("run %1: %2").arg(i + 1).arg(error));
-                status = QStringLiteral("killed");
+                status = killed ? QStringLiteral("killed") : QStringLiteral("ended itself");
             } else {
                 SoakSink sink(fate == Fate::Cancelled ? 5 : -1);
                 const JobOutcome out = runJob(specFor(model, method, int(iters), i), db->get(), sink);

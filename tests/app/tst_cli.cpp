@@ -6,24 +6,12 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include "testutil.h"
+
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
-
-Run runCli(const QStringList &args, int timeoutMs = 120000)
-{
-    QProcess p;
-    p.start(qEnvironmentVariable("METAAUG_CLI"), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromLocal8Bit(p.readAllStandardOutput()),
-            QString::fromLocal8Bit(p.readAllStandardError())};
-}
+using Run = metaaug::test::ProcessResult;
+using metaaug::test::runCli;
 
 }  // namespace
 

@@ -6,32 +6,18 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
-#include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include "testutil.h"
+
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
-
-Run runProgram(const QString &program, const QStringList &args)
-{
-    QProcess p;
-    p.start(program, args);
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromLocal8Bit(p.readAllStandardOutput()),
-            QString::fromLocal8Bit(p.readAllStandardError())};
-}
+using Run = metaaug::test::ProcessResult;
 
 Run cli(const QStringList &args)
 {
-    return runProgram(qEnvironmentVariable("METAAUG_CLI"), args);
+    return metaaug::test::runCli(args, 300000);
 }
 
 QStringList files(const QString &dir)
@@ -143,10 +129,9 @@ void TestExportCli::fullDisk()
     // A file-size limit of 64 KiB stands in for a full disk: the ~300 KB
     // export cannot be written, the database write of its artefact never happens.
     QTemporaryDir out;
-    const QString cmd = QStringLiteral("trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"");
     for (const QString &format : {"onnx-qdq", "torchscript", "encodings"}) {
-        const Run r = runProgram("/bin/sh", {"-c", cmd, qEnvironmentVariable("METAAUG_CLI"), "export", "--run",
-                                             QString::number(m_run), "--format", format, "--out", out.filePath("m.x"), "--db", m_db});
+        const Run r = metaaug::test::runCliWithFileLimit(64, {"export", "--run", QString::number(m_run), "--format", format,
+                                                              "--out", out.filePath("m.x"), "--db", m_db});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(out.filePath("m.x")), qPrintable(r.err));
         QVERIFY2(files(out.path()).isEmpty(), qPrintable(files(out.path()).join(", ")));

@@ -7,6 +7,7 @@
 #include "datapanel.h"
 #include "imagegrid.h"
 #include "mainwindow.h"
+#include "workbenchwindow.h"
 #include "modelpanel.h"
 #include "resultspanel.h"
 #include "runcharts.h"
@@ -96,18 +97,7 @@ void TestWorkbench::initTestCase()
 
 std::unique_ptr<MainWindow> TestWorkbench::window()
 {
-    WorkbenchOptions o;
-    o.dbPath = m_db;
-    o.useSettings = false;
-    auto w = std::make_unique<MainWindow>(o);
-    w->show();
-    if (!QTest::qWaitForWindowExposed(w.get()))
-        return nullptr;
-    QElapsedTimer t;
-    t.start();
-    while ((w->isLoading() || !w->modelReady()) && t.elapsed() < kLoadTimeoutMs)
-        QTest::qWait(50);
-    return w;
+    return test::openWorkbench(m_db, kLoadTimeoutMs);
 }
 
 qint64 TestWorkbench::runToEnd(MainWindow &w, const QJsonObject &spec)

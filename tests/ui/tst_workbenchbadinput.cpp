@@ -2,6 +2,7 @@
 // a dialog with the engine's message naming the thing at fault, the window
 // stays usable, and the good model loads afterwards.
 #include "mainwindow.h"
+#include "workbenchwindow.h"
 #include "runsetuppanel.h"
 #include "store/runstore.h"
 #include "testutil.h"
@@ -58,18 +59,7 @@ void TestWorkbenchBadInput::initTestCase()
 
 std::unique_ptr<MainWindow> TestWorkbenchBadInput::window(const QString &db)
 {
-    WorkbenchOptions o;
-    o.dbPath = db;
-    o.useSettings = false;
-    auto w = std::make_unique<MainWindow>(o);
-    w->show();
-    if (!QTest::qWaitForWindowExposed(w.get()))
-        return nullptr;
-    QElapsedTimer t;
-    t.start();
-    while ((w->isLoading() || !w->modelReady()) && t.elapsed() < kLoadTimeoutMs)
-        QTest::qWait(50);
-    return w;
+    return test::openWorkbench(db, kLoadTimeoutMs);
 }
 
 bool TestWorkbenchBadInput::dialogShows(MainWindow &w, const QStringList &needles)
