@@ -7,6 +7,7 @@
 # build-asan/fuzz-artifacts/TARGET; the log, ending in libFuzzer's final
 # statistics (stat::number_of_executed_units), in build-asan/fuzz-logs/TARGET.log.
 # A finding becomes a regression input: copy it to tests/fuzz/regressions/TARGET.
+# FUZZ_TIMEOUT (default 20 s) is the time one input may take.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?target}
@@ -21,6 +22,6 @@ cp -n tests/fuzz/corpus/"$target"/* "$corpus"/
 . scripts/sanitizer-env.sh
 regressions=()
 [ -d tests/fuzz/regressions/"$target" ] && regressions=(tests/fuzz/regressions/"$target")
-"$bin" -runs=1000000 -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
+"$bin" -runs=1000000 -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-20}" -rss_limit_mb=4096 -print_final_stats=1 \
   -artifact_prefix="$artifacts" "$corpus" "${regressions[@]}" 2>&1 | tee build-asan/fuzz-logs/"$target".log | grep -E "^#[0-9]+ +(pulse|DONE)|ERROR|SUMMARY|stat::" || true
 grep -q "stat::number_of_executed_units" build-asan/fuzz-logs/"$target".log

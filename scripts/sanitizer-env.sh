@@ -7,3 +7,6 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_strin
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$_root/tests/sanitizers/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppressions=$_root/tests/sanitizers/ubsan.supp}
 unset _root
+# Instrumented hot loops (the fused fake-quant kernel) run 10-50x slower: the
+# Qt Test watchdog (300 s per test function by default) would kill them.
+export QTEST_FUNCTION_TIMEOUT=${QTEST_FUNCTION_TIMEOUT:-7200000}

@@ -7,6 +7,7 @@
 #include "data/imageheader.h"
 #include "store/runstore.h"
 #include "testutil.h"
+#include "tolerances.h"
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QJsonArray>
@@ -391,7 +392,8 @@ void TestBadInput::decompressionBomb()
     QVERIFY(decodeImage(bomb, spec, &reason).empty());
     getrusage(RUSAGE_SELF, &after);
     QVERIFY2(reason.contains("30000x30000") && reason.contains("refused before decoding"), qPrintable(reason));
-    QVERIFY2(after.ru_maxrss - before.ru_maxrss < 64 * 1024, qPrintable(QString::number(after.ru_maxrss - before.ru_maxrss)));
+    QVERIFY2(after.ru_maxrss - before.ru_maxrss < test::kBombRefusalMaxRssGrowthKiB,
+             qPrintable(QString::number(after.ru_maxrss - before.ru_maxrss)));
     // In a calibration folder: skipped, the run goes on without it.
     const QString dir = m_dir->filePath("bomb");
     QVERIFY(writeImages(dir, 16, 28, 28, 1) && test::writeFile(dir + "/bomb.png", bomb));

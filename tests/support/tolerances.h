@@ -65,3 +65,11 @@ namespace metaaug::test {
 constexpr double kExportLogitTolerance = 1e-5;
 
 }  // namespace metaaug::test
+
+namespace metaaug::test {
+
+// Peak RSS growth while a 30000x30000 PNG header is refused: decoding it
+// would take ~900 MiB, reading its header nothing measurable (KiB).
+constexpr long kBombRefusalMaxRssGrowthKiB = 64 * 1024;
+
+}  // namespace metaaug::test
