@@ -1,27 +1,27 @@
 #!/usr/bin/env bash
-# Runs one fuzz target of the sanitizer build (scripts/build-sanitize.sh)
+# Runs one fuzz target of the fuzz build (scripts/build-fuzz.sh)
 # until 10^6 executions or SECONDS (default 1800), whichever comes first.
 #   scripts/fuzz.sh idx|image|torchscript|onnx|runbundle|modelcard|datasource [SECONDS]
-# The corpus grows in build-asan/fuzz-corpus/TARGET (seeded from
+# The corpus grows in build-fuzz/fuzz-corpus/TARGET (seeded from
 # tests/fuzz/corpus/TARGET); crashes, leaks and timeouts land in
-# build-asan/fuzz-artifacts/TARGET; the log, ending in libFuzzer's final
-# statistics (stat::number_of_executed_units), in build-asan/fuzz-logs/TARGET.log.
+# build-fuzz/fuzz-artifacts/TARGET; the log, ending in libFuzzer's final
+# statistics (stat::number_of_executed_units), in build-fuzz/fuzz-logs/TARGET.log.
 # A finding becomes a regression input: copy it to tests/fuzz/regressions/TARGET.
 # FUZZ_TIMEOUT (default 20 s) is the time one input may take.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?target}
 seconds=${2:-1800}
-bin=build-asan/fuzz/fuzz_$target
-[ -x "$bin" ] || { echo "no $bin: run scripts/build-sanitize.sh --target fuzz_$target" >&2; exit 2; }
-corpus=build-asan/fuzz-corpus/$target
-artifacts=build-asan/fuzz-artifacts/$target/
-mkdir -p "$corpus" "$artifacts" build-asan/fuzz-logs
+bin=build-fuzz/fuzz/fuzz_$target
+[ -x "$bin" ] || { echo "no $bin: run scripts/build-fuzz.sh" >&2; exit 2; }
+corpus=build-fuzz/fuzz-corpus/$target
+artifacts=build-fuzz/fuzz-artifacts/$target/
+mkdir -p "$corpus" "$artifacts" build-fuzz/fuzz-logs
 cp -n tests/fuzz/corpus/"$target"/* "$corpus"/
 # shellcheck source=scripts/sanitizer-env.sh
 . scripts/sanitizer-env.sh
 regressions=()
 [ -d tests/fuzz/regressions/"$target" ] && regressions=(tests/fuzz/regressions/"$target")
 "$bin" -runs=1000000 -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-20}" -rss_limit_mb=4096 -print_final_stats=1 \
-  -artifact_prefix="$artifacts" "$corpus" "${regressions[@]}" 2>&1 | tee build-asan/fuzz-logs/"$target".log | grep -E "^#[0-9]+ +(pulse|DONE)|ERROR|SUMMARY|stat::" || true
-grep -q "stat::number_of_executed_units" build-asan/fuzz-logs/"$target".log
+  -artifact_prefix="$artifacts" "$corpus" "${regressions[@]}" 2>&1 | tee build-fuzz/fuzz-logs/"$target".log | grep -E "^#[0-9]+ +(pulse|DONE)|ERROR|SUMMARY|stat::" || true
+grep -q "stat::number_of_executed_units" build-fuzz/fuzz-logs/"$target".log
