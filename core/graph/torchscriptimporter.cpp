@@ -48,12 +48,14 @@ const std::set<std::string> &supportedKinds()
     return kinds;
 }
 
+// The line of the model's serialized TorchScript code. Not the Python line
+// it was generated from: SourceRange::findSourceRangeThatGenerated unpickles
+// the file's debug_pkl lazily, and LibTorch 1.13 dereferences null on a
+// damaged one (a segfault, not an exception; found by fuzz_torchscript).
 std::string location(const JitNode *n)
 {
     try {
-        auto range = n->sourceRange();
-        if (auto orig = range.findSourceRangeThatGenerated())
-            range = *orig;
+        const auto &range = n->sourceRange();
         if (auto flc = range.file_line_col())
             return std::get<0>(*flc) + ":" + std::to_string(std::get<1>(*flc));
     } catch (...) {
