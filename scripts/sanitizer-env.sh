@@ -3,10 +3,7 @@
 # per process, never freed by design) are suppressed in
 # tests/sanitizers/lsan.supp; every other leak fails.
 _root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# allocator_may_return_null: an impossible allocation (LibTorch reading a
-# 28 GB length from a damaged .pt) throws std::bad_alloc, as it does without
-# ASan, and core reports it; ASan's default is to abort the process.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=0:check_initialization_order=1:allocator_may_return_null=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=0:check_initialization_order=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$_root/tests/sanitizers/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppressions=$_root/tests/sanitizers/ubsan.supp}
 unset _root
