@@ -7,7 +7,8 @@
 # build-fuzz/fuzz-artifacts/TARGET; the log, ending in libFuzzer's final
 # statistics (stat::number_of_executed_units), in build-fuzz/fuzz-logs/TARGET.log.
 # A finding becomes a regression input: copy it to tests/fuzz/regressions/TARGET.
-# FUZZ_TIMEOUT (default 20 s) is the time one input may take.
+# FUZZ_TIMEOUT (default 20 s) is the time one input may take; FUZZ_ARGS adds
+# libFuzzer options (torchscript: "-fork=1 -ignore_ooms=1", tests/fuzz/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?target}
@@ -22,6 +23,7 @@ cp -n tests/fuzz/corpus/"$target"/* "$corpus"/
 . scripts/sanitizer-env.sh
 regressions=()
 [ -d tests/fuzz/regressions/"$target" ] && regressions=(tests/fuzz/regressions/"$target")
-"$bin" -runs=1000000 -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-20}" -rss_limit_mb=4096 -print_final_stats=1 \
+# shellcheck disable=SC2086
+"$bin" ${FUZZ_ARGS:-} -runs=1000000 -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-20}" -rss_limit_mb=4096 -print_final_stats=1 \
   -artifact_prefix="$artifacts" "$corpus" "${regressions[@]}" 2>&1 | tee build-fuzz/fuzz-logs/"$target".log | grep -E "^#[0-9]+ +(pulse|DONE)|ERROR|SUMMARY|stat::" || true
 grep -q "stat::number_of_executed_units" build-fuzz/fuzz-logs/"$target".log
