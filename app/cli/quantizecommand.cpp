@@ -45,14 +45,14 @@ public:
     // Before any progress: files the data sources left out.
     void identity(const QJsonObject &id) override
     {
-        for (const char *key : {"calib_skipped", "eval_skipped"}) {
-            const QJsonArray files = id.value(QLatin1String(key)).toArray();
+        for (const QString source : {QStringLiteral("calib"), QStringLiteral("eval")}) {
+            const QString key = source + QStringLiteral("_skipped");
+            const QJsonArray files = id.value(key).toArray();
             if (files.isEmpty())
                 continue;
             printErr(QStringLiteral("warning: %1 %2 files skipped, first: %3")
-                         .arg(id.value(QLatin1String(key) + QStringLiteral("_count")).toInteger())
-                         .arg(QLatin1String(key).left(QLatin1String(key).indexOf(QLatin1Char('_'))))
-                         .arg(files.first().toString()));
+                         .arg(id.value(key + QStringLiteral("_count")).toInteger())
+                         .arg(source, files.first().toString()));
         }
     }
     bool shouldAbort() override { return g_stop.load(); }

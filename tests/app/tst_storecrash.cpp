@@ -4,7 +4,6 @@
 // disk during a run is a case of the bad-input catalogue, tst_badinput.)
 #include "store/runstore.h"
 
-#include <QtCore/QJsonDocument>
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
