@@ -8,7 +8,7 @@
 # statistics (stat::number_of_executed_units), in build-fuzz/fuzz-logs/TARGET.log.
 # A finding becomes a regression input: copy it to tests/fuzz/regressions/TARGET.
 # FUZZ_TIMEOUT (default 20 s) is the time one input may take; FUZZ_ARGS adds
-# libFuzzer options (torchscript: "-fork=1 -ignore_ooms=1", tests/fuzz/README.md).
+# further libFuzzer options, e.g. "-fork=1 -ignore_ooms=1".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?target}

@@ -1,6 +1,7 @@
 #include "torchscriptimporter.h"
 
 #include "batchnormfolding.h"
+#include "scriptarchive.h"
 
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -8,8 +9,6 @@
 #include <torch/csrc/jit/passes/inliner.h>
 #include <torch/script.h>
 
-#include <QtCore/QFile>
-#include <QtCore/QFileInfo>
 
 #include <map>
 #include <set>
@@ -505,16 +504,10 @@ Result<Graph> importTorchScriptModule(const torch::jit::Module &module, const QS
 
 Result<Graph> importTorchScriptFile(const QString &path, const ImportOptions &options)
 {
-    if (!QFileInfo(path).isFile())
-        return makeError(ErrorCode::NotFound, QStringLiteral("model file %1 does not exist").arg(path));
-    torch::jit::Module module;
-    try {
-        module = torch::jit::load(QFile::encodeName(path).toStdString());
-    } catch (const std::exception &e) {
-        return makeError(ErrorCode::BadFile, QStringLiteral("model file %1 is not a loadable TorchScript file: %2")
-                                                 .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
-    }
-    return importTorchScriptModule(module, path, options);
+    auto module = loadScriptArchive(path);
+    if (!module)
+        return module.error();
+    return importTorchScriptModule(*module, path, options);
 }
 
 }  // namespace metaaug::graph

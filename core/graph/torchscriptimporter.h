@@ -18,7 +18,7 @@ struct ImportOptions {
     bool foldBatchNorm = true;
 };
 
-// Loads `path` with torch::jit::load, freezes and inlines it, and translates
+// Loads `path` (loadScriptArchive, scriptarchive.h), freezes and inlines it, and translates
 // the forward graph. An op outside the supported set gives ErrorCode::
 // Unsupported naming the op, the module path and source line when known, and
 // listing the supported ops. Library exceptions are caught and returned.

@@ -1,8 +1,8 @@
 #include "scriptmodel.h"
 
 #include "modelfile.h"
+#include "graph/scriptarchive.h"
 
-#include <QtCore/QFile>
 
 namespace metaaug {
 
@@ -15,13 +15,10 @@ Result<ScriptModel> ScriptModel::load(const QString &path, const std::optional<M
     m.m_path = file->path;
     m.m_sha256 = file->sha256;
     m.m_card = file->card;
-    try {
-        m.m_module = torch::jit::load(QFile::encodeName(path).toStdString());
-        m.m_module.eval();
-    } catch (const std::exception &e) {
-        QString what = QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0);
-        return makeError(ErrorCode::BadFile, QStringLiteral("model file %1 is not a loadable TorchScript file: %2").arg(path, what));
-    }
+    auto module = graph::loadScriptArchive(path);
+    if (!module)
+        return module.error();
+    m.m_module = std::move(*module);
     return m;
 }
 

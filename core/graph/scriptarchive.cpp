@@ -1,0 +1,160 @@
+#include "scriptarchive.h"
+
+#include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/serialization/pickler.h>
+
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+
+#include <cstring>
+#include <sstream>
+
+namespace metaaug::graph {
+
+namespace {
+
+using Op = torch::jit::PickleOpCode;
+
+bool endsWith(const std::string &s, const char *suffix)
+{
+    const size_t n = std::strlen(suffix);
+    return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+uint64_t readLittleEndian(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; --i)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+}  // namespace
+
+QString checkPickle(const char *data, size_t size)
+{
+    const auto *bytes = reinterpret_cast<const unsigned char *>(data);
+    size_t pos = 0;
+    // Argument bytes that must follow the opcode at `at`.
+    auto need = [&](size_t at, uint64_t n) -> QString {
+        if (n > size - at)
+            return QStringLiteral("opcode at byte %1 needs %2 bytes, only %3 remain").arg(at).arg(n).arg(size - at);
+        return {};
+    };
+    while (pos < size) {
+        const size_t at = pos;
+        const auto op = static_cast<Op>(bytes[pos++]);
+        QString bad;
+        switch (op) {
+        case Op::STOP:
+            return {};
+        // No argument.
+        case Op::MARK: case Op::NONE: case Op::NEWTRUE: case Op::NEWFALSE:
+        case Op::EMPTY_TUPLE: case Op::TUPLE: case Op::TUPLE1: case Op::TUPLE2: case Op::TUPLE3:
+        case Op::EMPTY_LIST: case Op::LIST: case Op::APPEND: case Op::APPENDS:
+        case Op::EMPTY_DICT: case Op::DICT: case Op::SETITEM: case Op::SETITEMS:
+        case Op::REDUCE: case Op::BUILD: case Op::NEWOBJ: case Op::BINPERSID:
+        case Op::POP: case Op::POP_MARK: case Op::DUP: case Op::MEMOIZE:
+            break;
+        case Op::PROTO: case Op::BININT1: case Op::BINGET: case Op::BINPUT:
+            bad = need(pos, 1);
+            pos += 1;
+            break;
+        case Op::BININT2:
+            bad = need(pos, 2);
+            pos += 2;
+            break;
+        case Op::BININT:
+            bad = need(pos, 4);
+            pos += 4;
+            break;
+        case Op::BINFLOAT: case Op::FRAME:
+            bad = need(pos, 8);
+            pos += 8;
+            break;
+        case Op::LONG_BINGET: case Op::LONG_BINPUT: {
+            if (!(bad = need(pos, 4)).isEmpty())
+                break;
+            // Each memo slot is made by an opcode of its own, so an index
+            // beyond the record's length cannot be genuine (LibTorch would
+            // resize its memo table to it).
+            const uint64_t index = readLittleEndian(bytes + pos, 4);
+            if (index >= size)
+                bad = QStringLiteral("memo index %1 at byte %2 is beyond the record's %3 bytes").arg(index).arg(at).arg(size);
+            pos += 4;
+            break;
+        }
+        case Op::SHORT_BINSTRING: case Op::SHORT_BINBYTES: case Op::LONG1:
+        case Op::BINUNICODE: case Op::BINBYTES: case Op::BINUNICODE8: case Op::BINBYTES8: {
+            const int width = (op == Op::BINUNICODE8 || op == Op::BINBYTES8) ? 8
+                              : (op == Op::BINUNICODE || op == Op::BINBYTES) ? 4
+                                                                               : 1;
+            if (!(bad = need(pos, width)).isEmpty())
+                break;
+            const uint64_t length = readLittleEndian(bytes + pos, width);
+            pos += width;
+            if (!(bad = need(pos, length)).isEmpty())
+                bad = QStringLiteral("length %1 at byte %2 runs past the record's end (%3 bytes)").arg(length).arg(at).arg(size);
+            else
+                pos += length;
+            break;
+        }
+        case Op::GLOBAL:
+            // Module and name, each ending in a newline.
+            for (int line = 0; line < 2 && bad.isEmpty(); ++line) {
+                const void *nl = std::memchr(bytes + pos, '\n', size - pos);
+                if (!nl)
+                    bad = QStringLiteral("GLOBAL at byte %1 has no end").arg(at);
+                else
+                    pos = static_cast<const unsigned char *>(nl) - bytes + 1;
+            }
+            break;
+        default:
+            // Not an opcode we walk over: LibTorch reports it (or reads it)
+            // itself; nothing before it was wrong.
+            return {};
+        }
+        if (!bad.isEmpty())
+            return bad;
+    }
+    return {};
+}
+
+Result<torch::jit::Module> loadScriptArchive(const QString &path)
+{
+    if (!QFileInfo(path).isFile())
+        return makeError(ErrorCode::NotFound, QStringLiteral("model file %1 does not exist").arg(path));
+    auto refuse = [&](const QString &why) {
+        return makeError(ErrorCode::BadFile, QStringLiteral("model file %1 is not a loadable TorchScript file: %2").arg(path, why));
+    };
+    try {
+        caffe2::serialize::PyTorchStreamReader reader(QFile::encodeName(path).toStdString());
+        std::string copy;
+        caffe2::serialize::PyTorchStreamWriter writer([&copy](const void *data, size_t n) {
+            copy.append(static_cast<const char *>(data), n);
+            return n;
+        });
+        // The writer adds its own "version" record from this.
+        writer.setMinVersion(reader.version());
+        for (const std::string &name : reader.getAllRecords()) {
+            if (name == "version" || endsWith(name, ".debug_pkl"))
+                continue;
+            auto [data, size] = reader.getRecord(name);
+            if (endsWith(name, ".pkl")) {
+                const QString bad = checkPickle(static_cast<const char *>(data.get()), size);
+                if (!bad.isEmpty())
+                    return refuse(QStringLiteral("record %1: %2").arg(QString::fromStdString(name), bad));
+            }
+            writer.writeRecord(name, data.get(), size);
+        }
+        writer.writeEndOfFile();
+        std::istringstream in(std::move(copy));
+        torch::jit::Module module = torch::jit::load(in);
+        module.eval();
+        return module;
+    } catch (const std::exception &e) {
+        return refuse(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0));
+    }
+}
+
+}  // namespace metaaug::graph

@@ -1,0 +1,32 @@
+// Loading TorchScript archives (.pt zip files) that someone else wrote.
+//
+// torch::jit::load trusts its input in two places where LibTorch 1.13 fails
+// hard instead of throwing (found by tests/fuzz, fuzz_torchscript):
+//  - a damaged debug_pkl record (source ranges, used only for messages) is
+//    unpickled lazily on error paths and ends in a null dereference or
+//    `free(): invalid pointer`;
+//  - pickle memo indices and lengths are taken as given, so four damaged
+//    bytes become a 28 GB allocation (std::bad_alloc; an abort under ASan).
+// loadScriptArchive therefore reads the archive with PyTorchStreamReader,
+// checks its pickles (every length and memo index must fit inside its
+// record), and loads an in-memory copy without the debug_pkl records.
+#pragma once
+
+#include "common/result.h"
+
+#include <torch/script.h>
+
+#include <QtCore/QString>
+
+namespace metaaug::graph {
+
+// Loads `path` as described above, in eval mode. Errors are BadFile (or
+// NotFound) and name the file and, for a bad pickle, the record and offset.
+Result<torch::jit::Module> loadScriptArchive(const QString &path);
+
+// The pickle check alone, on one record's bytes: empty when the walk found
+// nothing wrong, else what is wrong and where. Stops at STOP or at the first
+// opcode it does not know (LibTorch reports those itself). Exposed for tests.
+QString checkPickle(const char *data, size_t size);
+
+}  // namespace metaaug::graph
