@@ -6,7 +6,10 @@
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 
+#include <zlib.h>
+
 #include <cstring>
+#include <map>
 #include <sstream>
 
 namespace metaaug::graph {
@@ -29,7 +32,53 @@ uint64_t readLittleEndian(const unsigned char *p, int bytes)
     return v;
 }
 
+uint64_t le(const QByteArray &b, qsizetype at, int bytes)
+{
+    return readLittleEndian(reinterpret_cast<const unsigned char *>(b.constData()) + at, bytes);
+}
+
 }  // namespace
+
+std::map<std::string, uint32_t> zipDirectoryCrcs(const QByteArray &zip)
+{
+    std::map<std::string, uint32_t> crcs;
+    const uint64_t size = uint64_t(zip.size());
+    // `n` bytes at `at` lie inside the file (no overflow for any `at`).
+    auto fits = [size](uint64_t at, uint64_t n) { return at <= size && size - at >= n; };
+    // End of central directory: 22 bytes plus a comment of up to 64 KiB.
+    const qsizetype eocd = zip.lastIndexOf(QByteArrayLiteral("PK\x05\x06"));
+    if (eocd < 0 || eocd + 22 > zip.size() || zip.size() - eocd > 22 + 0xFFFF)
+        return crcs;
+    uint64_t entries = le(zip, eocd + 10, 2);
+    uint64_t offset = le(zip, eocd + 16, 4);
+    if (entries == 0xFFFF || offset == 0xFFFFFFFF) {
+        // Zip64: the locator just before the EOCD points at the zip64 record.
+        const qsizetype locator = eocd - 20;
+        if (locator < 0 || le(zip, locator, 4) != 0x07064b50)
+            return crcs;
+        const uint64_t record = le(zip, locator + 8, 8);
+        if (!fits(record, 56) || le(zip, qsizetype(record), 4) != 0x06064b50)
+            return crcs;
+        entries = le(zip, qsizetype(record) + 32, 8);
+        offset = le(zip, qsizetype(record) + 48, 8);
+    }
+    uint64_t pos = offset;
+    for (uint64_t i = 0; i < entries; ++i) {
+        if (!fits(pos, 46) || le(zip, qsizetype(pos), 4) != 0x02014b50)
+            return {};
+        const uint64_t nameLength = le(zip, qsizetype(pos) + 28, 2);
+        const uint64_t tail = 46 + nameLength + le(zip, qsizetype(pos) + 30, 2) + le(zip, qsizetype(pos) + 32, 2);
+        if (!fits(pos, tail))
+            return {};
+        const uint64_t next = pos + tail;
+        std::string name(zip.constData() + pos + 46, nameLength);
+        // PyTorchStreamReader names records without the archive's folder.
+        name = name.substr(name.find('/') + 1);
+        crcs[name] = uint32_t(le(zip, qsizetype(pos) + 16, 4));
+        pos = next;
+    }
+    return crcs;
+}
 
 QString checkPickle(const char *data, size_t size)
 {
@@ -127,8 +176,16 @@ Result<torch::jit::Module> loadScriptArchive(const QString &path)
     auto refuse = [&](const QString &why) {
         return makeError(ErrorCode::BadFile, QStringLiteral("model file %1 is not a loadable TorchScript file: %2").arg(path, why));
     };
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(ErrorCode::NotFound, QStringLiteral("cannot read model file %1: %2").arg(path, file.errorString()));
+    const QByteArray bytes = file.readAll();
+    // LibTorch's miniz skips CRC checks; a damaged record must not reach its
+    // TorchScript compiler (tests/fuzz/README.md).
+    const std::map<std::string, uint32_t> crcs = zipDirectoryCrcs(bytes);
     try {
-        caffe2::serialize::PyTorchStreamReader reader(QFile::encodeName(path).toStdString());
+        std::istringstream archive(bytes.toStdString());
+        caffe2::serialize::PyTorchStreamReader reader(&archive);
         std::string copy;
         caffe2::serialize::PyTorchStreamWriter writer([&copy](const void *data, size_t n) {
             copy.append(static_cast<const char *>(data), n);
@@ -140,6 +197,14 @@ Result<torch::jit::Module> loadScriptArchive(const QString &path)
             if (name == "version" || endsWith(name, ".debug_pkl"))
                 continue;
             auto [data, size] = reader.getRecord(name);
+            if (auto crc = crcs.find(name); crc != crcs.end()) {
+                const uint32_t actual = uint32_t(crc32_z(0L, static_cast<const Bytef *>(data.get()), size));
+                if (actual != crc->second)
+                    return refuse(QStringLiteral("record %1 is damaged (CRC-32 %2, the zip directory says %3)")
+                                      .arg(QString::fromStdString(name))
+                                      .arg(actual, 8, 16, QLatin1Char('0'))
+                                      .arg(crc->second, 8, 16, QLatin1Char('0')));
+            }
             if (endsWith(name, ".pkl")) {
                 const QString bad = checkPickle(static_cast<const char *>(data.get()), size);
                 if (!bad.isEmpty())

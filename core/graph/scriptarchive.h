@@ -7,16 +7,23 @@
 //    `free(): invalid pointer`;
 //  - pickle memo indices and lengths are taken as given, so four damaged
 //    bytes become a 28 GB allocation (std::bad_alloc; an abort under ASan).
+//  - records are not CRC-checked (its miniz has the checks off), so a damaged
+//    code record reaches the TorchScript compiler, which can segfault on it.
 // loadScriptArchive therefore reads the archive with PyTorchStreamReader,
-// checks its pickles (every length and memo index must fit inside its
-// record), and loads an in-memory copy without the debug_pkl records.
+// checks every record's CRC-32 against the zip directory and its pickles
+// (every length and memo index must fit inside its record), and loads an
+// in-memory copy without the debug_pkl records.
 #pragma once
 
 #include "common/result.h"
 
 #include <torch/script.h>
 
+#include <QtCore/QByteArray>
 #include <QtCore/QString>
+
+#include <map>
+#include <string>
 
 namespace metaaug::graph {
 
@@ -28,5 +35,10 @@ Result<torch::jit::Module> loadScriptArchive(const QString &path);
 // nothing wrong, else what is wrong and where. Stops at STOP or at the first
 // opcode it does not know (LibTorch reports those itself). Exposed for tests.
 QString checkPickle(const char *data, size_t size);
+
+// The CRC-32 of every record in a zip's central directory (zip64 too), keyed
+// by the name PyTorchStreamReader uses (without the archive's folder); empty
+// when the directory cannot be read. Exposed for tests.
+std::map<std::string, uint32_t> zipDirectoryCrcs(const QByteArray &zip);
 
 }  // namespace metaaug::graph
