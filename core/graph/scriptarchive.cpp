@@ -176,16 +176,17 @@ Result<torch::jit::Module> loadScriptArchive(const QString &path)
     auto refuse = [&](const QString &why) {
         return makeError(ErrorCode::BadFile, QStringLiteral("model file %1 is not a loadable TorchScript file: %2").arg(path, why));
     };
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return makeError(ErrorCode::NotFound, QStringLiteral("cannot read model file %1: %2").arg(path, file.errorString()));
-    const QByteArray bytes = file.readAll();
     // LibTorch's miniz skips CRC checks; a damaged record must not reach its
     // TorchScript compiler (tests/fuzz/README.md).
-    const std::map<std::string, uint32_t> crcs = zipDirectoryCrcs(bytes);
+    std::map<std::string, uint32_t> crcs;
+    {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return makeError(ErrorCode::NotFound, QStringLiteral("cannot read model file %1: %2").arg(path, file.errorString()));
+        crcs = zipDirectoryCrcs(file.readAll());
+    }
     try {
-        std::istringstream archive(bytes.toStdString());
-        caffe2::serialize::PyTorchStreamReader reader(&archive);
+        caffe2::serialize::PyTorchStreamReader reader(QFile::encodeName(path).toStdString());
         std::string copy;
         caffe2::serialize::PyTorchStreamWriter writer([&copy](const void *data, size_t n) {
             copy.append(static_cast<const char *>(data), n);
