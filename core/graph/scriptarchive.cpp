@@ -39,26 +39,26 @@ uint64_t le(const QByteArray &b, qsizetype at, int bytes)
 
 }  // namespace
 
-std::map<std::string, uint32_t> zipDirectoryCrcs(const QByteArray &zip)
+std::map<std::string, ZipEntry> zipDirectory(const QByteArray &zip)
 {
-    std::map<std::string, uint32_t> crcs;
+    std::map<std::string, ZipEntry> records;
     const uint64_t size = uint64_t(zip.size());
     // `n` bytes at `at` lie inside the file (no overflow for any `at`).
     auto fits = [size](uint64_t at, uint64_t n) { return at <= size && size - at >= n; };
     // End of central directory: 22 bytes plus a comment of up to 64 KiB.
     const qsizetype eocd = zip.lastIndexOf(QByteArrayLiteral("PK\x05\x06"));
     if (eocd < 0 || eocd + 22 > zip.size() || zip.size() - eocd > 22 + 0xFFFF)
-        return crcs;
+        return records;
     uint64_t entries = le(zip, eocd + 10, 2);
     uint64_t offset = le(zip, eocd + 16, 4);
     if (entries == 0xFFFF || offset == 0xFFFFFFFF) {
         // Zip64: the locator just before the EOCD points at the zip64 record.
         const qsizetype locator = eocd - 20;
         if (locator < 0 || le(zip, locator, 4) != 0x07064b50)
-            return crcs;
+            return records;
         const uint64_t record = le(zip, locator + 8, 8);
         if (!fits(record, 56) || le(zip, qsizetype(record), 4) != 0x06064b50)
-            return crcs;
+            return records;
         entries = le(zip, qsizetype(record) + 32, 8);
         offset = le(zip, qsizetype(record) + 48, 8);
     }
@@ -74,10 +74,16 @@ std::map<std::string, uint32_t> zipDirectoryCrcs(const QByteArray &zip)
         std::string name(zip.constData() + pos + 46, nameLength);
         // PyTorchStreamReader names records without the archive's folder.
         name = name.substr(name.find('/') + 1);
-        crcs[name] = uint32_t(le(zip, qsizetype(pos) + 16, 4));
+        ZipEntry &entry = records[name];
+        entry.method = uint16_t(le(zip, qsizetype(pos) + 10, 2));
+        entry.crc32 = uint32_t(le(zip, qsizetype(pos) + 16, 4));
+        entry.compressedSize = le(zip, qsizetype(pos) + 20, 4);
+        entry.size = le(zip, qsizetype(pos) + 24, 4);
+        if (entry.compressedSize == 0xFFFFFFFF || entry.size == 0xFFFFFFFF)
+            return {};  // zip64 sizes in the extra field: no check (LibTorch still reads the file)
         pos = next;
     }
-    return crcs;
+    return records;
 }
 
 QString checkPickle(const char *data, size_t size)
@@ -176,14 +182,29 @@ Result<torch::jit::Module> loadScriptArchive(const QString &path)
     auto refuse = [&](const QString &why) {
         return makeError(ErrorCode::BadFile, QStringLiteral("model file %1 is not a loadable TorchScript file: %2").arg(path, why));
     };
-    // LibTorch's miniz skips CRC checks; a damaged record must not reach its
-    // TorchScript compiler (tests/fuzz/README.md).
-    std::map<std::string, uint32_t> crcs;
+    // LibTorch's miniz skips CRC checks, and allocates whatever size the
+    // directory claims; a damaged record must reach neither its allocator
+    // nor its TorchScript compiler (tests/fuzz/README.md).
+    std::map<std::string, ZipEntry> directory;
     {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
             return makeError(ErrorCode::NotFound, QStringLiteral("cannot read model file %1: %2").arg(path, file.errorString()));
-        crcs = zipDirectoryCrcs(file.readAll());
+        const QByteArray bytes = file.readAll();
+        directory = zipDirectory(bytes);
+        // Deflate cannot compress by more than 1032:1.
+        constexpr uint64_t kMaxDeflateRatio = 1032;
+        for (const auto &[name, entry] : directory) {
+            const bool fits = entry.compressedSize <= uint64_t(bytes.size())
+                              && (entry.method == 0 ? entry.size == entry.compressedSize
+                                                    : entry.size / kMaxDeflateRatio <= entry.compressedSize);
+            if (!fits)
+                return refuse(QStringLiteral("record %1 claims %2 bytes (%3 stored) in a file of %4 bytes")
+                                  .arg(QString::fromStdString(name))
+                                  .arg(entry.size)
+                                  .arg(entry.compressedSize)
+                                  .arg(bytes.size()));
+        }
     }
     try {
         caffe2::serialize::PyTorchStreamReader reader(QFile::encodeName(path).toStdString());
@@ -198,13 +219,13 @@ Result<torch::jit::Module> loadScriptArchive(const QString &path)
             if (name == "version" || endsWith(name, ".debug_pkl"))
                 continue;
             auto [data, size] = reader.getRecord(name);
-            if (auto crc = crcs.find(name); crc != crcs.end()) {
+            if (auto entry = directory.find(name); entry != directory.end()) {
                 const uint32_t actual = uint32_t(crc32_z(0L, static_cast<const Bytef *>(data.get()), size));
-                if (actual != crc->second)
+                if (actual != entry->second.crc32)
                     return refuse(QStringLiteral("record %1 is damaged (CRC-32 %2, the zip directory says %3)")
                                       .arg(QString::fromStdString(name))
                                       .arg(actual, 8, 16, QLatin1Char('0'))
-                                      .arg(crc->second, 8, 16, QLatin1Char('0')));
+                                      .arg(entry->second.crc32, 8, 16, QLatin1Char('0')));
             }
             if (endsWith(name, ".pkl")) {
                 const QString bad = checkPickle(static_cast<const char *>(data.get()), size);

@@ -10,7 +10,8 @@
 //  - records are not CRC-checked (its miniz has the checks off), so a damaged
 //    code record reaches the TorchScript compiler, which can segfault on it.
 // loadScriptArchive therefore reads the archive with PyTorchStreamReader,
-// checks every record's CRC-32 against the zip directory and its pickles
+// checks every record's size and CRC-32 against the zip directory (a
+// damaged size made LibTorch allocate what it says, 2 GB) and its pickles
 // (every length and memo index must fit inside its record), and loads an
 // in-memory copy without the debug_pkl records.
 #pragma once
@@ -36,9 +37,17 @@ Result<torch::jit::Module> loadScriptArchive(const QString &path);
 // opcode it does not know (LibTorch reports those itself). Exposed for tests.
 QString checkPickle(const char *data, size_t size);
 
-// The CRC-32 of every record in a zip's central directory (zip64 too), keyed
-// by the name PyTorchStreamReader uses (without the archive's folder); empty
-// when the directory cannot be read. Exposed for tests.
-std::map<std::string, uint32_t> zipDirectoryCrcs(const QByteArray &zip);
+// One record of a zip's central directory.
+struct ZipEntry {
+    uint32_t crc32 = 0;
+    uint64_t compressedSize = 0;
+    uint64_t size = 0;  // uncompressed
+    uint16_t method = 0;  // 0 stored, 8 deflated
+};
+
+// Every record of a zip's central directory (zip64 too), keyed by the name
+// PyTorchStreamReader uses (without the archive's folder); empty when the
+// directory cannot be read. Exposed for tests.
+std::map<std::string, ZipEntry> zipDirectory(const QByteArray &zip);
 
 }  // namespace metaaug::graph
