@@ -7,10 +7,7 @@
 # Extra arguments go to `cmake --build`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || apt-get install -y --no-install-recommends libclang-rt-14-dev
-export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
-  -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
-  -DMETAAUG_SANITIZE=ON -DMETAAUG_FUZZ=OFF >/dev/null
+# shellcheck source=scripts/clang-configure.sh
+. scripts/clang-configure.sh
+clang_configure build-asan -DMETAAUG_SANITIZE=ON -DMETAAUG_FUZZ=OFF
 cmake --build build-asan -j "${JOBS:-$(nproc)}" "$@"

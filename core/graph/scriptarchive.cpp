@@ -1,6 +1,7 @@
 #include "scriptarchive.h"
 
 #include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/read_adapter_interface.h>
 #include <torch/csrc/jit/serialization/pickler.h>
 
 #include <QtCore/QFile>
@@ -8,8 +9,10 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <sstream>
 
 namespace metaaug::graph {
@@ -36,6 +39,25 @@ uint64_t le(const QByteArray &b, qsizetype at, int bytes)
 {
     return readLittleEndian(reinterpret_cast<const unsigned char *>(b.constData()) + at, bytes);
 }
+
+// PyTorchStreamReader over the bytes the checks read: the file is read once,
+// and LibTorch sees exactly what was checked.
+class BytesAdapter final : public caffe2::serialize::ReadAdapterInterface {
+public:
+    explicit BytesAdapter(QByteArray bytes) : m_bytes(std::move(bytes)) {}
+    size_t size() const override { return size_t(m_bytes.size()); }
+    size_t read(uint64_t pos, void *buf, size_t n, const char *) const override
+    {
+        if (pos >= size())
+            return 0;
+        n = size_t(std::min<uint64_t>(n, size() - pos));
+        std::memcpy(buf, m_bytes.constData() + pos, n);
+        return n;
+    }
+
+private:
+    QByteArray m_bytes;
+};
 
 }  // namespace
 
@@ -185,29 +207,26 @@ Result<torch::jit::Module> loadScriptArchive(const QString &path)
     // LibTorch's miniz skips CRC checks, and allocates whatever size the
     // directory claims; a damaged record must reach neither its allocator
     // nor its TorchScript compiler (tests/fuzz/README.md).
-    std::map<std::string, ZipEntry> directory;
-    {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return makeError(ErrorCode::NotFound, QStringLiteral("cannot read model file %1: %2").arg(path, file.errorString()));
-        const QByteArray bytes = file.readAll();
-        directory = zipDirectory(bytes);
-        // Deflate cannot compress by more than 1032:1.
-        constexpr uint64_t kMaxDeflateRatio = 1032;
-        for (const auto &[name, entry] : directory) {
-            const bool fits = entry.compressedSize <= uint64_t(bytes.size())
-                              && (entry.method == 0 ? entry.size == entry.compressedSize
-                                                    : entry.size / kMaxDeflateRatio <= entry.compressedSize);
-            if (!fits)
-                return refuse(QStringLiteral("record %1 claims %2 bytes (%3 stored) in a file of %4 bytes")
-                                  .arg(QString::fromStdString(name))
-                                  .arg(entry.size)
-                                  .arg(entry.compressedSize)
-                                  .arg(bytes.size()));
-        }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(ErrorCode::NotFound, QStringLiteral("cannot read model file %1: %2").arg(path, file.errorString()));
+    const QByteArray bytes = file.readAll();
+    const std::map<std::string, ZipEntry> directory = zipDirectory(bytes);
+    // Deflate cannot compress by more than 1032:1.
+    constexpr uint64_t kMaxDeflateRatio = 1032;
+    for (const auto &[name, entry] : directory) {
+        const bool fits = entry.compressedSize <= uint64_t(bytes.size())
+                          && (entry.method == 0 ? entry.size == entry.compressedSize
+                                                : entry.size / kMaxDeflateRatio <= entry.compressedSize);
+        if (!fits)
+            return refuse(QStringLiteral("record %1 claims %2 bytes (%3 stored) in a file of %4 bytes")
+                              .arg(QString::fromStdString(name))
+                              .arg(entry.size)
+                              .arg(entry.compressedSize)
+                              .arg(bytes.size()));
     }
     try {
-        caffe2::serialize::PyTorchStreamReader reader(QFile::encodeName(path).toStdString());
+        caffe2::serialize::PyTorchStreamReader reader(std::make_shared<BytesAdapter>(bytes));
         std::string copy;
         caffe2::serialize::PyTorchStreamWriter writer([&copy](const void *data, size_t n) {
             copy.append(static_cast<const char *>(data), n);

@@ -9,7 +9,6 @@
 #include <torch/csrc/jit/passes/inliner.h>
 #include <torch/script.h>
 
-
 #include <map>
 #include <set>
 #include <stdexcept>

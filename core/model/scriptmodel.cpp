@@ -3,7 +3,6 @@
 #include "modelfile.h"
 #include "graph/scriptarchive.h"
 
-
 namespace metaaug {
 
 Result<ScriptModel> ScriptModel::load(const QString &path, const std::optional<ModelCard> &cardOverride)
