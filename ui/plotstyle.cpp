@@ -42,10 +42,43 @@ QCustomPlot *makePlot(QWidget *parent, const char *objectName, const QString &ti
     return p;
 }
 
+namespace {
+// QCustomPlot's log ticker labels with a fixed precision, so over less than
+// a decade its ticks 0.15, 0.2, 0.25 all read "2·10^-1". This one keeps
+// the log ticks over a decade or more and, below that, places linear ticks
+// and labels each with just enough significant digits to tell it apart.
+class LogTicker : public QCPAxisTickerLog {
+protected:
+    QVector<double> createTickVector(double tickStep, const QCPRange &range) override
+    {
+        m_digits = 0;
+        if (range.lower <= 0 || range.upper / range.lower >= 10)
+            return QCPAxisTickerLog::createTickVector(tickStep, range);
+        QVector<double> ticks = QCPAxisTicker::createTickVector(tickStep, range);
+        for (m_digits = 1; m_digits < 8; ++m_digits) {
+            QStringList labels;
+            for (double t : ticks)
+                labels << QString::number(t, 'g', m_digits);
+            labels.removeDuplicates();
+            if (labels.size() == ticks.size())
+                break;
+        }
+        return ticks;
+    }
+    QString getTickLabel(double tick, const QLocale &locale, QChar formatChar, int precision) override
+    {
+        if (m_digits > 0)
+            return locale.toString(tick, 'g', m_digits);
+        return QCPAxisTickerLog::getTickLabel(tick, locale, formatChar, precision);
+    }
+    int m_digits = 0;  // > 0: the range is under a decade
+};
+}  // namespace
+
 void setLogAxis(QCPAxis *axis)
 {
     axis->setScaleType(QCPAxis::stLogarithmic);
-    QSharedPointer<QCPAxisTickerLog> ticker(new QCPAxisTickerLog);
+    QSharedPointer<QCPAxisTickerLog> ticker(new LogTicker);
     axis->setTicker(ticker);
     axis->setNumberFormat(QStringLiteral("eb"));
     axis->setNumberPrecision(0);

@@ -3,6 +3,8 @@
 #include "plotstyle.h"
 #include "rundata.h"
 
+#include "run/runsink.h"
+
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QGridLayout>
 #include <QtWidgets/QLabel>
@@ -49,7 +51,7 @@ RunCharts::RunCharts(QWidget *parent) : QWidget(parent)
     m_probe->yAxis2->setVisible(true);
     m_probe->yAxis2->setLabel(tr("MSE, dashed"));
     setLogAxis(m_probe->yAxis2);
-    m_meta = make("metaPlot", tr("MetaAug: inner loss and outer terms"), tr("meta iteration"), tr("value"));
+    m_meta = make("metaPlot", tr("Method: warm-up and meta terms (dashed: targets)"), tr("warm-up / meta step"), tr("value"));
     setLogAxis(m_meta->yAxis);
     m_sqnr = make("sqnrPlot", tr("Per-layer output SQNR"), QString(), tr("dB"));
     m_sqnr->legend->setVisible(false);
@@ -180,12 +182,16 @@ void RunCharts::refreshMeta(const RunData &d)
     if (d.metaSteps == m_metaKey)
         return;
     m_metaKey = d.metaSteps;
+    // Series and reference lines as the method's events declare them
+    // (ProgressEvent::values: "ref." keys are dashed reference lines).
+    const QString refPrefix = QLatin1String(ProgressEvent::kRefPrefix);
     int i = 0;
     for (const auto &[key, pts] : d.metaTerms) {
         QCPGraph *g = i < m_meta->graphCount() ? m_meta->graph(i) : m_meta->addGraph();
         setGraph(g, pts);
-        g->setPen(QPen(seriesColor(i), 1.2));
-        g->setName(key);
+        const bool ref = key.startsWith(refPrefix);
+        g->setPen(QPen(ref ? QColor(60, 60, 60) : seriesColor(i), ref ? 1.4 : 1.2, ref ? Qt::DashLine : Qt::SolidLine));
+        g->setName(ref ? key.mid(refPrefix.size()) + tr(" (target)") : key);
         ++i;
     }
     rescale(m_meta);

@@ -7,9 +7,13 @@
 namespace metaaug::ui {
 
 namespace {
-const QStringList kMetaKeys{QStringLiteral("inner"), QStringLiteral("outer"), QStringLiteral("kl"),
-                            QStringLiteral("margin"), QStringLiteral("pkt")};
+// The method's own phases: every value of their events is a series of the
+// method chart (RunSink's ProgressEvent::values).
+bool methodPhase(const QString &phase)
+{
+    return phase == QLatin1String("warmup") || phase == QLatin1String("meta");
 }
+}  // namespace
 
 void RunData::addProgress(const ProgressUpdate &u)
 {
@@ -18,15 +22,12 @@ void RunData::addProgress(const ProgressUpdate &u)
         unitCount = u.unitCount;
     if (u.unit >= 0 && !u.unitName.isEmpty())
         unitNames[u.unit] = u.unitName;
-    if (u.phase == QLatin1String("meta")) {
-        metaUnits.insert(u.unit);
-        bool any = false;
-        for (const QString &k : kMetaKeys)
-            if (auto it = u.values.constFind(k); it != u.values.cend()) {
-                metaTerms[k].append(QPointF(metaSteps, *it));
-                any = true;
-            }
-        metaSteps += any;
+    if (methodPhase(u.phase)) {
+        if (u.phase == QLatin1String("meta"))
+            metaUnits.insert(u.unit);
+        for (auto it = u.values.cbegin(); it != u.values.cend(); ++it)
+            metaTerms[it.key()].append(QPointF(metaSteps, it.value()));
+        metaSteps += !u.values.isEmpty();
     } else if (auto it = u.values.constFind(QStringLiteral("rec")); it != u.values.cend() && u.unit >= 0) {
         reconLoss[u.unit].append(QPointF(u.iteration, *it));
     }

@@ -30,7 +30,9 @@ struct RunData {
 
     // Reconstruction loss ("rec") per unit: (iteration, value).
     std::map<int, QVector<QPointF>> reconLoss;
-    // MetaAug terms over all meta iterations of the run: key -> (meta step, value).
+    // The method chart: every value of the warm-up and meta phases' events,
+    // over all their steps in order: key -> (step, value). Keys starting
+    // with "ref." are reference lines.
     std::map<QString, QVector<QPointF>> metaTerms;
     // Probe curves: unit -> layer -> (iteration, value) for SQNR (dB) and MSE.
     std::map<int, std::map<QString, QVector<QPointF>>> probeSqnr, probeMse;

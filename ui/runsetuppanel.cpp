@@ -5,6 +5,7 @@
 
 #include <QtCore/QJsonDocument>
 #include <QtCore/QSettings>
+#include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QFormLayout>
 #include <QtWidgets/QGroupBox>
@@ -83,7 +84,12 @@ RunSetupPanel::RunSetupPanel(QWidget *parent) : QWidget(parent)
         const QString key = QLatin1String(info.key);
         const QString tip = QString::fromUtf8(info.help);
         QWidget *editor = nullptr;
-        if (info.choices) {
+        if (info.boolean) {
+            auto *c = new QCheckBox(m_meta);
+            c->setChecked(QLatin1String(info.defaultValue) == QLatin1String("true"));
+            connect(c, &QCheckBox::toggled, this, &RunSetupPanel::changed);
+            editor = c;
+        } else if (info.choices) {
             auto *c = new QComboBox(m_meta);
             for (const QString &choice : QString::fromLatin1(info.choices).split(QLatin1Char('|')))
                 c->addItem(choice, choice);
@@ -146,6 +152,8 @@ QJsonObject RunSetupPanel::spec() const
         for (const auto &[key, w] : m_metaFields) {
             if (auto *c = qobject_cast<QComboBox *>(w))
                 options[key] = c->currentData().toString();
+            else if (auto *b = qobject_cast<QCheckBox *>(w))
+                options[key] = b->isChecked();
             else if (auto *s = qobject_cast<QSpinBox *>(w))
                 options[key] = s->value();
             else if (auto *e = qobject_cast<QLineEdit *>(w)) {
@@ -190,6 +198,8 @@ void RunSetupPanel::setSpec(const QJsonObject &spec)
             continue;
         if (auto *c = qobject_cast<QComboBox *>(f->second))
             setCombo(c, it.value());
+        else if (auto *b = qobject_cast<QCheckBox *>(f->second))
+            b->setChecked(it.value().toBool());
         else if (auto *s = qobject_cast<QSpinBox *>(f->second))
             s->setValue(it.value().toInt());
         else if (auto *e = qobject_cast<QLineEdit *>(f->second))

@@ -6,9 +6,14 @@ namespace metaaug::cli {
 
 void addMetaAugFlags(QCommandLineParser &parser)
 {
-    for (const auto &f : methods::metaAugOptionInfo())
-        parser.addOption({QLatin1String(f.flag), QStringLiteral("MetaAug: ") + QLatin1String(f.help),
-                          f.choices ? QString::fromLatin1(f.choices).toUpper() : QStringLiteral("X")});
+    for (const auto &f : methods::metaAugOptionInfo()) {
+        const QString help = QStringLiteral("MetaAug: ") + QString::fromUtf8(f.help);
+        if (f.boolean)
+            parser.addOption({QLatin1String(f.flag), help});
+        else
+            parser.addOption({QLatin1String(f.flag), help,
+                              f.choices ? QString::fromLatin1(f.choices).toUpper() : f.text ? QStringLiteral("S") : QStringLiteral("X")});
+    }
 }
 
 QJsonObject metaAugOptionsFromFlags(const QCommandLineParser &parser, bool *anySet)
@@ -19,6 +24,10 @@ QJsonObject metaAugOptionsFromFlags(const QCommandLineParser &parser, bool *anyS
         if (!parser.isSet(QLatin1String(f.flag)))
             continue;
         *anySet = true;
+        if (f.boolean) {
+            json[QLatin1String(f.key)] = true;
+            continue;
+        }
         const QString v = parser.value(QLatin1String(f.flag));
         bool ok = false;
         const double d = v.toDouble(&ok);

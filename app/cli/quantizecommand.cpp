@@ -76,13 +76,33 @@ void printSummary(const QJsonObject &r)
     out << QStringLiteral("top-1 calibration FP %1 %   quantized %2 %   gap %3 pt").arg(pct("fp_calib_top1"), pct("q_calib_top1"), pct("gap"));
     out << QStringLiteral("agreement %1 %   KL(FP||Q) %2   wall %3 s").arg(pct("agreement"))
                .arg(r.value("kl").toDouble(), 0, 'g', 4).arg(r.value("wall_s").toDouble(), 0, 'f', 1);
-    out << QString() << QStringLiteral("%1 %2 %3 %4").arg(QStringLiteral("unit"), -16).arg(QStringLiteral("first loss"), 12)
-                              .arg(QStringLiteral("final loss"), 12).arg(QStringLiteral("seconds"), 9);
+    // A method's own per-unit metrics (MetaAug: t_change, t_mse, class_kept) get a column each.
+    const QStringList standard{"name", "first_loss", "final_loss", "seconds", "median_iteration_ms"};
+    QStringList extra;
+    for (const QJsonValue &u : r.value("units").toArray())
+        for (const QString &k : u.toObject().keys())
+            if (!standard.contains(k) && !extra.contains(k))
+                extra << k;
+    QString header = QStringLiteral("%1 %2 %3 %4").arg(QStringLiteral("unit"), -16).arg(QStringLiteral("first loss"), 12)
+                         .arg(QStringLiteral("final loss"), 12).arg(QStringLiteral("seconds"), 9);
+    for (const QString &k : extra)
+        header += QStringLiteral(" %1").arg(k, 11);
+    out << QString() << header;
     for (const QJsonValue &u : r.value("units").toArray()) {
         const QJsonObject o = u.toObject();
-        out << QStringLiteral("%1 %2 %3 %4").arg(o.value("name").toString(), -16)
-                   .arg(o.value("first_loss").toDouble(), 12, 'g', 4).arg(o.value("final_loss").toDouble(), 12, 'g', 4)
-                   .arg(o.value("seconds").toDouble(), 9, 'f', 1);
+        QString line = QStringLiteral("%1 %2 %3 %4").arg(o.value("name").toString(), -16)
+                           .arg(o.value("first_loss").toDouble(), 12, 'g', 4).arg(o.value("final_loss").toDouble(), 12, 'g', 4)
+                           .arg(o.value("seconds").toDouble(), 9, 'f', 1);
+        for (const QString &k : extra)
+            line += o.contains(k) ? QStringLiteral(" %1").arg(o.value(k).toDouble(), 11, 'g', 4) : QStringLiteral(" %1").arg(QStringLiteral("-"), 11);
+        out << line;
+    }
+    const QJsonObject summary = r.value("method_summary").toObject();
+    if (!summary.isEmpty()) {
+        QStringList parts;
+        for (auto it = summary.begin(); it != summary.end(); ++it)
+            parts << QStringLiteral("%1 %2").arg(it.key(), it->isDouble() ? QString::number(it->toDouble(), 'g', 4) : it->toVariant().toString());
+        out << QString() << QStringLiteral("method: ") + parts.join(QStringLiteral(", "));
     }
     out << QString() << QStringLiteral("%1 %2 %3 %4").arg(QStringLiteral("layer"), -24).arg(QStringLiteral("W/A"), 6)
                               .arg(QStringLiteral("weight dB"), 10).arg(QStringLiteral("output dB"), 10);

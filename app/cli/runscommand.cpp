@@ -1,10 +1,12 @@
-// metaaug runs list|show|compare|delete|export|import: the run database.
+// metaaug runs list|show|compare|delete|export|export-t|import: the run database.
 #include "commands.h"
 #include "options.h"
 #include "terminal.h"
 
+#include "common/hashing.h"
 #include "store/runstore.h"
 
+#include <QtCore/QSaveFile>
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
@@ -206,6 +208,19 @@ int compareRuns(store::RunStore &db, const std::vector<int64_t> &ids, bool json)
     return Ok;
 }
 
+// A MetaAug run's T, written whole or not at all (QSaveFile renames into place).
+int exportTransform(store::RunStore &db, int64_t id, const QString &out)
+{
+    auto data = db.blob(id, QStringLiteral("transform"));
+    if (!data)
+        return fail(data.error().message);
+    QSaveFile f(out);
+    if (!f.open(QIODevice::WriteOnly) || f.write(*data) != data->size() || !f.commit())
+        return fail(QStringLiteral("could not write %1: %2").arg(out, f.errorString()));
+    printOut(QStringLiteral("wrote run %1's T to %2 (%3 bytes, sha256 %4)").arg(id).arg(out).arg(data->size()).arg(sha256Hex(*data)));
+    return Ok;
+}
+
 }  // namespace
 
 int runsCommand(const QStringList &args)
@@ -218,9 +233,10 @@ int runsCommand(const QStringList &args)
         "  compare ID ID...           runs side by side, with deltas against the first\n"
         "  delete ID                  remove a run and everything recorded with it\n"
         "  export ID --out FILE       one run as a single-file bundle\n"
+        "  export-t ID --out FILE     a MetaAug run's final T (for --t-init file:FILE)\n"
         "  import FILE                add the run of a bundle (a new id)"));
     p.addHelpOption();
-    p.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list, show, compare, delete, export or import"));
+    p.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list, show, compare, delete, export, export-t or import"));
     p.addOption({QStringLiteral("out"), QStringLiteral("Bundle file to write (export)."), QStringLiteral("FILE")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
     addDbOption(p);
@@ -232,10 +248,10 @@ int runsCommand(const QStringList &args)
     }
     QStringList pos = p.positionalArguments();
     if (pos.isEmpty())
-        return fail(QStringLiteral("runs needs an action: list, show, compare, delete, export or import"), Usage);
+        return fail(QStringLiteral("runs needs an action: list, show, compare, delete, export, export-t or import"), Usage);
     const QString action = pos.takeFirst();
     const bool json = p.isSet(QStringLiteral("json"));
-    const QStringList known{"list", "show", "compare", "delete", "export", "import"};
+    const QStringList known{"list", "show", "compare", "delete", "export", "export-t", "import"};
     if (!known.contains(action))
         return fail(QStringLiteral("unknown runs action '%1' (one of %2)").arg(action, known.join(", ")), Usage);
 
@@ -277,9 +293,11 @@ int runsCommand(const QStringList &args)
         printOut(QStringLiteral("deleted run %1").arg(id));
         return Ok;
     }
-    // export
     if (!p.isSet(QStringLiteral("out")))
-        return fail(QStringLiteral("runs export needs --out FILE"), Usage);
+        return fail(QStringLiteral("runs %1 needs --out FILE").arg(action), Usage);
+    if (action == QLatin1String("export-t"))
+        return exportTransform(db, id, p.value(QStringLiteral("out")));
+    // export
     if (auto r = db.exportRun(id, p.value(QStringLiteral("out"))); !r)
         return fail(r.error().message);
     printOut(QStringLiteral("exported run %1 to %2").arg(id).arg(p.value(QStringLiteral("out"))));

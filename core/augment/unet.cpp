@@ -73,6 +73,13 @@ torch::Tensor UNetImpl::forward(const torch::Tensor &x)
     return m_options.residual ? x + u : u;
 }
 
+void UNetImpl::randomizeOutput(double std)
+{
+    torch::NoGradGuard ng;
+    m_out->weight.normal_(0.0, std);
+    m_out->bias.zero_();
+}
+
 int64_t UNetImpl::parameterCount() const
 {
     int64_t n = 0;

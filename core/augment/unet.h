@@ -1,8 +1,8 @@
 // The transformation network T of MetaAug (METAAUG.md §3): a U-Net that
 // maps an image batch to a batch of the same shape. With the residual
 // output (default) T(x) = x + U(x) and U's last convolution starts at
-// zero, so T is exactly the identity before training and needs no
-// checkpoint; the plain output (the public code's) returns U(x).
+// zero, so T is exactly the identity (and stuck there: METAAUG.md §3 "How T
+// starts"; see warmup.h); the plain output (the public code's) returns U(x).
 #pragma once
 
 #include <torch/nn.h>
@@ -27,6 +27,9 @@ public:
     torch::Tensor forward(const torch::Tensor &x);
 
     int depth() const { return m_depth; }
+    // Gives the last convolution N(0, std^2) weights and a zero bias (from
+    // torch's default generator): a residual T then starts near, not at, x.
+    void randomizeOutput(double std);
     int64_t parameterCount() const;
 
 private:

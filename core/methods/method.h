@@ -36,7 +36,13 @@ struct MethodContext {
     RunSink &sink;
     std::chrono::steady_clock::time_point runStart;
     uint64_t seed = 0;                    // the run's seed
+    bool horizontalFlip = false;          // the model card allows mirrored images (augmentations)
     std::unique_ptr<MethodState> state;   // created by the method on its first unit
+    // Outputs of the method beside the quantized model: a summary for the
+    // run's result ("method_summary") and named binary artefacts stored with
+    // the run (MetaAug's final T as "transform").
+    QJsonObject summary;
+    std::map<QString, QByteArray> artefacts;
 };
 
 class Method {

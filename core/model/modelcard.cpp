@@ -26,6 +26,11 @@ Result<ModelCard> ModelCard::fromJson(const QByteArray &bytes, const QString &wh
     for (const QJsonValue &v : card.json.value(QStringLiteral("class_names")).toArray())
         card.classNames << v.toString();
     card.fpTestTop1 = card.json.value(QStringLiteral("fp_test_top1")).toDouble(-1);
+    if (const QJsonValue flip = card.json.value(QStringLiteral("hflip")); !flip.isUndefined()) {
+        if (!flip.isBool())
+            return makeError(ErrorCode::BadFile, QStringLiteral("model card %1: \"hflip\" must be true or false").arg(what));
+        card.horizontalFlip = flip.toBool();
+    }
     return card;
 }
 

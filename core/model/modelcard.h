@@ -19,6 +19,9 @@ struct ModelCard {
     PreprocessSpec preprocess;
     QStringList classNames;
     double fpTestTop1 = -1;  // percent, -1 when unknown
+    // "hflip": a mirrored image keeps its class (clothes yes, digits and
+    // text no); only augmentations use it. Default false.
+    bool horizontalFlip = false;
     QJsonObject json;        // the whole card, for display and the run spec
 
     // Parses card JSON; `what` names the source in messages.

@@ -116,6 +116,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
 
     methods::MethodContext ctx{model->executor(), units, qmodel, calibImages, {}, *methodOptions, sink, start};
     ctx.seed = spec.seed;
+    ctx.horizontalFlip = model->card().horizontalFlip;
     ctx.recon.iterations = spec.iterations;
     ctx.recon.batch = spec.batch;
     ctx.recon.probeEvery = spec.probeEvery;
@@ -225,6 +226,9 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
         {QStringLiteral("units"), unitsJson},
         {QStringLiteral("layers"), layersJson},
         {QStringLiteral("spec"), specJson}};
+    if (!ctx.summary.isEmpty())
+        out.result[QStringLiteral("method_summary")] = ctx.summary;
+    out.blobs = std::move(ctx.artefacts);
     out.state = std::make_shared<const exporting::QuantizedState>(std::move(*state));
     out.model = std::make_shared<const Model>(std::move(*model));
     ProgressEvent done;

@@ -19,6 +19,7 @@ struct RunOutcome {
     QJsonObject result;
     std::shared_ptr<const Model> model;                     // as the run loaded it
     std::shared_ptr<const exporting::QuantizedState> state;  // the quantized model, for exports
+    std::map<QString, QByteArray> blobs;  // the method's artefacts by kind (MetaAug: "transform", its T)
 };
 
 // ErrorCode::Aborted when the sink asked to stop.

@@ -39,6 +39,9 @@ JobOutcome runJob(const RunSpec &spec, store::RunStore *store, RunSink &sink)
                 out.warnings << QStringLiteral("run %1: its quantized model could not be stored (no later export): %2")
                                     .arg(out.runId).arg(r.error().message);
         }
+        for (const auto &[kind, data] : outcome ? outcome->blobs : std::map<QString, QByteArray>{})
+            if (auto r = store->saveBlob(out.runId, kind, data); !r)
+                out.warnings << QStringLiteral("run %1: its %2 could not be stored: %3").arg(out.runId).arg(kind, r.error().message);
         if (recorder->lastError())
             out.warnings << QStringLiteral("run %1: some of its events could not be recorded: %2")
                                 .arg(out.runId).arg(recorder->lastError()->message);

@@ -7,6 +7,7 @@ const char *runPhaseName(RunPhase p)
     switch (p) {
     case RunPhase::Setup: return "setup";
     case RunPhase::Calibration: return "calibration";
+    case RunPhase::Warmup: return "warmup";
     case RunPhase::MetaLearning: return "meta";
     case RunPhase::Reconstruction: return "reconstruction";
     case RunPhase::Evaluation: return "evaluation";

@@ -13,7 +13,7 @@
 
 namespace metaaug {
 
-enum class RunPhase { Setup, Calibration, MetaLearning, Reconstruction, Evaluation, Done };
+enum class RunPhase { Setup, Calibration, Warmup, MetaLearning, Reconstruction, Evaluation, Done };
 const char *runPhaseName(RunPhase p);
 
 struct ProgressEvent {
@@ -25,7 +25,12 @@ struct ProgressEvent {
     int iterations = 0;
     double elapsedSeconds = 0;    // since the run started
     // Scalars of this iteration, e.g. "loss", "rec", "round", "inner", "kl".
+    // In the method's own phases (warmup, meta) every value is a series of
+    // the method's chart, and a key starting with "ref." (kRefPrefix) is a
+    // constant reference line (MetaAug's "ref.eps"): front ends draw what
+    // the events declare without knowing the method.
     std::map<QString, double> values;
+    static constexpr const char *kRefPrefix = "ref.";
 };
 
 struct LayerMetricEvent {

@@ -1,5 +1,7 @@
 #include "runstore.h"
 
+#include "common/hashing.h"
+
 #include "processidentity.h"
 #include "schema.h"
 #include "sqlite.h"
@@ -335,6 +337,44 @@ Result<RunStore::StoredState> RunStore::state(int64_t run)
     return rows->front();
 }
 
+Result<void> RunStore::saveBlob(int64_t run, const QString &kind, const QByteArray &data)
+{
+    const QString hash = sha256Hex(data);
+    auto st = m_db->prepare("INSERT OR REPLACE INTO blobs (run, kind, data, sha256) VALUES (?1, ?2, ?3, ?4)");
+    if (!st)
+        return st.error();
+    if (auto r = st->bind(1, run).bind(2, kind).bind(3, data).bind(4, hash).run(); !r)
+        return r;
+    ArtefactRow a;
+    a.kind = kind;
+    a.path = QStringLiteral("run-store:") + kind;
+    a.size = data.size();
+    a.sha256 = hash;
+    return addArtefact(run, a);
+}
+
+Result<QByteArray> RunStore::blob(int64_t run, const QString &kind)
+{
+    auto rows = collect(*m_db, "SELECT data FROM blobs WHERE run = ?1 AND kind = ?2",
+                        [run, &kind](Statement &st) { st.bind(1, run).bind(2, kind); },
+                        [](const Statement &st) { return st.blob(0); });
+    if (!rows)
+        return rows.error();
+    if (rows->empty())
+        return makeError(ErrorCode::NotFound, QStringLiteral("run %1 in %2 has no stored %3 (only MetaAug runs that "
+                                                             "used a T store one)").arg(run).arg(path(), kind));
+    return rows->front();
+}
+
+Result<QStringList> RunStore::blobKinds(int64_t run)
+{
+    auto rows = collect(*m_db, "SELECT kind FROM blobs WHERE run = ?1 ORDER BY kind", [run](Statement &st) { st.bind(1, run); },
+                        [](const Statement &st) { return st.text(0); });
+    if (!rows)
+        return rows.error();
+    return QStringList(rows->begin(), rows->end());
+}
+
 Result<std::vector<RunRow>> RunStore::listRuns()
 {
     const QByteArray sql = QByteArrayLiteral("SELECT ") + kRunColumns + " FROM runs ORDER BY id";
@@ -462,6 +502,20 @@ Result<void> RunStore::copyRun(RunStore &from, int64_t fromId, int64_t toId)
             return r;
     } else if (st.error().code != ErrorCode::NotFound) {
         return st.error();
+    }
+    // Blobs without their artefact rows: those were copied above.
+    auto kinds = from.blobKinds(fromId);
+    if (!kinds)
+        return kinds.error();
+    for (const QString &kind : *kinds) {
+        auto data = from.blob(fromId, kind);
+        if (!data)
+            return data.error();
+        auto st = m_db->prepare("INSERT OR REPLACE INTO blobs (run, kind, data, sha256) VALUES (?1, ?2, ?3, ?4)");
+        if (!st)
+            return st.error();
+        if (auto r = st->bind(1, toId).bind(2, kind).bind(3, *data).bind(4, sha256Hex(*data)).run(); !r)
+            return r;
     }
     return {};
 }

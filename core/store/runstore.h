@@ -94,6 +94,14 @@ public:
     // NotFound naming the run when it has none (not succeeded, or older than schema 4).
     Result<StoredState> state(int64_t run);
 
+    // A method's binary artefact (MetaAug's T: kind "transform"); replaces
+    // an earlier one of the kind and lists it among the run's artefacts
+    // (path "run-store:<kind>", size, SHA-256).
+    Result<void> saveBlob(int64_t run, const QString &kind, const QByteArray &data);
+    // NotFound naming the run and kind when it has none.
+    Result<QByteArray> blob(int64_t run, const QString &kind);
+    Result<QStringList> blobKinds(int64_t run);
+
     Result<std::vector<RunRow>> listRuns();
     Result<RunRow> run(int64_t id);
     Result<std::vector<ScalarRow>> scalars(int64_t run);

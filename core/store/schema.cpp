@@ -79,8 +79,20 @@ CREATE TABLE states (
 );
 )sql";
 
+// Binary artefacts a method produces beside the quantized model (MetaAug's
+// final T, kind "transform"), one per run and kind.
+const char kV4ToV5[] = R"sql(
+CREATE TABLE blobs (
+    run    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    kind   TEXT NOT NULL,
+    data   BLOB NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (run, kind)
+);
+)sql";
+
 // migrations[v] takes a database from version v to v + 1
-const char *const kMigrations[] = {kV1, kV1ToV2, kV2ToV3, kV3ToV4};
+const char *const kMigrations[] = {kV1, kV1ToV2, kV2ToV3, kV3ToV4, kV4ToV5};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 }  // namespace

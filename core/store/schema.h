@@ -11,7 +11,8 @@ namespace metaaug::store {
 //    (q_top1, gap) as columns, images, artefacts
 // 3: layer_metrics.unit and .step (metrics sampled during reconstruction)
 // 4: states (the quantized model of a succeeded run, for exports)
-constexpr int kSchemaVersion = 4;
+// 5: blobs (a method's binary artefacts: MetaAug's T)
+constexpr int kSchemaVersion = 5;
 
 // The version of an open database (0: empty file).
 Result<int> schemaVersion(Database &db);

@@ -73,3 +73,14 @@ namespace metaaug::test {
 constexpr long kBombRefusalMaxRssGrowthKiB = 64 * 1024;
 
 }  // namespace metaaug::test
+
+namespace metaaug::test {
+
+// T's warm-up stops once MSE(T(x), x) is within this share of eps (its own
+// default stop criterion, WarmupOptions::tolerance).
+constexpr double kWarmupEpsShare = 0.25;
+// The random-augmentation control's per-image MSE vs its budget eps (relative;
+// the noise is made orthogonal to the shift, so only float rounding remains).
+constexpr double kRandomAugmentBudgetRel = 1e-3;
+
+}  // namespace metaaug::test

@@ -4,14 +4,18 @@
 // parameters; phase B reconstructs the unit on the originals plus T(x).
 // The first and last units are reconstructed as geniem on the originals.
 #include "augment/imagestrip.h"
-#include "common/median.h"
 #include "augment/plateauscheduler.h"
+#include "augment/randomaugment.h"
+#include "augment/transformfile.h"
+#include "augment/warmup.h"
+#include "common/median.h"
 #include "methods/method.h"
 #include "metastep.h"
 #include "recon/batched.h"
 #include "recon/schedules.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <QtCore/QFile>
 #include <torch/torch.h>
 
 namespace metaaug::methods {
@@ -27,11 +31,17 @@ struct MetaAugState final : MethodState {
     torch::Tensor fpLogits;  // FP logits of every calibration image (the outer loss's teacher)
     int featureNode = -1;    // the last linear layer: its input is the pooled penultimate feature
     int featureValue = -1;
+    augment::TransformShape shape;  // T's shape, for its file
+    torch::Tensor strip;            // the images of every image event (the first 8), so the slider shows them change
 };
 
 // T's initial weights come from a generator seeded by the run's seed, and
 // the global generator is left exactly as it was, so with M = 0 the data
 // order equals geniem's.
+// The warm-up starts the residual T from a small random last layer: at the
+// exact identity its loss has no gradient (METAAUG.md §3).
+constexpr double kWarmupOutputStd = 1e-2;
+
 augment::UNet makeTransform(const MetaAugOptions &o, const torch::Tensor &images, uint64_t seed)
 {
     at::Generator gen = at::detail::getDefaultCPUGenerator();
@@ -40,8 +50,90 @@ augment::UNet makeTransform(const MetaAugOptions &o, const torch::Tensor &images
     augment::UNetOptions u = o.unet;
     u.channels = int(images.size(1));
     augment::UNet t(u, images.size(2), images.size(3));
+    if (o.tInit == TInit::Warmup && u.residual)
+        t->randomizeOutput(kWarmupOutputStd);
     gen.set_state(saved);
     return t;
+}
+
+void emitStrip(RunSink &sink, int unit, int iteration, const torch::Tensor &x, const torch::Tensor &xt)
+{
+    const double lo = x.min().item<double>(), hi = x.max().item<double>();
+    ImageEvent ev;
+    ev.unit = unit;
+    ev.iteration = iteration;
+    ev.originals = augment::imageStrip(x, lo, hi);
+    ev.transformed = augment::imageStrip(xt.detach(), lo, hi);
+    sink.image(ev);
+}
+
+// Image event of T on the strip images, with T's BatchNorm in eval mode:
+// the T(x) that phase B trains on.
+void emitImages(RunSink &sink, int unit, int iteration, MetaAugState &s)
+{
+    torch::NoGradGuard ng;
+    const bool training = s.t->is_training();
+    s.t->eval();
+    const torch::Tensor xt = s.t->forward(s.strip);
+    s.t->train(training);
+    emitStrip(sink, unit, iteration, s.strip, xt);
+}
+
+Result<void> startTransform(MethodContext &ctx, MetaAugState &s)
+{
+    const MetaAugOptions &o = s.options;
+    if (o.tInit == TInit::File) {
+        QFile f(o.tInitPath);
+        if (!f.open(QIODevice::ReadOnly))
+            return makeError(ErrorCode::NotFound, QStringLiteral("cannot read the T file %1 (--t-init): %2").arg(o.tInitPath, f.errorString()));
+        if (auto r = augment::readTransform(f.readAll(), o.tInitPath, s.t, s.shape); !r)
+            return r;
+        ctx.sink.log(QStringLiteral("metaaug: T loaded from %1; MSE(T(x), x) = %2 (eps %3)")
+                         .arg(o.tInitPath).arg(augment::transformMse(s.t, ctx.calibImages.slice(0, 0, 64)), 0, 'g', 4).arg(o.eps));
+        return {};
+    }
+    if (o.tInit != TInit::Warmup)
+        return {};
+    augment::WarmupOptions w;
+    w.maxSteps = o.warmupSteps;
+    w.lr = o.warmupLr;
+    w.beta = o.warmupBeta;
+    w.gamma = o.warmupGamma;
+    w.eps = o.eps;
+    w.batch = int(ctx.recon.batch);
+    augment::WarmupHooks hooks;
+    hooks.features = [&ex = ctx.executor, node = s.featureNode, value = s.featureValue](const torch::Tensor &x) {
+        return ex.runRange(0, node, 0, x, value);
+    };
+    hooks.abort = [&ctx] { return ctx.sink.shouldAbort(); };
+    hooks.step = [&ctx, &s, &o](const augment::WarmupStep &st) {
+        ProgressEvent ev;
+        ev.phase = RunPhase::Warmup;
+        ev.unitCount = int(ctx.units.size());
+        ev.iteration = st.step;
+        ev.iterations = o.warmupSteps;
+        ev.elapsedSeconds = std::chrono::duration<double>(Clock::now() - ctx.runStart).count();
+        ev.values = {{QStringLiteral("warmup_loss"), st.loss}, {QStringLiteral("t_mse"), st.mse},
+                     {QStringLiteral("pkt"), st.pkt}, {QStringLiteral("ref.eps"), o.eps}};
+        ctx.sink.progress(ev);
+        if (st.step % o.imageEvery == 0)
+            emitImages(ctx.sink, -1, st.step, s);
+    };
+    bool aborted = false;
+    const augment::WarmupReport r = augment::warmUpTransform(s.t, ctx.calibImages, w, hooks, &aborted);
+    if (aborted)
+        return makeError(ErrorCode::Aborted, QStringLiteral("cancelled in T's warm-up at step %1").arg(r.steps));
+    emitImages(ctx.sink, -1, r.steps, s);
+    ctx.summary[QStringLiteral("warmup_steps")] = r.steps;
+    ctx.summary[QStringLiteral("warmup_seconds")] = r.seconds;
+    ctx.summary[QStringLiteral("warmup_start_mse")] = r.startMse;
+    ctx.summary[QStringLiteral("warmup_mse")] = r.finalMse;
+    ctx.summary[QStringLiteral("warmup_reached")] = r.reached;
+    ctx.sink.log(QStringLiteral("metaaug: T's warm-up: MSE(T(x), x) %1 -> %2 (eps %3%4) in %5 steps, %6 s")
+                     .arg(r.startMse, 0, 'g', 3).arg(r.finalMse, 0, 'g', 3).arg(o.eps)
+                     .arg(r.reached ? QString() : QStringLiteral(", NOT reached: the step limit came first"))
+                     .arg(r.steps).arg(r.seconds, 0, 'f', 1));
+    return {};
 }
 
 Result<MetaAugState *> ensureState(MethodContext &ctx)
@@ -61,14 +153,29 @@ Result<MetaAugState *> ensureState(MethodContext &ctx)
         return makeError(ErrorCode::Unsupported, QStringLiteral("metaaug needs a final linear layer (its input is the feature of the PKT loss); "
                                                                 "this model has none"));
     state->featureValue = g.nodes[state->featureNode].inputs[0];
-    state->t = makeTransform(state->options, ctx.calibImages, ctx.seed);
+    state->strip = ctx.calibImages.slice(0, 0, std::min<int64_t>(8, ctx.calibImages.size(0)));
     {
         torch::NoGradGuard ng;
         state->fpLogits = batched(ctx.calibImages, 256, [&](const torch::Tensor &x) { return ctx.executor.run(x); });
     }
-    ctx.sink.log(QStringLiteral("metaaug: T is a U-Net of depth %1, width %2 (%3 parameters), %4 output")
-                     .arg(state->t->depth()).arg(state->options.unet.width).arg(state->t->parameterCount())
-                     .arg(state->options.unet.residual ? QStringLiteral("residual") : QStringLiteral("plain")));
+    if (state->options.augment == Augment::Random) {
+        ctx.sink.log(QStringLiteral("metaaug: control --augment random: no T; phase B on the originals plus one random "
+                                    "shift%1/noise copy per image at MSE eps = %2")
+                         .arg(ctx.horizontalFlip ? QStringLiteral("/flip") : QString()).arg(state->options.eps));
+    } else {
+        state->t = makeTransform(state->options, ctx.calibImages, ctx.seed);
+        state->shape.channels = int(ctx.calibImages.size(1));
+        state->shape.height = ctx.calibImages.size(2);
+        state->shape.width = ctx.calibImages.size(3);
+        state->shape.unet = state->options.unet;
+        state->shape.unet.channels = state->shape.channels;
+        state->shape.unet.depth = state->t->depth();
+        ctx.sink.log(QStringLiteral("metaaug: T is a U-Net of depth %1, width %2 (%3 parameters), %4 output")
+                         .arg(state->t->depth()).arg(state->options.unet.width).arg(state->t->parameterCount())
+                         .arg(state->options.unet.residual ? QStringLiteral("residual") : QStringLiteral("plain")));
+        if (auto r = startTransform(ctx, *state); !r)
+            return r.error();
+    }
     auto *raw = state.get();
     ctx.state = std::move(state);
     return raw;
@@ -113,19 +220,6 @@ MetaProblem bindProblem(MethodContext &ctx, const graph::Unit &unit, const MetaA
             asteps.params.push_back(&q.activation(point).stepParameter());
     p.theta = {rounding, wsteps, asteps};
     return p;
-}
-
-void emitImages(RunSink &sink, int unit, int iteration, const torch::Tensor &x, const torch::Tensor &xt)
-{
-    const int64_t n = std::min<int64_t>(8, x.size(0));
-    const torch::Tensor a = x.slice(0, 0, n), b = xt.detach().slice(0, 0, n);
-    const double lo = a.min().item<double>(), hi = a.max().item<double>();
-    ImageEvent ev;
-    ev.unit = unit;
-    ev.iteration = iteration;
-    ev.originals = augment::imageStrip(a, lo, hi);
-    ev.transformed = augment::imageStrip(b, lo, hi);
-    sink.image(ev);
 }
 
 struct PhaseAStats {
@@ -201,10 +295,11 @@ Result<PhaseAStats> metaPhase(MethodContext &ctx, int b, const recon::UnitCache 
         ev.elapsedSeconds = std::chrono::duration<double>(Clock::now() - ctx.runStart).count();
         ev.values = {{QStringLiteral("inner"), terms.inner}, {QStringLiteral("kl"), terms.kl},
                      {QStringLiteral("margin"), terms.margin}, {QStringLiteral("pkt"), terms.pkt},
-                     {QStringLiteral("outer"), outer}, {QStringLiteral("t_lr"), plateau.lr()}};
+                     {QStringLiteral("outer"), outer}, {QStringLiteral("t_lr"), plateau.lr()},
+                     {QStringLiteral("t_mse"), terms.transformMse}, {QStringLiteral("ref.eps"), o.eps}};
         ctx.sink.progress(ev);
         if ((it + 1) % o.imageEvery == 0 || it + 1 == M)
-            emitImages(ctx.sink, b, it + 1, batch.images, terms.transformed);
+            emitImages(ctx.sink, b, it + 1, s);
     }
     for (torch::Tensor &p : tParams)
         p.mutable_grad() = torch::Tensor();
@@ -215,13 +310,27 @@ Result<PhaseAStats> metaPhase(MethodContext &ctx, int b, const recon::UnitCache 
     return PhaseAStats{std::chrono::duration<double>(Clock::now() - start).count(), median(iterMs), change};
 }
 
-// The unit's cache extended by one T(x) per calibration image (T fixed).
-recon::UnitCache unionCache(MethodContext &ctx, const graph::Unit &unit, const recon::UnitCache &cache, MetaAugState &s)
+// The second copy of every calibration image for phase B: T(x) with T
+// fixed (eval mode), or for the random control a fresh draw for this unit
+// from a generator of its own (the run's random stream is left alone).
+torch::Tensor augmentedImages(MethodContext &ctx, int b, MetaAugState &s)
 {
     torch::NoGradGuard ng;
+    if (s.options.augment == Augment::Random) {
+        augment::RandomAugmentOptions ro;
+        ro.eps = s.options.eps;
+        ro.horizontalFlip = ctx.horizontalFlip;
+        return augment::randomAugment(ctx.calibImages, ro, at::detail::createCPUGenerator(ctx.seed ^ (0x72616e64ULL + uint64_t(b))));
+    }
     s.t->eval();
+    return batched(ctx.calibImages, 256, [&](const torch::Tensor &x) { return s.t->forward(x); });
+}
+
+// The unit's cache extended by the augmented copies.
+recon::UnitCache unionCache(MethodContext &ctx, const graph::Unit &unit, const recon::UnitCache &cache, const torch::Tensor &tx)
+{
+    torch::NoGradGuard ng;
     ctx.qmodel.setDropProbability(0);
-    const torch::Tensor tx = batched(ctx.calibImages, 256, [&](const torch::Tensor &x) { return s.t->forward(x); });
     const torch::Tensor xFp = batched(tx, 256, [&](const torch::Tensor &x) { return ctx.executor.runPrefix(unit, x); });
     const torch::Tensor xQ = batched(tx, 256, [&](const torch::Tensor &x) { return ctx.executor.runPrefix(unit, x, &ctx.qmodel); });
     const torch::Tensor yFp = batched(xFp, 256, [&](const torch::Tensor &x) { return ctx.executor.runUnit(unit, x); });
@@ -230,6 +339,27 @@ recon::UnitCache unionCache(MethodContext &ctx, const graph::Unit &unit, const r
     u.xQ = torch::cat({cache.xQ, xQ});
     u.yFp = torch::cat({cache.yFp, yFp});
     return u;
+}
+
+// Share of the first `n` calibration images whose FP top-1 on the
+// augmented copy equals their FP top-1 on the original: does T keep classes?
+double classKeptShare(MethodContext &ctx, const MetaAugState &s, const torch::Tensor &augmented, int64_t n)
+{
+    torch::NoGradGuard ng;
+    n = std::min<int64_t>(n, augmented.size(0));
+    const torch::Tensor onAug = ctx.executor.run(augmented.slice(0, 0, n)).argmax(1);
+    return onAug.eq(s.fpLogits.slice(0, 0, n).argmax(1)).to(torch::kDouble).mean().item<double>();
+}
+
+// The final T as the run's "transform" artefact, with its hash and the
+// MSE(T(x), x) it ends with in the summary.
+void saveTransform(MethodContext &ctx, MetaAugState &s)
+{
+    QString hash;
+    ctx.artefacts[QStringLiteral("transform")] = augment::writeTransform(s.t, s.shape, &hash);
+    ctx.summary[QStringLiteral("t_sha256")] = hash;
+    ctx.summary[QStringLiteral("t_shape")] = s.shape.describe();
+    ctx.summary[QStringLiteral("t_mse_final")] = augment::transformMse(s.t, ctx.calibImages);
 }
 
 class MetaAug final : public Method {
@@ -255,26 +385,41 @@ public:
         MetaAugState &s = **state;
         const recon::ReconOptions recon = geniemOptions(ctx.recon);
         const bool meta = b > 0 && b + 1 < int(ctx.units.size());
+        if (b + 1 == int(ctx.units.size()) && s.t)
+            saveTransform(ctx, s);
         if (!meta)
             return reconstructPasses(ctx, b, cache, {recon});
 
         const auto start = Clock::now();
         UnitReport report;
         report.unit = QString::fromStdString(ctx.units[b].name);
-        auto a = metaPhase(ctx, b, cache, s, recon);
-        if (!a) {
-            recon::fixUnit(ctx.qmodel, ctx.units[b]);
-            return a.error();
+        report.metrics[QStringLiteral("t_change")] = 0.0;
+        if (s.options.metaUpdates()) {
+            auto a = metaPhase(ctx, b, cache, s, recon);
+            if (!a) {
+                recon::fixUnit(ctx.qmodel, ctx.units[b]);
+                return a.error();
+            }
+            report.phaseSeconds[QStringLiteral("meta")] = a->seconds;
+            report.medianIterationMs[QStringLiteral("meta")] = a->medianMs;
+            report.metrics[QStringLiteral("t_change")] = a->tChange;
+        } else if (s.t) {
+            emitImages(ctx.sink, b, 0, s);  // T as phase B uses it, once per unit
         }
-        report.phaseSeconds[QStringLiteral("meta")] = a->seconds;
-        report.medianIterationMs[QStringLiteral("meta")] = a->medianMs;
-        report.metrics[QStringLiteral("t_change")] = a->tChange;
 
         const auto t0 = Clock::now();
         recon::ReconOptions phaseB = recon;
         recon::UnitCache augmented;
         if (s.options.phaseBUnion) {
-            augmented = unionCache(ctx, ctx.units[b], cache, s);
+            const torch::Tensor tx = augmentedImages(ctx, b, s);
+            if (s.options.augment == Augment::Random)
+                emitStrip(ctx.sink, b, 0, s.strip, tx.slice(0, 0, s.strip.size(0)));
+            {
+                torch::NoGradGuard ng;
+                report.metrics[QStringLiteral("t_mse")] = (tx - ctx.calibImages).pow(2).mean().item<double>();
+            }
+            report.metrics[QStringLiteral("class_kept")] = classKeptShare(ctx, s, tx, s.options.outerBatch);
+            augmented = unionCache(ctx, ctx.units[b], cache, tx);
             phaseB.batch = s.options.phaseBBatch;
         }
         const double cacheSeconds = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -16,9 +16,11 @@ struct MetaAugOptionInfo {
     const char *label;         // short label for a form
     const char *help;          // what it does, with its default
     const char *defaultValue;  // as text
-    const char *choices;       // "a|b" for a choice; nullptr for a number
+    const char *choices;       // "a|b" for a choice; nullptr for a number or text
     double minimum = 0, maximum = 0;  // numbers: the accepted range, for spin boxes
     bool integer = false;
+    bool boolean = false;      // a boolean: a CLI flag without value, a check box
+    bool text = false;         // free text (t_init's file:PATH)
 };
 
 const std::vector<MetaAugOptionInfo> &metaAugOptionInfo();

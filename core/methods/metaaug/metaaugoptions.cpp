@@ -42,11 +42,21 @@ struct Reader {
                         .arg(QLatin1String(key), choices.join(QStringLiteral(", ")), v.toVariant().toString());
         return i;
     }
+    void boolean(const char *key, bool &out)
+    {
+        const QJsonValue v = json.value(QLatin1String(key));
+        if (v.isUndefined() || !error.isEmpty())
+            return;
+        if (!v.isBool())
+            error = QStringLiteral("metaaug option %1 must be true or false (got '%2')").arg(QLatin1String(key), v.toVariant().toString());
+        out = v.toBool();
+    }
 };
 
 const QStringList kKeys{"meta_iters", "inner", "inner_lr", "mixup", "mixup_alpha", "alpha", "beta", "gamma", "eps", "tau",
                         "t_lr", "t_clip", "plateau_patience", "plateau_factor", "outer_batch", "t_width", "t_depth",
-                        "t_output", "image_every", "phase_b", "phase_b_batch"};
+                        "t_output", "image_every", "phase_b", "phase_b_batch", "t_init", "t_frozen", "augment",
+                        "warmup_steps", "warmup_lr", "warmup_beta", "warmup_gamma"};
 
 }  // namespace
 
@@ -83,6 +93,25 @@ Result<MetaAugOptions> MetaAugOptions::fromJson(const QJsonObject &json)
     if (const int i = r.choice("phase_b", {QStringLiteral("union"), QStringLiteral("originals")}); i >= 0)
         o.phaseBUnion = i == 0;
     r.integer("phase_b_batch", o.phaseBBatch, 1, 65536);
+    if (const QJsonValue v = json.value(QLatin1String("t_init")); !v.isUndefined() && r.error.isEmpty()) {
+        const QString s = v.toString();
+        if (s == QLatin1String("warmup"))
+            o.tInit = TInit::Warmup;
+        else if (s == QLatin1String("none"))
+            o.tInit = TInit::None;
+        else if (s.startsWith(QLatin1String("file:")) && s.size() > 5) {
+            o.tInit = TInit::File;
+            o.tInitPath = s.mid(5);
+        } else
+            r.error = QStringLiteral("metaaug option t_init must be warmup, none or file:PATH (got '%1')").arg(v.toVariant().toString());
+    }
+    r.boolean("t_frozen", o.tFrozen);
+    if (const int i = r.choice("augment", {QStringLiteral("t"), QStringLiteral("random")}); i >= 0)
+        o.augment = Augment(i);
+    r.integer("warmup_steps", o.warmupSteps, 0, 1000000);
+    r.number("warmup_lr", o.warmupLr, 0.0, 1.0);
+    r.number("warmup_beta", o.warmupBeta, 0.0, 1e9);
+    r.number("warmup_gamma", o.warmupGamma, 0.0, 1e9);
     if (!r.error.isEmpty())
         return makeError(ErrorCode::InvalidArgument, r.error);
     return o;
@@ -110,7 +139,15 @@ QJsonObject MetaAugOptions::toJson() const
                        {"t_output", unet.residual ? "residual" : "plain"},
                        {"image_every", imageEvery},
                        {"phase_b", phaseBUnion ? "union" : "originals"},
-                       {"phase_b_batch", phaseBBatch}};
+                       {"phase_b_batch", phaseBBatch},
+                       {"t_init", tInit == TInit::Warmup ? QStringLiteral("warmup")
+                                  : tInit == TInit::None ? QStringLiteral("none") : QStringLiteral("file:") + tInitPath},
+                       {"t_frozen", tFrozen},
+                       {"augment", augment == Augment::Transform ? "t" : "random"},
+                       {"warmup_steps", warmupSteps},
+                       {"warmup_lr", warmupLr},
+                       {"warmup_beta", warmupBeta},
+                       {"warmup_gamma", warmupGamma}};
 }
 
 }  // namespace metaaug::methods

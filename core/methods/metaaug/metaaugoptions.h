@@ -11,6 +11,8 @@ namespace metaaug::methods {
 
 enum class InnerStep { Adam, Sgd };
 enum class MixupMode { Shared, Independent };
+enum class TInit { Warmup, None, File };       // how T starts (METAAUG.md §3 "How T starts")
+enum class Augment { Transform, Random };     // phase B's second copy: T(x), or the random control
 
 struct MetaAugOptions {
     int metaIterations = 100;      // "meta_iters": M per unit (the public code: 500)
@@ -32,6 +34,17 @@ struct MetaAugOptions {
     int imageEvery = 25;           // "image_every": K, image events
     bool phaseBUnion = true;       // "phase_b": union (originals + T(x)) | originals
     int phaseBBatch = 64;          // "phase_b_batch" (with the union)
+    TInit tInit = TInit::Warmup;   // "t_init": warmup | none | file:PATH
+    QString tInitPath;             // with TInit::File
+    bool tFrozen = false;          // "t_frozen": warm up, then no bi-level updates (M ignored)
+    Augment augment = Augment::Transform;  // "augment": t | random (no T at all)
+    int warmupSteps = 300;         // "warmup_steps": bound on the warm-up's steps
+    double warmupLr = 1e-3;        // "warmup_lr"
+    double warmupBeta = 1.0;       // "warmup_beta": two-sided margin weight
+    double warmupGamma = 30000.0;  // "warmup_gamma": PKT weight during the warm-up (the meta phase's)
+
+    // Whether phase A's bi-level updates run for an inner unit.
+    bool metaUpdates() const { return augment == Augment::Transform && !tFrozen && metaIterations > 0; }
 
     // Unknown keys and out-of-range values are errors naming the key.
     static Result<MetaAugOptions> fromJson(const QJsonObject &json);

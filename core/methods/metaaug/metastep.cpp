@@ -103,6 +103,7 @@ MetaTerms metaOuterLoss(const MetaProblem &p, augment::UNet &t, const MetaAugOpt
     }
     terms.kl = kl.item<double>();
     terms.margin = margin.item<double>();
+    terms.transformMse = (xt.detach() - x).pow(2).mean().item<double>();
     terms.pkt = pkt.item<double>();
     terms.outer = o.alpha * kl + o.beta * margin + o.gamma * pkt;
     return terms;

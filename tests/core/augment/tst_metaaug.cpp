@@ -298,7 +298,15 @@ void TestMetaAug::optionTableMatchesDefaults()
         const QString key = QLatin1String(info.key);
         QVERIFY2(defaults.contains(key), info.key);
         const QJsonValue d = defaults.value(key);
-        if (info.choices) {
+        if (info.boolean) {
+            QCOMPARE(QLatin1String(info.defaultValue), QLatin1String(d.toBool() ? "true" : "false"));
+            QVERIFY2(methods::MetaAugOptions::fromJson({{key, true}}), info.key);
+            QVERIFY2(!methods::MetaAugOptions::fromJson({{key, "yes"}}), info.key);
+        } else if (info.text) {
+            QCOMPARE(QLatin1String(info.defaultValue), d.toString());
+            QVERIFY2(methods::MetaAugOptions::fromJson({{key, d.toString()}}), info.key);
+            QVERIFY2(!methods::MetaAugOptions::fromJson({{key, "bogus"}}), info.key);
+        } else if (info.choices) {
             QCOMPARE(QLatin1String(info.defaultValue), d.toString());
             for (const QString &choice : QString::fromLatin1(info.choices).split('|'))
                 QVERIFY2(methods::MetaAugOptions::fromJson({{key, choice}}), qPrintable(choice));

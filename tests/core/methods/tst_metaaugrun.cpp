@@ -1,10 +1,13 @@
 // MetaAug as a method of the engine, on the bundled ResNet-20 with short
 // iteration counts: equivalence with geniem at M = 0, events for the live
 // view, reproducibility, cancel and option errors.
+#include "common/hashing.h"
 #include "common/paths.h"
 #include "common/runtime.h"
 #include "methods/method.h"
 #include "run/quantizationrun.h"
+#include "run/runjob.h"
+#include "store/runstore.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QProcess>
@@ -60,6 +63,8 @@ private slots:
     void cancelDuringMetaPhase();
     void badOptions();
     void cliFlagsNeedMetaAug();
+    void transformStoredAndReused();
+    void controlsRecordedInSpec();
 };
 
 void TestMetaAugRun::registered()
@@ -77,12 +82,13 @@ void TestMetaAugRun::zeroMetaIterationsEqualsGeniem()
     RunSink sink;
     auto geniem = runQuantization(shortRun(QStringLiteral("geniem")), sink);
     QVERIFY2(geniem, qPrintable(geniem ? QString() : geniem.error().message));
-    auto meta = runQuantization(shortRun(QStringLiteral("metaaug"), {{"meta_iters", 0}, {"phase_b", "originals"}}), sink);
+    // --t-init none (residual): T is exactly x and no warm-up draws from the random stream.
+    auto meta = runQuantization(shortRun(QStringLiteral("metaaug"), {{"meta_iters", 0}, {"phase_b", "originals"}, {"t_init", "none"}}), sink);
     QVERIFY2(meta, qPrintable(meta ? QString() : meta.error().message));
     QCOMPARE(meta->result.value("qweights_sha256").toString(), geniem->result.value("qweights_sha256").toString());
     QCOMPARE(meta->result.value("q_top1").toDouble(), geniem->result.value("q_top1").toDouble());
     // ... and the union (T still the identity) is a different run.
-    auto unionRun = runQuantization(shortRun(QStringLiteral("metaaug"), {{"meta_iters", 0}}), sink);
+    auto unionRun = runQuantization(shortRun(QStringLiteral("metaaug"), {{"meta_iters", 0}, {"t_init", "none"}}), sink);
     QVERIFY(unionRun);
     QVERIFY(unionRun->result.value("qweights_sha256").toString() != geniem->result.value("qweights_sha256").toString());
 }
@@ -96,15 +102,21 @@ void TestMetaAugRun::eventsAndReport()
     QCOMPARE(units.size(), 11);
     const int metaUnits = units.size() - 2;
     QCOMPARE(sink.metaEvents, 6 * metaUnits);
-    for (const char *key : {"inner", "kl", "margin", "pkt", "outer", "t_lr"}) {
+    for (const char *key : {"inner", "kl", "margin", "pkt", "outer", "t_lr", "t_mse", "ref.eps"}) {
         QVERIFY2(sink.lastMeta.values.count(QLatin1String(key)), key);
         QVERIFY(std::isfinite(sink.lastMeta.values.at(QLatin1String(key))));
     }
     QCOMPARE(sink.lastMeta.iterations, 6);
-    // Every 4 meta iterations and at the end of each unit's phase A.
-    QCOMPARE(int(sink.images.size()), 2 * metaUnits);
-    QCOMPARE(sink.images.front().iteration, 4);
-    QCOMPARE(sink.images[1].iteration, 6);
+    // The warm-up's images come first (unit -1, every 4 steps and at its end),
+    // then every 4 meta iterations and at the end of each unit's phase A.
+    std::vector<ImageEvent> meta;
+    for (const ImageEvent &e : sink.images)
+        if (e.unit >= 0)
+            meta.push_back(e);
+    QVERIFY(sink.images.front().unit == -1);
+    QCOMPARE(int(meta.size()), 2 * metaUnits);
+    QCOMPARE(meta.front().iteration, 4);
+    QCOMPARE(meta[1].iteration, 6);
     for (const ImageEvent &e : sink.images) {
         QCOMPARE(e.originals.rows, 28);
         QCOMPARE(e.originals.cols, 8 * 28);
@@ -120,6 +132,18 @@ void TestMetaAugRun::eventsAndReport()
     const QJsonObject opts = r->result.value("spec").toObject().value("method_options").toObject();
     QCOMPARE(opts.value("meta_iters").toInt(), 6);
     QCOMPARE(opts.value("gamma").toDouble(), 30000.0);
+    QCOMPARE(opts.value("t_init").toString(), QStringLiteral("warmup"));
+    // T's movement is reported per unit and for the run.
+    for (int u = 1; u + 1 < units.size(); ++u) {
+        const QJsonObject o = units[u].toObject();
+        QVERIFY(o.value("t_change").toDouble() > 0);
+        QVERIFY(o.value("t_mse").toDouble() > 0);
+        QVERIFY(o.value("class_kept").toDouble() >= 0 && o.value("class_kept").toDouble() <= 1);
+    }
+    const QJsonObject summary = r->result.value("method_summary").toObject();
+    QVERIFY(summary.value("warmup_steps").toInt() > 0);
+    QCOMPARE(summary.value("t_sha256").toString().size(), 64);
+    QVERIFY(summary.value("t_mse_final").toDouble() > 0);
 }
 
 void TestMetaAugRun::sameSeedSameRun()
@@ -172,6 +196,72 @@ void TestMetaAugRun::cliFlagsNeedMetaAug()
     QCOMPARE(p.exitCode(), 2);
     const QByteArray err = p.readAllStandardError();
     QVERIFY2(err.contains("--inner") && err.contains("rmsprop"), err.constData());
+}
+
+// A run stores its final T in the run database; `runs export-t` writes the
+// same bytes, and `--t-init file:` starts a later run from them.
+void TestMetaAugRun::transformStoredAndReused()
+{
+    QTemporaryDir dir;
+    auto db = store::RunStore::open(dir.filePath("runs.sqlite"));
+    QVERIFY(db);
+    RecordingSink sink;
+    const JobOutcome first = runJob(shortRun(QStringLiteral("metaaug"), {{"meta_iters", 2}}), db->get(), sink);
+    QVERIFY2(first.status == store::RunStatus::Succeeded, qPrintable(first.error ? first.error->message : QString()));
+    auto blob = (*db)->blob(first.runId, QStringLiteral("transform"));
+    QVERIFY2(blob, qPrintable(blob ? QString() : blob.error().message));
+    QVERIFY(blob->startsWith(QByteArray("MAUGT", 5)));
+    auto artefacts = (*db)->artefacts(first.runId);
+    QVERIFY(artefacts && artefacts->size() == 1 && artefacts->front().sha256 == sha256Hex(*blob));
+
+    // Through the CLI, bit for bit.
+    const QString file = dir.filePath("t.maugt");
+    QProcess p;
+    p.start(qEnvironmentVariable("METAAUG_CLI"), {"runs", "export-t", QString::number(first.runId), "--out", file,
+                                                  "--db", dir.filePath("runs.sqlite")});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), *blob);
+
+    // A frozen start from that file keeps T exactly: the stored T is the file's.
+    const JobOutcome second = runJob(shortRun(QStringLiteral("metaaug"), {{"t_init", "file:" + file}, {"t_frozen", true}}), db->get(), sink);
+    QVERIFY2(second.status == store::RunStatus::Succeeded, qPrintable(second.error ? second.error->message : QString()));
+    QCOMPARE(*(*db)->blob(second.runId, QStringLiteral("transform")), *blob);
+    QVERIFY(!second.result.value("method_summary").toObject().contains("warmup_steps"));
+
+    // A T of another width is refused naming both shapes.
+    RunSink plain;
+    auto wrong = runQuantization(shortRun(QStringLiteral("metaaug"), {{"t_init", "file:" + file}, {"t_width", 8}}), plain);
+    QVERIFY(!wrong);
+    QVERIFY2(wrong.error().message.contains("width 16") && wrong.error().message.contains("width 8"), qPrintable(wrong.error().message));
+}
+
+// The study's controls are recorded in the spec and do what they say.
+void TestMetaAugRun::controlsRecordedInSpec()
+{
+    RecordingSink frozenSink;
+    auto frozen = runQuantization(shortRun(QStringLiteral("metaaug"), {{"t_frozen", true}, {"meta_iters", 5}}), frozenSink);
+    QVERIFY2(frozen, qPrintable(frozen ? QString() : frozen.error().message));
+    QJsonObject opts = frozen->result.value("spec").toObject().value("method_options").toObject();
+    QCOMPARE(opts.value("t_frozen").toBool(), true);
+    QCOMPARE(frozenSink.metaEvents, 0);  // M ignored
+    for (const QJsonValue &u : frozen->result.value("units").toArray())
+        QCOMPARE(u.toObject().value("t_change").toDouble(), 0.0);
+    QVERIFY(frozen->result.value("method_summary").toObject().value("warmup_steps").toInt() > 0);
+
+    RecordingSink randomSink;
+    auto random = runQuantization(shortRun(QStringLiteral("metaaug"), {{"augment", "random"}}), randomSink);
+    QVERIFY2(random, qPrintable(random ? QString() : random.error().message));
+    opts = random->result.value("spec").toObject().value("method_options").toObject();
+    QCOMPARE(opts.value("augment").toString(), QStringLiteral("random"));
+    QCOMPARE(randomSink.metaEvents, 0);
+    QVERIFY(random->blobs.empty());  // no T
+    const QJsonArray units = random->result.value("units").toArray();
+    for (int u = 1; u + 1 < units.size(); ++u)
+        QVERIFY(std::abs(units[u].toObject().value("t_mse").toDouble() - 0.1) < 1e-3);
+    QVERIFY(!randomSink.images.empty());
 }
 
 QTEST_GUILESS_MAIN(TestMetaAugRun)
