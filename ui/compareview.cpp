@@ -1,5 +1,8 @@
 #include "compareview.h"
 
+#include "imagegrid.h"
+#include "run/runsink.h"
+
 #include "plotstyle.h"
 
 #include "store/runstore.h"
@@ -13,6 +16,7 @@
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QSplitter>
+#include <QtWidgets/QTabWidget>
 #include <QtWidgets/QTableWidget>
 #include <QtWidgets/QVBoxLayout>
 
@@ -22,7 +26,7 @@ namespace metaaug::ui {
 
 namespace {
 
-enum class Source { Spec, Result, Option };
+enum class Source { Spec, Result, Option, Summary };
 
 struct Field {
     QString key, label;
@@ -60,6 +64,14 @@ std::vector<Field> fields(const QVector<RunData> &runs)
     options.sort();
     for (const QString &o : options)
         f.push_back({o, QStringLiteral("option %1").arg(o), Source::Option, 6});
+    // The method's summary (MetaAug: warm-up steps, final MSE(T(x), x), T's hash).
+    QStringList summary;
+    for (const RunData &r : runs)
+        summary << r.result.value(QLatin1String("method_summary")).toObject().keys();
+    summary.removeDuplicates();
+    summary.sort();
+    for (const QString &k : summary)
+        f.push_back({k, k, Source::Summary, 4});
     return f;
 }
 
@@ -69,6 +81,7 @@ QJsonValue fieldValue(const RunData &r, const Field &f)
     case Source::Spec: return r.spec.value(f.key);
     case Source::Result: return r.result.value(f.key);
     case Source::Option: return r.spec.value(QLatin1String("method_options")).toObject().value(f.key);
+    case Source::Summary: return r.result.value(QLatin1String("method_summary")).toObject().value(f.key);
     }
     return {};
 }
@@ -85,7 +98,7 @@ QString fieldText(const RunData &r, const Field &f)
     if (v.isUndefined() || v.isNull())
         return QStringLiteral("–");
     if (v.isDouble())
-        return f.source == Source::Option ? QString::number(v.toDouble(), 'g', f.precision)
+        return f.source == Source::Option || f.source == Source::Summary ? QString::number(v.toDouble(), 'g', f.precision)
                                           : QString::number(v.toDouble(), 'f', std::max(0, f.precision));
     return v.toVariant().toString();
 }
@@ -132,6 +145,13 @@ CompareView::CompareView(QWidget *parent) : QWidget(parent)
     m_sqnr->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
     m_sqnr->xAxis->setTickLabelRotation(90);
     m_sqnr->setMinimumHeight(360);
+    m_method = make("compareMethod", tr("Method series of each run (dashed: targets)"), tr("warm-up / meta step"), QString());
+    setLogAxis(m_method->yAxis);
+    m_methodKey = new QComboBox(this);
+    m_methodKey->setObjectName(QStringLiteral("compareMethodKey"));
+    m_methodKey->setToolTip(tr("Series of the method chart overlaid for every run (MetaAug: t_mse is MSE(T(x), x))"));
+    m_images = new QTabWidget(this);
+    m_images->setObjectName(QStringLiteral("compareImages"));
     m_gap = make("compareGap", tr("Gap (calibration − test top-1)"), QString(), tr("pt"));
     m_gap->legend->setVisible(false);
     m_gap->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
@@ -148,6 +168,14 @@ CompareView::CompareView(QWidget *parent) : QWidget(parent)
     grid->addWidget(lossBox, 0, 0);
     grid->addWidget(m_gap, 1, 0);
     grid->addWidget(m_sqnr, 0, 1, 2, 1);
+    auto *methodBox = new QWidget(charts);
+    auto *ml = new QVBoxLayout(methodBox);
+    ml->setContentsMargins(0, 0, 0, 0);
+    ml->addWidget(m_methodKey);
+    ml->addWidget(m_method, 1);
+    grid->addWidget(methodBox, 0, 2);
+    grid->addWidget(m_images, 1, 2);
+    grid->setColumnStretch(2, 2);
     grid->setColumnStretch(1, 3);
     grid->setColumnStretch(0, 2);
     split->addWidget(charts);
@@ -155,6 +183,7 @@ CompareView::CompareView(QWidget *parent) : QWidget(parent)
     auto *l = new QVBoxLayout(this);
     l->addWidget(split);
     connect(m_unit, &QComboBox::currentIndexChanged, this, [this] { fillLoss(); });
+    connect(m_methodKey, &QComboBox::currentIndexChanged, this, [this] { fillMethod(); });
 }
 
 bool CompareView::compare(const QString &dbPath, const QList<qint64> &runIds, QString *error)
@@ -189,10 +218,58 @@ void CompareView::setRuns(QVector<RunData> runs)
     for (int u = 0; u < units; ++u)
         m_unit->addItem(tr("Unit %1 %2").arg(u + 1).arg(names.count(u) ? names.at(u) : QString()), u);
     m_unit->blockSignals(false);
+    QStringList keys;
+    for (const RunData &r : m_runs)
+        for (const auto &[key, pts] : r.metaTerms)
+            if (!key.startsWith(QLatin1String(ProgressEvent::kRefPrefix)))
+                keys << key;
+    keys.removeDuplicates();
+    m_methodKey->blockSignals(true);
+    m_methodKey->clear();
+    m_methodKey->addItems(keys);
+    m_methodKey->setCurrentIndex(std::max(0, int(keys.indexOf(QStringLiteral("t_mse")))));
+    m_methodKey->blockSignals(false);
+    while (m_images->count() > 0)
+        delete m_images->widget(0);
+    for (const RunData &r : m_runs) {
+        if (r.images.isEmpty())
+            continue;
+        auto *grid = new ImageGrid(m_images);
+        grid->setPairs(r.images, r.unitNames);
+        m_images->addTab(grid, runLabel(r));
+    }
+    m_images->setVisible(m_images->count() > 0);
     fillTable();
     fillLoss();
     fillSqnr();
     fillGap();
+    fillMethod();
+}
+
+void CompareView::fillMethod()
+{
+    m_method->clearGraphs();
+    const QString key = m_methodKey->currentText();
+    const QString refPrefix = QLatin1String(ProgressEvent::kRefPrefix);
+    for (int i = 0; i < m_runs.size(); ++i)
+        for (const auto &[k, pts] : m_runs[i].metaTerms) {
+            const bool ref = k.startsWith(refPrefix);
+            // The chosen series, and the reference lines when it is the
+            // quantity they refer to (MetaAug's eps is a target of t_mse).
+            if (k != key && !(ref && key == QLatin1String("t_mse")))
+                continue;
+            QCPGraph *g = m_method->addGraph();
+            QVector<double> x, y;
+            for (const QPointF &p : pts) {
+                x << p.x();
+                y << p.y();
+            }
+            g->setData(x, y, true);
+            g->setPen(QPen(seriesColor(i), ref ? 1.0 : 1.4, ref ? Qt::DashLine : Qt::SolidLine));
+            g->setName(ref ? QStringLiteral("%1 %2").arg(runLabel(m_runs[i]), k.mid(refPrefix.size())) : runLabel(m_runs[i]));
+        }
+    m_method->rescaleAxes();
+    m_method->replot();
 }
 
 void CompareView::fillTable()
@@ -225,7 +302,7 @@ void CompareView::fillTable()
             QString delta;
             if (firstNumeric && numeric(m_runs[i], f, &v))
                 delta = QStringLiteral("%1%2").arg(v - first >= 0 ? QStringLiteral("+") : QString())
-                            .arg(f.source == Source::Option ? QString::number(v - first, 'g', f.precision)
+                            .arg(f.source == Source::Option || f.source == Source::Summary ? QString::number(v - first, 'g', f.precision)
                                                             : QString::number(v - first, 'f', std::max(0, f.precision)));
             else
                 delta = fieldText(m_runs[i], f) == fieldText(m_runs[0], f) ? QStringLiteral("=") : QStringLiteral("≠");
@@ -348,7 +425,8 @@ bool CompareView::exportCsv(const QString &file, QString *error) const
 
 bool CompareView::exportPngs(const QString &base, QString *error) const
 {
-    for (const auto &[suffix, plot] : {std::pair{"loss", m_loss}, std::pair{"sqnr", m_sqnr}, std::pair{"gap", m_gap}}) {
+    for (const auto &[suffix, plot] : {std::pair{"loss", m_loss}, std::pair{"sqnr", m_sqnr}, std::pair{"gap", m_gap},
+                                       std::pair{"method", m_method}}) {
         const QString file = QStringLiteral("%1-%2.png").arg(base, QLatin1String(suffix));
         const QString partial = file + QStringLiteral(".partial");
         if (!plot->savePng(partial, 1200, 700) || (QFile::exists(file) && !QFile::remove(file)) || !QFile::rename(partial, file)) {

@@ -1,7 +1,8 @@
 // Two or more stored runs side by side: spec and metrics with deltas
 // against the first, overlaid reconstruction loss per unit, grouped
-// per-layer SQNR bars and each run's gap. Exports the table as CSV and the
-// charts as PNG.
+// per-layer SQNR bars, each run's gap, the method's series overlaid (MetaAug:
+// MSE(T(x), x) with its eps) and each run's image strips, as the run view
+// shows them. Exports the table as CSV and the charts as PNG.
 #pragma once
 
 #include "rundata.h"
@@ -9,6 +10,7 @@
 #include <QtWidgets/QWidget>
 
 class QComboBox;
+class QTabWidget;
 class QCustomPlot;
 class QTableWidget;
 
@@ -27,12 +29,14 @@ public:
     QCustomPlot *lossPlot() const { return m_loss; }
     QCustomPlot *sqnrPlot() const { return m_sqnr; }
     QCustomPlot *gapPlot() const { return m_gap; }
+    QCustomPlot *methodPlot() const { return m_method; }
+    QTabWidget *imageTabs() const { return m_images; }
     const QVector<RunData> &runs() const { return m_runs; }
 
     // The table as CSV (RFC 4180 quoting).
     QString csv() const;
     bool exportCsv(const QString &file, QString *error) const;
-    // The three charts as <base>-loss.png, <base>-sqnr.png, <base>-gap.png.
+    // The charts as <base>-loss.png, <base>-sqnr.png, <base>-gap.png, <base>-method.png.
     bool exportPngs(const QString &base, QString *error) const;
 
 private:
@@ -40,11 +44,13 @@ private:
     void fillLoss();
     void fillSqnr();
     void fillGap();
+    void fillMethod();
 
     QVector<RunData> m_runs;
     QTableWidget *m_table;
-    QComboBox *m_unit;
-    QCustomPlot *m_loss, *m_sqnr, *m_gap;
+    QComboBox *m_unit, *m_methodKey;
+    QCustomPlot *m_loss, *m_sqnr, *m_gap, *m_method;
+    QTabWidget *m_images;
 };
 
 }  // namespace metaaug::ui

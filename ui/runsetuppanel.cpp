@@ -2,6 +2,7 @@
 
 #include "methods/metaaug/metaaugoptioninfo.h"
 #include "methods/methodcatalog.h"
+#include "run/presets.h"
 
 #include <QtCore/QJsonDocument>
 #include <QtCore/QSettings>
@@ -35,13 +36,11 @@ RunSetupPanel::RunSetupPanel(QWidget *parent) : QWidget(parent)
     outer->addLayout(form);
     m_preset = new QComboBox(this);
     m_preset->setObjectName(QStringLiteral("preset"));
-    m_preset->addItem(tr("Quick"), QStringLiteral("quick"));
-    m_preset->setItemData(0, tr("1,000 calibration images, 100 iterations, M = 20, 2,000 test images (minutes)"), Qt::ToolTipRole);
-    m_preset->addItem(tr("Default"), QStringLiteral("default"));
-    m_preset->setItemData(1, tr("As the CLI: 1,024 images, 500 iterations, M = 100, the whole test set"), Qt::ToolTipRole);
-    m_preset->addItem(tr("Paper"), QStringLiteral("paper"));
-    m_preset->setItemData(2, tr("METAAUG.md: 1,024 images, 20,000 iterations, M = 500 (hours on this machine)"), Qt::ToolTipRole);
-    m_preset->setToolTip(tr("Sets calibration size, iterations, evaluation size and meta iterations together"));
+    for (const RunPreset &p : runPresets()) {
+        m_preset->addItem(p.label, p.id);
+        m_preset->setItemData(m_preset->count() - 1, p.description, Qt::ToolTipRole);
+    }
+    m_preset->setToolTip(tr("Sets calibration size, iterations, evaluation size and the MetaAug options together"));
     form->addRow(tr("Preset"), m_preset);
 
     m_method = new QComboBox(this);
@@ -127,22 +126,18 @@ RunSetupPanel::RunSetupPanel(QWidget *parent) : QWidget(parent)
 
 QStringList RunSetupPanel::presetIds()
 {
-    return {QStringLiteral("quick"), QStringLiteral("default"), QStringLiteral("paper")};
+    QStringList ids;
+    for (const RunPreset &p : runPresets())
+        ids << p.id;
+    return ids;
 }
 
 void RunSetupPanel::applyPreset(const QString &id)
 {
-    struct Preset {
-        const char *id;
-        int calib, iters, evalLimit, metaIters;
-    };
-    static const Preset presets[] = {{"quick", 1000, 100, 2000, 20}, {"default", 1024, 500, 0, 100}, {"paper", 1024, 20000, 0, 500}};
-    for (const Preset &p : presets)
-        if (id == QLatin1String(p.id)) {
-            m_preset->setCurrentIndex(m_preset->findData(id));
-            setSpec(QJsonObject{{"calib_size", p.calib}, {"iters", p.iters}, {"eval_limit", p.evalLimit},
-                                {"method_options", QJsonObject{{"meta_iters", p.metaIters}}}});
-        }
+    if (const RunPreset *p = findRunPreset(id)) {
+        m_preset->setCurrentIndex(m_preset->findData(id));
+        setSpec(p->spec);
+    }
 }
 
 QJsonObject RunSetupPanel::spec() const

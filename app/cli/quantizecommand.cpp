@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "run/presets.h"
 #include "options.h"
 #include "terminal.h"
 
@@ -146,6 +147,14 @@ int quantizeCommand(const QStringList &args)
                  QStringLiteral("qdrop|brecq"), QStringLiteral("qdrop")});
     p.addOption({QStringLiteral("no-fold-bn"), QStringLiteral("Keep BatchNorm in FP after the quantized conv instead of folding it.")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object with the results.")});
+    {
+        QStringList presets;
+        for (const RunPreset &r : runPresets())
+            presets << QStringLiteral("%1 (%2)").arg(r.id, r.description);
+        p.addOption({QStringLiteral("preset"), QStringLiteral("Sets --calib-size, --iters, --eval-limit and the MetaAug options together; "
+                                                              "flags given as well win. One of: %1.").arg(presets.join(QStringLiteral("; "))),
+                     QStringLiteral("NAME")});
+    }
     addMetaAugFlags(p);
     addDbOption(p);
     p.addOption({QStringLiteral("no-store"), QStringLiteral("Do not record the run in the run database.")});
@@ -157,15 +166,33 @@ int quantizeCommand(const QStringList &args)
     QString error;
     RunSpec spec;
     qint64 v = 0;
+    const RunPreset *preset = nullptr;
+    if (p.isSet(QStringLiteral("preset"))) {
+        preset = findRunPreset(p.value(QStringLiteral("preset")));
+        if (!preset) {
+            QStringList ids;
+            for (const RunPreset &r : runPresets())
+                ids << r.id;
+            return fail(QStringLiteral("--preset '%1' is not one of %2").arg(p.value(QStringLiteral("preset")), ids.join(QStringLiteral(", "))), Usage);
+        }
+    }
+    // A preset's value for a flag the user did not give.
+    auto presetInt = [&](const char *flag, const char *key, qint64 *out) {
+        if (preset && !p.isSet(QLatin1String(flag)) && preset->spec.contains(QLatin1String(key)))
+            *out = preset->spec.value(QLatin1String(key)).toInteger();
+    };
     if (!intOption(p, "wbits", 2, 8, &v, &error)) return fail(error, Usage);
     spec.wbits = int(v);
     if (!intOption(p, "abits", 2, 8, &v, &error)) return fail(error, Usage);
     spec.abits = int(v);
     if (!intOption(p, "calib-size", 1, 10000000, &v, &error)) return fail(error, Usage);
+    presetInt("calib-size", "calib_size", &v);
     spec.calibSize = v;
     if (!intOption(p, "eval-limit", 0, 100000000, &v, &error)) return fail(error, Usage);
+    presetInt("eval-limit", "eval_limit", &v);
     spec.evalLimit = v;
     if (!intOption(p, "iters", 0, 10000000, &v, &error)) return fail(error, Usage);
+    presetInt("iters", "iters", &v);
     spec.iterations = int(v);
     if (!intOption(p, "batch", 1, 65536, &v, &error)) return fail(error, Usage);
     spec.batch = int(v);
@@ -181,6 +208,12 @@ int quantizeCommand(const QStringList &args)
     spec.methodOptions = metaAugOptionsFromFlags(p, &metaFlags);
     if (metaFlags && spec.method != QLatin1String("metaaug"))
         return fail(QStringLiteral("the MetaAug flags (--meta-iters, --inner, ...) need --method metaaug (got %1)").arg(spec.method), Usage);
+    if (preset && spec.method == QLatin1String("metaaug")) {
+        QJsonObject merged = preset->spec.value(QStringLiteral("method_options")).toObject();
+        for (auto it = spec.methodOptions.begin(); it != spec.methodOptions.end(); ++it)
+            merged[it.key()] = it.value();
+        spec.methodOptions = merged;
+    }
     if (auto resolved = methods::findMethod(spec.method)->resolveOptions(spec.methodOptions); !resolved)
         return fail(withFlagNames(resolved.error().message), Usage);
     const QString setting = p.value(QStringLiteral("setting"));

@@ -7,6 +7,7 @@
 #include "datapanel.h"
 #include "imagegrid.h"
 #include "mainwindow.h"
+#include "plotstyle.h"
 #include "workbenchwindow.h"
 #include "modelpanel.h"
 #include "resultspanel.h"
@@ -75,6 +76,8 @@ private slots:
     void compareTwoRuns();
     void unsupportedModelDialog();
     void settingsRemembered();
+    void logAxisLabelsEachTickOnce();
+    void paperPresetIsThePublicCode();
 
 private:
     std::unique_ptr<MainWindow> window();
@@ -176,8 +179,16 @@ void TestWorkbench::liveRunCancelled()
     const RunData &d = w->liveView()->data();
     QVERIFY(d.probeSqnr.count(0) && !d.probeSqnr.at(0).empty());
     QVERIFY(!d.metaTerms.at("outer").isEmpty());
-    QTRY_VERIFY_WITH_TIMEOUT(w->liveView()->images()->shownIndex() >= 0, 2000);
-    QVERIFY(w->liveView()->images()->caption().contains("Unit 2"));
+    // The method chart draws what the events declare: MSE(T(x), x) and the eps line.
+    QVERIFY(!d.metaTerms.at("t_mse").isEmpty());
+    QCOMPARE(d.metaTerms.at("ref.eps").last().y(), 0.1);
+    QVERIFY(w->liveView()->charts()->metaPlot()->graphCount() >= 8);
+    QTRY_VERIFY_WITH_TIMEOUT(w->liveView()->images()->caption().contains("Unit 2"), 5000);
+    // T has left the identity (warm-up): the difference map has a scale of
+    // more than one level, and 28x28 images show at >= 56 px.
+    QVERIFY(w->liveView()->images()->differenceScale() > 1.0);
+    QVERIFY(w->liveView()->images()->thumbnailSize() >= 56);
+    QVERIFY(w->liveView()->images()->findChild<QLabel *>("differenceMap")->pixmap().width() >= 8 * 56);
     // Charts redraw on a timer, not per event.
     QVERIFY(w->liveView()->redraws() < progress.count());
     QVERIFY(w->liveView()->redraws() <= 1 + runClock.elapsed() / 50);
@@ -285,7 +296,7 @@ void TestWorkbench::compareTwoRuns()
     QCOMPARE(lines.size(), c->table()->rowCount() + 1);
     QVERIFY(lines[row + 1].startsWith("quantized test top-1 (%)," + QString::number(a, 'f', 2)));
     QVERIFY2(c->exportPngs(m_dir.filePath("compare"), &error), qPrintable(error));
-    for (const char *chart : {"loss", "sqnr", "gap"}) {
+    for (const char *chart : {"loss", "sqnr", "gap", "method"}) {
         const QImage img(m_dir.filePath(QStringLiteral("compare-%1.png").arg(chart)));
         QVERIFY2(img.width() == 1200 && img.height() == 700, chart);
     }
@@ -342,6 +353,43 @@ void TestWorkbench::settingsRemembered()
     for (QAction *a : again.findChild<QMenu *>("recentMenu")->actions())
         recent << a->text();
     QVERIFY2(recent.contains("Model: " + defaultModelPath()), qPrintable(recent.join(", ")));
+}
+
+// Under a decade a log axis gets linear ticks, each labelled once (the
+// probe chart's MSE axis read "2·10^-1" four times); over decades, powers.
+void TestWorkbench::logAxisLabelsEachTickOnce()
+{
+    QCustomPlot plot;
+    plot.resize(400, 300);
+    setLogAxis(plot.yAxis);
+    for (const auto &[lo, hi] : {std::pair{0.15, 0.35}, std::pair{0.0102, 0.0109}, std::pair{1e-4, 10.0}}) {
+        plot.yAxis->setRange(lo, hi);
+        plot.replot();
+        const QVector<QString> labels = plot.yAxis->tickVectorLabels();
+        QVERIFY2(labels.size() >= 2, qPrintable(QString::number(lo)));
+        QCOMPARE(QSet<QString>(labels.begin(), labels.end()).size(), labels.size());
+    }
+}
+
+void TestWorkbench::paperPresetIsThePublicCode()
+{
+    RunSetupPanel panel;
+    panel.applyPreset("paper");
+    QJsonObject spec = panel.spec();
+    QCOMPARE(spec.value("iters").toInt(), 20000);
+    panel.setSpec(QJsonObject{{"method", "metaaug"}});
+    spec = panel.spec();
+    const QJsonObject o = spec.value("method_options").toObject();
+    QCOMPARE(o.value("t_init").toString(), QString("none"));
+    QCOMPARE(o.value("t_output").toString(), QString("plain"));
+    QCOMPARE(o.value("mixup").toString(), QString("independent"));
+    QCOMPARE(o.value("meta_iters").toInt(), 500);
+    // Back to the default preset: every option it does not change is the engine's default again.
+    panel.applyPreset("default");
+    const QJsonObject d = panel.spec().value("method_options").toObject();
+    QCOMPARE(d.value("t_init").toString(), QString("warmup"));
+    QCOMPARE(d.value("t_output").toString(), QString("residual"));
+    QCOMPARE(d.value("t_frozen").toBool(), false);
 }
 
 QTEST_MAIN(TestWorkbench)
