@@ -22,6 +22,8 @@ Arms (flags added to `metaaug quantize`):
 import argparse, json, os, statistics, subprocess
 from concurrent.futures import ThreadPoolExecutor
 
+from metaaug_results import fmt  # mean ± std, shared with the baselines study
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SETTINGS = {  # name: (model, wbits, abits, calib size)
     "r20-w2a2-16": ("resnet20_fmnist", 2, 2, 16),
@@ -63,14 +65,6 @@ def run(binary, models_dir, setting, arm, seed, args):
     return r
 
 
-def fmt(vals, digits=2):
-    if not vals:
-        return "–"
-    if len(vals) == 1:
-        return f"{vals[0]:.{digits}f}"
-    return f"{statistics.mean(vals):.{digits}f} ± {statistics.stdev(vals):.{digits}f}"
-
-
 def table(rows, args):
     print(f"R = {args.iters}, M = {args.meta_iters}{', extra: ' + args.extra if args.extra else ''}; mean ± std over seeds\n")
     print("| setting | arm | n | test top-1 % | calib top-1 % | gap (pt) | final MSE(T(x), x) | mean t_change % | wall s |")
@@ -91,6 +85,26 @@ def table(rows, args):
                   f"| {fmt([r['gap'] for r in rs])} | {fmt(mse, 4)} | {fmt(tch, 3)} | {fmt([r['wall_s'] for r in rs], 0)} |")
 
 
+def by_extra(rows):
+    """The tuning search: one line per setting of the metaaug flags."""
+    print("| flags added to the default | seeds | test top-1 % | calib top-1 % | gap (pt) | final MSE(T(x), x) | mean t_change % | min class_kept |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    extras = []
+    for r in rows:
+        if r.get("extra", "") not in extras and "error" not in r:
+            extras.append(r.get("extra", ""))
+    for e in extras:
+        rs = list({(r["seed_i"], r["iters"], r["meta_iters"]): r for r in rows  # a point run twice counts once
+                   if r.get("extra", "") == e and "error" not in r and r["arm"] == "metaaug-warmup"}.values())
+        if not rs:
+            continue
+        kept = min(u.get("class_kept", 1) for r in rs for u in r["units"][1:-1])
+        print(f"| `{e or '(default)'}` | {','.join(str(r['seed_i']) for r in rs)} | {fmt([r['q_top1'] for r in rs])} "
+              f"| {fmt([r['q_calib_top1'] for r in rs])} | {fmt([r['gap'] for r in rs])} "
+              f"| {fmt([r['method_summary']['t_mse_final'] for r in rs], 4)} "
+              f"| {fmt([100 * statistics.mean(u.get('t_change', 0) for u in r['units'][1:-1]) for r in rs], 3)} | {kept:.2f} |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -103,6 +117,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "metaaug_study.jsonl"))
     ap.add_argument("--table-only", action="store_true")
+    ap.add_argument("--by-extra", action="store_true", help="print the tuning table (rows grouped by --extra) and stop")
     args = ap.parse_args()
     binary = os.path.join(args.build, "bin", "metaaug")
     models_dir = os.path.join(args.build, "share", "metaaug-workbench", "models")
@@ -113,10 +128,13 @@ def main():
     if os.path.exists(args.out):
         with open(args.out) as f:
             rows = [json.loads(line) for line in f if line.strip()]
+    if args.by_extra:
+        by_extra(rows)
+        return
     done = {key_of(r) for r in rows if "error" not in r}
     todo = []
-    for seed in seeds:  # seed-major: a partial grid has whole seeds
-        for setting in settings:
+    for setting in settings:  # setting-major (the 1024-image one last): a partial grid has whole settings
+        for seed in seeds:
             for arm in arms:
                 # At 16 images both batch sizes take the whole set.
                 if arm == "geniem-b64" and SETTINGS[setting][3] <= 32:

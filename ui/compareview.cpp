@@ -57,21 +57,17 @@ std::vector<Field> fields(const QVector<RunData> &runs)
         {"kl", "KL(FP‖Q)", Source::Result, 4},
         {"wall_s", "wall time (s)", Source::Result, 1},
     };
-    QStringList options;
-    for (const RunData &r : runs)
-        options << r.spec.value(QLatin1String("method_options")).toObject().keys();
-    options.removeDuplicates();
-    options.sort();
-    for (const QString &o : options)
-        f.push_back({o, QStringLiteral("option %1").arg(o), Source::Option, 6});
-    // The method's summary (MetaAug: warm-up steps, final MSE(T(x), x), T's hash).
-    QStringList summary;
-    for (const RunData &r : runs)
-        summary << r.result.value(QLatin1String("method_summary")).toObject().keys();
-    summary.removeDuplicates();
-    summary.sort();
-    for (const QString &k : summary)
-        f.push_back({k, k, Source::Summary, 4});
+    // One row per method option any run has, then per key of the method's
+    // summary (MetaAug: warm-up steps, final MSE(T(x), x), T's hash).
+    for (const auto &[object, source] : {std::pair{"method_options", Source::Option}, std::pair{"method_summary", Source::Summary}}) {
+        QStringList keys;
+        for (const RunData &r : runs)
+            keys << (source == Source::Option ? r.spec : r.result).value(QLatin1String(object)).toObject().keys();
+        keys.removeDuplicates();
+        keys.sort();
+        for (const QString &k : keys)
+            f.push_back({k, source == Source::Option ? QStringLiteral("option %1").arg(k) : k, source, source == Source::Option ? 6 : 4});
+    }
     return f;
 }
 

@@ -16,16 +16,20 @@ enum class Augment { Transform, Random };     // phase B's second copy: T(x), or
 
 struct MetaAugOptions {
     int metaIterations = 100;      // "meta_iters": M per unit (the public code: 500)
-    InnerStep inner = InnerStep::Adam;  // "inner": adam | sgd
+    // Defaults of the bi-level step (inner, t_lr, beta, gamma) are those of
+    // the study in README "MetaAug's T": the ones with which T stays near
+    // eps and keeps classes through the meta phase. The public code's
+    // (adam, 5e-6, 0.5, 30000) are the "paper" preset.
+    InnerStep inner = InnerStep::Sgd;   // "inner": adam | sgd
     double innerLr = 1e-3;         // "inner_lr": sgd only; rounding logits' lr, steps scaled alike
     MixupMode mixup = MixupMode::Shared;  // "mixup": shared | independent
     double mixupAlpha = 4.0;       // "mixup_alpha": lambda ~ Beta(a, a)
     double alpha = 5.0;            // "alpha": KL weight
-    double beta = 0.5;             // "beta": margin weight
-    double gamma = 30000.0;        // "gamma": PKT weight
+    double beta = 50.0;            // "beta": margin weight
+    double gamma = 3000.0;         // "gamma": PKT weight
     double eps = 0.1;              // "eps": margin
     double tau = 4.0;              // "tau": KL temperature
-    double tLr = 5e-6;             // "t_lr": Adam lr of T
+    double tLr = 1e-4;             // "t_lr": Adam lr of T
     double tClip = 0.1;            // "t_clip": gradient-norm clip of T
     int plateauPatience = 100;     // "plateau_patience"
     double plateauFactor = 0.95;   // "plateau_factor"

@@ -270,15 +270,19 @@ void TestMetaAug::options()
     auto d = methods::MetaAugOptions::fromJson({});
     QVERIFY(d);
     QCOMPARE(d->alpha, 5.0);
-    QCOMPARE(d->gamma, 30000.0);
+    QCOMPARE(d->beta, 50.0);
+    QCOMPARE(d->gamma, 3000.0);
     QCOMPARE(d->tau, 4.0);
-    QCOMPARE(d->tLr, 5e-6);
+    QCOMPARE(d->tLr, 1e-4);
     QCOMPARE(d->plateauPatience, 100);
-    QVERIFY(d->inner == methods::InnerStep::Adam && d->mixup == methods::MixupMode::Shared && d->unet.residual);
+    QVERIFY(d->inner == methods::InnerStep::Sgd && d->mixup == methods::MixupMode::Shared && d->unet.residual);
+    QVERIFY(d->tInit == methods::TInit::Warmup && !d->tFrozen && d->augment == methods::Augment::Transform);
     auto round = methods::MetaAugOptions::fromJson(d->toJson());
     QVERIFY(round && round->toJson() == d->toJson());
-    auto sgd = methods::MetaAugOptions::fromJson({{"inner", "sgd"}, {"meta_iters", 7}, {"t_output", "plain"}});
-    QVERIFY(sgd && sgd->inner == methods::InnerStep::Sgd && sgd->metaIterations == 7 && !sgd->unet.residual);
+    auto adam = methods::MetaAugOptions::fromJson({{"inner", "adam"}, {"meta_iters", 7}, {"t_output", "plain"}, {"t_init", "file:/x/t.maugt"}});
+    QVERIFY(adam && adam->inner == methods::InnerStep::Adam && adam->metaIterations == 7 && !adam->unet.residual);
+    QVERIFY(adam->tInit == methods::TInit::File && adam->tInitPath == QStringLiteral("/x/t.maugt"));
+    QCOMPARE(adam->toJson().value("t_init").toString(), QStringLiteral("file:/x/t.maugt"));
     for (const QJsonObject &bad : {QJsonObject{{"inner", "rmsprop"}}, QJsonObject{{"meta_iters", -1}},
                                    QJsonObject{{"meta_iters", 2.5}}, QJsonObject{{"t_lr", "fast"}}, QJsonObject{{"gama", 1}}}) {
         auto r = methods::MetaAugOptions::fromJson(bad);
@@ -421,6 +425,7 @@ void TestMetaAug::adamFirstStepIsSignStep()
     torch::Tensor theta = torch::tensor({1.0, -2.0, 0.5}, torch::dtype(torch::kDouble).requires_grad(true));
     const torch::Tensor loss = (theta * torch::tensor({3.0, -1e-3, 0.0}, torch::kDouble)).sum();
     methods::MetaAugOptions o;
+    o.inner = methods::InnerStep::Adam;
     const auto updated = methods::innerUpdate(loss, {{{&theta}, 0.1}}, o);
     const torch::Tensor expected = torch::tensor({1.0 - 0.1 * 3 / (3 + 1e-8), -2.0 + 0.1 * 1e-3 / (1e-3 + 1e-8), 0.5},
                                                  torch::kDouble);

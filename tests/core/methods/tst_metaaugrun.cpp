@@ -131,7 +131,7 @@ void TestMetaAugRun::eventsAndReport()
     QVERIFY(r->result.value("phases").toObject().value("meta").toDouble() > 0);
     const QJsonObject opts = r->result.value("spec").toObject().value("method_options").toObject();
     QCOMPARE(opts.value("meta_iters").toInt(), 6);
-    QCOMPARE(opts.value("gamma").toDouble(), 30000.0);
+    QCOMPARE(opts.value("gamma").toDouble(), 3000.0);
     QCOMPARE(opts.value("t_init").toString(), QStringLiteral("warmup"));
     // T's movement is reported per unit and for the run.
     for (int u = 1; u + 1 < units.size(); ++u) {
