@@ -87,7 +87,7 @@ def table(rows, args):
 
 def by_extra(rows):
     """The tuning search: one line per setting of the metaaug flags."""
-    print("| flags added to the default | seeds | test top-1 % | calib top-1 % | gap (pt) | final MSE(T(x), x) | mean t_change % | min class_kept |")
+    print("| metaaug flags (the rest at their defaults) | seeds | test top-1 % | calib top-1 % | gap (pt) | final MSE(T(x), x) | mean t_change % | min class_kept |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     extras = []
     for r in rows:
