@@ -1,7 +1,7 @@
-// The transformation network T of MetaAug (METAAUG.md §3): a U-Net that
+// The transformation network T of MetaAug (docs/algorithms.md): a U-Net that
 // maps an image batch to a batch of the same shape. With the residual
 // output (default) T(x) = x + U(x) and U's last convolution starts at
-// zero, so T is exactly the identity (and stuck there: METAAUG.md §3 "How T
+// zero, so T is exactly the identity (and stuck there: docs/algorithms.md "How T
 // starts"; see warmup.h); the plain output (the public code's) returns U(x).
 #pragma once
 

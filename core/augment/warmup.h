@@ -1,4 +1,4 @@
-// The warm-up of MetaAug's T before its first meta phase (METAAUG.md §3,
+// The warm-up of MetaAug's T before its first meta phase (docs/algorithms.md,
 // "How T starts"): at the exact identity the margin and PKT terms have no
 // gradient, so T is first trained away from it, with no meta term, until
 // MSE(T(x), x) is within a tolerance of eps.
@@ -19,7 +19,7 @@ struct WarmupOptions {
     int maxSteps = 300;     // bound on Adam steps
     double lr = 1e-3;       // Adam lr of T during the warm-up
     double beta = 1.0;      // weight of the two-sided margin term
-    double gamma = 30000.0; // weight of PKT (the outer loss's)
+    double gamma = 30000.0; // weight of PKT (the public code's outer-loss weight)
     double eps = 0.1;       // target MSE(T(x), x)
     double tolerance = 0.25;  // stop once |MSE - eps| <= tolerance * eps
     int batch = 32;

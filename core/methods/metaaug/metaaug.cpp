@@ -1,4 +1,4 @@
-// metaaug: Genie-M plus MetaAug's meta phase (METAAUG.md §3). For every unit
+// metaaug: Genie-M plus MetaAug's meta phase (docs/algorithms.md). For every unit
 // but the first and the last: phase A trains the shared transformation
 // network T through a one-step lookahead of the unit's quantization
 // parameters; phase B reconstructs the unit on the originals plus T(x).
@@ -35,13 +35,13 @@ struct MetaAugState final : MethodState {
     torch::Tensor strip;            // the images of every image event (the first 8), so the slider shows them change
 };
 
+// The warm-up starts the residual T from a small random last layer: at the
+// exact identity its loss has no gradient (docs/algorithms.md, "How T starts").
+constexpr double kWarmupOutputStd = 1e-2;
+
 // T's initial weights come from a generator seeded by the run's seed, and
 // the global generator is left exactly as it was, so with M = 0 the data
 // order equals geniem's.
-// The warm-up starts the residual T from a small random last layer: at the
-// exact identity its loss has no gradient (METAAUG.md §3).
-constexpr double kWarmupOutputStd = 1e-2;
-
 augment::UNet makeTransform(const MetaAugOptions &o, const torch::Tensor &images, uint64_t seed)
 {
     at::Generator gen = at::detail::getDefaultCPUGenerator();

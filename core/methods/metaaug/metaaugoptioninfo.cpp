@@ -28,7 +28,7 @@ const std::vector<MetaAugOptionInfo> &metaAugOptionInfo()
         {"phase-b", "phase_b", "Reconstruction data", "Data of the unit's reconstruction: union (default: originals + T(x)) or originals.", "union", "union|originals"},
         {"phase-b-batch", "phase_b_batch", "Reconstruction batch", "Reconstruction batch with the union (default 64).", "64", nullptr, 1, 65536, true},
         {"t-init", "t_init", "T start", "How T starts: warmup (default: trained away from the identity to MSE(T(x), x) = eps before the first unit), none (residual: exactly x; plain: its random init) or file:PATH (a T saved by an earlier run, see `metaaug runs export-t`).", "warmup", nullptr, 0, 0, false, false, true},
-        {"t-frozen", "t_frozen", "Freeze T", "Control: warm T up, then skip the bi-level updates (M ignored): augmentation without meta-learning.", "false", nullptr, 0, 0, false, true},
+        {"t-frozen", "t_frozen", "Freeze T", "Control: warm T up, then skip the bi-level updates (M ignored): augmentation without meta-learning (default off).", "false", nullptr, 0, 0, false, true},
         {"augment", "augment", "Augmentation", "t (default: phase B on originals + T(x)) or random: the control with a random shift/flip/noise copy of the same MSE budget eps, and no T.", "t", "t|random"},
         {"warmup-steps", "warmup_steps", "Warm-up steps", "Bound on T's warm-up steps (default 300; it stops earlier once MSE(T(x), x) is within 25 % of eps).", "300", nullptr, 0, 1000000, true},
         {"warmup-lr", "warmup_lr", "Warm-up lr", "Adam learning rate of T during the warm-up (default 1e-3).", "0.001", nullptr, 0, 1},

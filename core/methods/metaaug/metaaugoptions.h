@@ -1,4 +1,4 @@
-// MetaAug's hyperparameters (METAAUG.md §3) with the spec's defaults, read
+// MetaAug's hyperparameters (docs/algorithms.md) with their defaults, read
 // from a run spec's method options (JSON keys as below).
 #pragma once
 
@@ -11,7 +11,7 @@ namespace metaaug::methods {
 
 enum class InnerStep { Adam, Sgd };
 enum class MixupMode { Shared, Independent };
-enum class TInit { Warmup, None, File };       // how T starts (METAAUG.md §3 "How T starts")
+enum class TInit { Warmup, None, File };       // how T starts (docs/algorithms.md, "How T starts")
 enum class Augment { Transform, Random };     // phase B's second copy: T(x), or the random control
 
 struct MetaAugOptions {

@@ -302,6 +302,7 @@ void TestMetaAug::optionTableMatchesDefaults()
         const QString key = QLatin1String(info.key);
         QVERIFY2(defaults.contains(key), info.key);
         const QJsonValue d = defaults.value(key);
+        QVERIFY2(QString::fromUtf8(info.help).contains("default"), info.key);
         if (info.boolean) {
             QCOMPARE(QLatin1String(info.defaultValue), QLatin1String(d.toBool() ? "true" : "false"));
             QVERIFY2(methods::MetaAugOptions::fromJson({{key, true}}), info.key);

@@ -164,10 +164,11 @@ void TestScriptArchive::fuzzFindingsAreRefused_data()
     // free(): invalid pointer in LibTorch's parser error path. Crafted, the
     // debug_pkl is dropped and LibTorch's parser reports the damaged code
     // ("expected ident but found '%'", or another token when other models
-    // were loaded before).
+    // were loaded before; its "here:" source excerpt is not always there,
+    // as a fresh-clone CI run showed). The refusal itself is what matters.
     const QString badFree = dir + "/damaged_code_and_debug_pkl_bad_free_in_libtorch.pt";
     QTest::newRow("bad free, as found") << badFree << false << crcRefusal;
-    QTest::newRow("bad free, crafted") << badFree << true << "here:";
+    QTest::newRow("bad free, crafted") << badFree << true << "is not a loadable TorchScript file";
     // LibTorch allocated 28 GB for its memo table.
     const QString memo = dir + "/memo_index_allocates_28gb_in_libtorch.pt";
     QTest::newRow("28 GB memo index, as found") << memo << false << crcRefusal;
