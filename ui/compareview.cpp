@@ -141,7 +141,7 @@ CompareView::CompareView(QWidget *parent) : QWidget(parent)
     m_sqnr->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
     m_sqnr->xAxis->setTickLabelRotation(90);
     m_sqnr->setMinimumHeight(360);
-    m_method = make("compareMethod", tr("Method series of each run (dashed: targets)"), tr("warm-up / meta step"), QString());
+    m_method = make("compareMethod", tr("Method series (dashed: targets)"), tr("warm-up / meta step"), QString());
     setLogAxis(m_method->yAxis);
     m_methodKey = new QComboBox(this);
     m_methodKey->setObjectName(QStringLiteral("compareMethodKey"));

@@ -40,7 +40,7 @@ cv::Mat toMat(const QImage &img)
 QImage differenceImage(const ImagePair &p, double *scale)
 {
     const augment::DifferenceMap d = augment::differenceMap(toMat(p.originals), toMat(p.transformed));
-    *scale = d.maxAbs;
+    *scale = d.scale;
     if (d.image.empty())
         return {};
     cv::Mat rgb;
@@ -67,7 +67,7 @@ QPixmap scaleBar(double maxAbs)
     const QString m = QString::number(maxAbs, 'g', 3);
     painter.drawText(QRect(0, 14, 256, 16), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("-%1").arg(m));
     painter.drawText(QRect(0, 14, 256, 16), Qt::AlignHCenter | Qt::AlignVCenter, QStringLiteral("0"));
-    painter.drawText(QRect(0, 14, 256, 16), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("+%1 levels").arg(m));
+    painter.drawText(QRect(0, 14, 256, 16), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("+%1").arg(m));
     return pm;
 }
 }  // namespace
@@ -98,11 +98,12 @@ ImageGrid::ImageGrid(QWidget *parent) : QWidget(parent)
     };
     titled(tr("Originals x"), &m_originals);
     titled(tr("Transformed T(x)"), &m_transformed);
-    titled(tr("Difference T(x) − x"), &m_difference);
+    titled(tr("Difference T(x) − x (levels of 255)"), &m_difference);
     m_difference->setObjectName(QStringLiteral("differenceMap"));
     m_scaleBar = new QLabel(strips);
     m_scaleBar->setObjectName(QStringLiteral("differenceScale"));
-    m_scaleBar->setToolTip(tr("Colour scale of the difference map, in levels of 255 of the strips' display range: "
+    m_scaleBar->setToolTip(tr("Colour scale of the difference map, in levels of 255 of the strips' display range, "
+                              "symmetric about 0 and set by the 99th percentile of |T(x) − x| (larger changes saturate): "
                               "blue = darker than the original, red = brighter, white = unchanged"));
     l->addWidget(m_scaleBar);
     l->addStretch(1);

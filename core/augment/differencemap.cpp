@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace metaaug::augment {
 
@@ -29,11 +30,14 @@ DifferenceMap differenceMap(const cv::Mat &originals, const cv::Mat &transformed
         cv::reduce(flat, flat, 1, cv::REDUCE_AVG);
         d = flat.reshape(1, originals.rows);
     }
-    double lo = 0, hi = 0;
-    cv::minMaxLoc(d, &lo, &hi);
-    out.maxAbs = std::max({std::abs(lo), std::abs(hi), 1.0});  // at least one level, so copies show white
+    std::vector<float> magnitudes(d.begin<float>(), d.end<float>());
+    for (float &m : magnitudes)
+        m = std::abs(m);
+    const size_t k = std::min(magnitudes.size() - 1, size_t(0.99 * double(magnitudes.size())));
+    std::nth_element(magnitudes.begin(), magnitudes.begin() + std::ptrdiff_t(k), magnitudes.end());
+    out.scale = std::max(double(magnitudes[k]), 1.0);  // at least one level, so copies show white
     cv::Mat index;
-    d.convertTo(index, CV_8U, 127.5 / out.maxAbs, 127.5);
+    d.convertTo(index, CV_8U, 127.5 / out.scale, 127.5);  // saturates beyond the scale
     cv::Mat lut(256, 1, CV_8UC3);
     for (int i = 0; i < 256; ++i)
         lut.at<cv::Vec3b>(i) = divergingColour((i - 127.5) / 127.5);

@@ -195,7 +195,7 @@ void TestTransform::differenceMapIsSymmetric()
     b.colRange(0, 8).setTo(140);
     b.colRange(16, 24).setTo(60);
     const augment::DifferenceMap d = augment::differenceMap(a, b);
-    QCOMPARE(d.maxAbs, 40.0);
+    QCOMPARE(d.scale, 40.0);
     const cv::Vec3b up = d.image.at<cv::Vec3b>(0, 0), down = d.image.at<cv::Vec3b>(0, 20), zero = d.image.at<cv::Vec3b>(0, 12);
     // +40 is full red, -40 full blue: mirror images of each other (BGR).
     QCOMPARE(int(up[2]), 255);
@@ -212,9 +212,15 @@ void TestTransform::differenceMapIsSymmetric()
         QCOMPARE(int(p[2]), int(n[0]));
         QCOMPARE(int(p[1]), int(n[1]));
     }
+    // One clipped pixel does not set the scale: the 99th percentile does.
+    cv::Mat outlier = a.clone();
+    outlier.colRange(0, 12).setTo(120);
+    outlier.colRange(12, 24).setTo(80);
+    outlier.at<uchar>(0, 0) = 255;
+    QCOMPARE(augment::differenceMap(a, outlier).scale, 20.0);
     // Identical strips: scale of one level, all white.
     const augment::DifferenceMap same = augment::differenceMap(a, a);
-    QCOMPARE(same.maxAbs, 1.0);
+    QCOMPARE(same.scale, 1.0);
 }
 
 QTEST_GUILESS_MAIN(TestTransform)
