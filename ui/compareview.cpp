@@ -156,20 +156,19 @@ CompareView::CompareView(QWidget *parent) : QWidget(parent)
     split->addWidget(m_table);
     auto *charts = new QWidget(split);
     auto *grid = new QGridLayout(charts);
-    auto *lossBox = new QWidget(charts);
-    auto *ll = new QVBoxLayout(lossBox);
-    ll->setContentsMargins(0, 0, 0, 0);
-    ll->addWidget(m_unit);
-    ll->addWidget(m_loss, 1);
-    grid->addWidget(lossBox, 0, 0);
+    // A chart with its chooser above it.
+    auto chosen = [charts](QWidget *chooser, QWidget *chart) {
+        auto *box = new QWidget(charts);
+        auto *l = new QVBoxLayout(box);
+        l->setContentsMargins(0, 0, 0, 0);
+        l->addWidget(chooser);
+        l->addWidget(chart, 1);
+        return box;
+    };
+    grid->addWidget(chosen(m_unit, m_loss), 0, 0);
     grid->addWidget(m_gap, 1, 0);
     grid->addWidget(m_sqnr, 0, 1, 2, 1);
-    auto *methodBox = new QWidget(charts);
-    auto *ml = new QVBoxLayout(methodBox);
-    ml->setContentsMargins(0, 0, 0, 0);
-    ml->addWidget(m_methodKey);
-    ml->addWidget(m_method, 1);
-    grid->addWidget(methodBox, 0, 2);
+    grid->addWidget(chosen(m_methodKey, m_method), 0, 2);
     grid->addWidget(m_images, 1, 2);
     grid->setColumnStretch(2, 2);
     grid->setColumnStretch(1, 3);
