@@ -50,7 +50,7 @@ RunSetupPanel::RunSetupPanel(QWidget *parent) : QWidget(parent)
         m_method->setItemData(m_method->count() - 1, methods::methodDescription(id), Qt::ToolTipRole);
     }
     m_method->setCurrentIndex(std::max(0, m_method->findData(QStringLiteral("metaaug"))));
-    m_method->setToolTip(tr("Quantization method (METAAUG.md); hover an entry for what it does"));
+    m_method->setToolTip(tr("Quantization method (docs/algorithms.md); hover an entry for what it does"));
     form->addRow(tr("&Method"), m_method);
     m_wbits = spin(this, "wbits", 2, 8, 2, tr("Weight bits of the quantized layers (2–8; default 2). First and last layer stay at 8 bits."));
     m_abits = spin(this, "abits", 2, 8, 4, tr("Activation bits (2–8; default 4)."));

@@ -28,7 +28,7 @@ public:
     // Sets the fields present in `spec` (same keys); others keep their value.
     void setSpec(const QJsonObject &spec);
 
-    // "quick" (about a minute here), "default" (the CLI's defaults), "paper" (METAAUG.md's R and M).
+    // One of runPresets() (core/run/presets.h): quick, default, paper.
     static QStringList presetIds();
     void applyPreset(const QString &id);
 
