@@ -56,6 +56,13 @@ augment::UNet makeTransform(const MetaAugOptions &o, const torch::Tensor &images
     return t;
 }
 
+// The FP model's pooled penultimate features (the input of the last linear
+// layer): what PKT compares, in the warm-up and in the outer loss.
+std::function<torch::Tensor(const torch::Tensor &)> fpFeatures(const graph::Executor &ex, const MetaAugState &s)
+{
+    return [&ex, node = s.featureNode, value = s.featureValue](const torch::Tensor &x) { return ex.runRange(0, node, 0, x, value); };
+}
+
 void emitStrip(RunSink &sink, int unit, int iteration, const torch::Tensor &x, const torch::Tensor &xt)
 {
     const double lo = x.min().item<double>(), hi = x.max().item<double>();
@@ -102,9 +109,7 @@ Result<void> startTransform(MethodContext &ctx, MetaAugState &s)
     w.eps = o.eps;
     w.batch = int(ctx.recon.batch);
     augment::WarmupHooks hooks;
-    hooks.features = [&ex = ctx.executor, node = s.featureNode, value = s.featureValue](const torch::Tensor &x) {
-        return ex.runRange(0, node, 0, x, value);
-    };
+    hooks.features = fpFeatures(ctx.executor, s);
     hooks.abort = [&ctx] { return ctx.sink.shouldAbort(); };
     hooks.step = [&ctx, &s, &o](const augment::WarmupStep &st) {
         ProgressEvent ev;
@@ -200,9 +205,7 @@ MetaProblem bindProblem(MethodContext &ctx, const graph::Unit &unit, const MetaA
         return out;
     };
     p.fpSuffix = [&ex, &unit](const torch::Tensor &y) { return ex.runSuffix(unit, y); };
-    p.fpFeatures = [&ex, node = s.featureNode, value = s.featureValue](const torch::Tensor &x) {
-        return ex.runRange(0, node, 0, x, value);
-    };
+    p.fpFeatures = fpFeatures(ex, s);
     p.roundingLoss = [&q, &unit](double beta) { return recon::unitRoundingLoss(q, unit, beta); };
     p.roundingWeight = recon.roundingWeight;
     p.qdropProb = recon.qdropProb;

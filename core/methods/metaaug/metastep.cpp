@@ -67,7 +67,6 @@ MetaTerms metaOuterLoss(const MetaProblem &p, augment::UNet &t, const MetaAugOpt
     MetaTerms terms;
     const torch::Tensor &x = batch.images;
     const torch::Tensor xt = t->forward(x);
-    terms.transformed = xt;
 
     // Step 2: inner loss on x' (target without gradient).
     torch::Tensor xFp, target;

@@ -45,7 +45,6 @@ struct MetaBatch {
 
 struct MetaTerms {
     torch::Tensor outer;        // L_out, with history to T
-    torch::Tensor transformed;  // x' = T(x)
     double inner = 0, kl = 0, margin = 0, pkt = 0;
     double transformMse = 0;    // MSE(T(x), x) as the margin sees it (T's BatchNorm in training mode)
 };
