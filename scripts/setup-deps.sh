@@ -19,6 +19,8 @@ PACKAGES=(
   xvfb xauth
   # scripts: fixtures, model training, export checks
   python3-torch python3-torchvision
+  # the published run-spec schema is checked with it (tests/cli)
+  python3-jsonschema
 )
 
 # Node and npm for ONNX Runtime (scripts/setup-node.sh); a machine that

@@ -1,6 +1,8 @@
-// The run's settings: method, bits, calibration size, iterations, seed and
-// MetaAug's options (from core's option table, each with a tooltip saying
-// what it does and its default), with presets and QSettings persistence.
+// The run's settings, built from core's tables: the run-spec fields shown
+// in a form (run/specfields.h) and, per method, a section with its options
+// (Method::options()) that appears when that method is chosen. Tooltips
+// say what each does, its range and default. Presets come from core
+// (run/presets.h); the settings persist in QSettings.
 #pragma once
 
 #include <QtCore/QJsonObject>
@@ -11,41 +13,45 @@
 class QComboBox;
 class QGroupBox;
 class QSettings;
-class QSpinBox;
-class QWidget;
 
 namespace metaaug::ui {
+
+class FieldForm;
 
 class RunSetupPanel : public QWidget {
     Q_OBJECT
 public:
     explicit RunSetupPanel(QWidget *parent = nullptr);
 
-    // The settings as RunSpec JSON keys (method, wbits, abits, setting,
-    // calib_size, iters, batch, seed, eval_limit, threads, method_options);
-    // the model and data sources are added by the caller.
+    // The settings as RunSpec JSON keys (the form's fields and the chosen
+    // method's "method_options"); the model and data sources are added by
+    // the caller.
     QJsonObject spec() const;
-    // Sets the fields present in `spec` (same keys); others keep their value.
+    // Sets the fields present in `spec` (same keys; method options go to the
+    // section of spec's method, else the chosen one); others keep their value.
     void setSpec(const QJsonObject &spec);
 
-    // One of runPresets() (core/run/presets.h): quick, default, paper.
-    static QStringList presetIds();
+    // One of runPresets(): every field and option back to its default, then
+    // the preset's values.
     void applyPreset(const QString &id);
 
     void save(QSettings &settings) const;
     void restore(const QSettings &settings);
 
-    QComboBox *methodBox() const { return m_method; }
-    QGroupBox *metaAugGroup() const { return m_meta; }
+    QComboBox *methodBox() const;
+    // The options section of a method; null for a method without options.
+    QGroupBox *methodGroup(const QString &method) const;
 
 Q_SIGNALS:
     void changed();
 
 private:
-    QComboBox *m_preset, *m_method, *m_setting;
-    QSpinBox *m_wbits, *m_abits, *m_calib, *m_iters, *m_batch, *m_seed, *m_evalLimit, *m_threads;
-    QGroupBox *m_meta;
-    std::map<QString, QWidget *> m_metaFields;  // JSON key -> editor
+    void showMethodSection();
+
+    QComboBox *m_preset;
+    FieldForm *m_form;                              // the run-spec fields
+    std::map<QString, QGroupBox *> m_methodGroups;  // method id -> its section
+    std::map<QString, FieldForm *> m_methodForms;   // method id -> its options
 };
 
 }  // namespace metaaug::ui

@@ -24,6 +24,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("info"), {"Layers and reconstruction units of a model; --verify checks the engine", metaaug::cli::infoCommand}},
         {QStringLiteral("runs"), {"The run database: list, show, compare, delete, export, import", metaaug::cli::runsCommand}},
         {QStringLiteral("export"), {"Export a stored run's quantized model (torchscript, onnx-qdq, encodings, ...)", metaaug::cli::exportCommand}},
+        {QStringLiteral("spec"), {"The run spec as data: --json-schema, --defaults [--preset], --check FILE", metaaug::cli::specCommand}},
         {QStringLiteral("bench"), {"Time the conv/matmul kernels (runtime settings check)", metaaug::cli::benchCommand}},
         {QStringLiteral("soak"), {"Many short runs in one process: leaks, memory growth, database integrity", metaaug::cli::soakCommand}},
     };

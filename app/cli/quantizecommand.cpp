@@ -1,13 +1,10 @@
 #include "commands.h"
-#include "run/presets.h"
 #include "options.h"
+#include "specflags.h"
 #include "terminal.h"
 
-#include "metaaugflags.h"
-#include "methods/method.h"
 #include "export/exportjob.h"
-
-#include <QtCore/QJsonArray>
+#include "run/presets.h"
 #include "run/runjob.h"
 #include "run/runspec.h"
 
@@ -127,107 +124,44 @@ int quantizeCommand(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "Quantize a model after training (PTQ) and report FP vs quantized accuracy, the calibration/test gap, "
-        "agreement, KL and per-layer SQNR. Defaults: the bundled ResNet-20, geniem, W2A4, 1024 images of "
-        "fashion-mnist:train, evaluation on fashion-mnist:test, seed 0, %1 iterations per unit "
-        "(a few minutes on a 2-core machine; the public code uses 20000).").arg(kDefaultIterations));
+        "agreement, KL and per-layer SQNR. Without --model: the bundled ResNet-20. Each flag shows its default; "
+        "they keep the default run within a few minutes on a 2-core machine (the public code uses 20000 iterations). "
+        "`metaaug spec --json-schema` publishes the same options as JSON Schema."));
     p.addHelpOption();
     addModelOptions(p);
-    p.addOption({QStringLiteral("method"), QStringLiteral("Method: %1 (default geniem).").arg(methods::methodIds().join(QStringLiteral(", "))),
-                 QStringLiteral("ID"), QStringLiteral("geniem")});
-    p.addOption({QStringLiteral("wbits"), QStringLiteral("Weight bits, 2..8 (default 2)."), QStringLiteral("N"), QStringLiteral("2")});
-    p.addOption({QStringLiteral("abits"), QStringLiteral("Activation bits, 2..8 (default 4)."), QStringLiteral("N"), QStringLiteral("4")});
-    p.addOption({QStringLiteral("calib"), QStringLiteral("Calibration source (default fashion-mnist:train)."), QStringLiteral("SOURCE"), QStringLiteral("fashion-mnist:train")});
-    p.addOption({QStringLiteral("calib-size"), QStringLiteral("Calibration images chosen by seed (default 1024)."), QStringLiteral("N"), QStringLiteral("1024")});
-    p.addOption({QStringLiteral("eval"), QStringLiteral("Held-out evaluation source (default fashion-mnist:test)."), QStringLiteral("SOURCE"), QStringLiteral("fashion-mnist:test")});
-    p.addOption({QStringLiteral("eval-limit"), QStringLiteral("Evaluate on the first N images only (default 0 = all)."), QStringLiteral("N"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("iters"), QStringLiteral("Reconstruction iterations per unit (default %1).").arg(kDefaultIterations), QStringLiteral("R"), QString::number(kDefaultIterations)});
-    p.addOption({QStringLiteral("batch"), QStringLiteral("Reconstruction batch size (default 32)."), QStringLiteral("B"), QStringLiteral("32")});
-    p.addOption({QStringLiteral("seed"), QStringLiteral("Seed of the calibration choice and of every random draw (default 0)."), QStringLiteral("S"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("setting"), QStringLiteral("Bit policy: qdrop (first conv W8 with FP image input, last linear W8A8) or brecq (also the second layer's input at 8 bit)."),
-                 QStringLiteral("qdrop|brecq"), QStringLiteral("qdrop")});
-    p.addOption({QStringLiteral("no-fold-bn"), QStringLiteral("Keep BatchNorm in FP after the quantized conv instead of folding it.")});
+    addSpecFlags(p);  // --method, --wbits, ... and every method's options, from core's tables
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object with the results.")});
     {
         QStringList presets;
         for (const RunPreset &r : runPresets())
             presets << QStringLiteral("%1 (%2)").arg(r.id, r.description);
-        p.addOption({QStringLiteral("preset"), QStringLiteral("Sets --calib-size, --iters, --eval-limit and the MetaAug options together; "
+        p.addOption({QStringLiteral("preset"), QStringLiteral("Sets --calib-size, --iters, --eval-limit and method options together; "
                                                               "flags given as well win. One of: %1.").arg(presets.join(QStringLiteral("; "))),
                      QStringLiteral("NAME")});
     }
-    addMetaAugFlags(p);
     addDbOption(p);
     p.addOption({QStringLiteral("no-store"), QStringLiteral("Do not record the run in the run database.")});
     p.addOption({QStringLiteral("export"), QStringLiteral("After the run, export the quantized model as FORMAT to PATH (repeatable). Formats:\n%1").arg(formatList()),
                  QStringLiteral("FORMAT:PATH")});
-    addThreadsOption(p);
     if (auto exit = parseCommandLine(p, args))
         return *exit;
-    QString error;
-    RunSpec spec;
-    qint64 v = 0;
     const RunPreset *preset = nullptr;
-    if (p.isSet(QStringLiteral("preset"))) {
-        preset = findRunPreset(p.value(QStringLiteral("preset")));
-        if (!preset) {
-            QStringList ids;
-            for (const RunPreset &r : runPresets())
-                ids << r.id;
-            return fail(QStringLiteral("--preset '%1' is not one of %2").arg(p.value(QStringLiteral("preset")), ids.join(QStringLiteral(", "))), Usage);
-        }
-    }
-    // A preset's value for a flag the user did not give.
-    auto presetInt = [&](const char *flag, const char *key, qint64 *out) {
-        if (preset && !p.isSet(QLatin1String(flag)) && preset->spec.contains(QLatin1String(key)))
-            *out = preset->spec.value(QLatin1String(key)).toInteger();
-    };
-    if (!intOption(p, "wbits", 2, 8, &v, &error)) return fail(error, Usage);
-    spec.wbits = int(v);
-    if (!intOption(p, "abits", 2, 8, &v, &error)) return fail(error, Usage);
-    spec.abits = int(v);
-    if (!intOption(p, "calib-size", 1, 10000000, &v, &error)) return fail(error, Usage);
-    presetInt("calib-size", "calib_size", &v);
-    spec.calibSize = v;
-    if (!intOption(p, "eval-limit", 0, 100000000, &v, &error)) return fail(error, Usage);
-    presetInt("eval-limit", "eval_limit", &v);
-    spec.evalLimit = v;
-    if (!intOption(p, "iters", 0, 10000000, &v, &error)) return fail(error, Usage);
-    presetInt("iters", "iters", &v);
-    spec.iterations = int(v);
-    if (!intOption(p, "batch", 1, 65536, &v, &error)) return fail(error, Usage);
-    spec.batch = int(v);
-    if (!intOption(p, "seed", 0, std::numeric_limits<qint64>::max(), &v, &error)) return fail(error, Usage);
-    spec.seed = uint64_t(v);
-    spec.threads = p.value(QStringLiteral("threads")).toInt();
-    spec.method = p.value(QStringLiteral("method"));
-    if (!methods::findMethod(spec.method))
-        return fail(QStringLiteral("--method '%1' is not one of %2").arg(spec.method, methods::methodIds().join(QStringLiteral(", "))), Usage);
-    if (const QString problem = methods::iterationsProblem(spec.method, spec.iterations); !problem.isEmpty())
-        return fail(QStringLiteral("--iters: ") + problem, Usage);
-    bool metaFlags = false;
-    spec.methodOptions = metaAugOptionsFromFlags(p, &metaFlags);
-    if (metaFlags && spec.method != QLatin1String("metaaug"))
-        return fail(QStringLiteral("the MetaAug flags (--meta-iters, --inner, ...) need --method metaaug (got %1)").arg(spec.method), Usage);
-    if (preset && spec.method == QLatin1String("metaaug")) {
-        QJsonObject merged = preset->spec.value(QStringLiteral("method_options")).toObject();
-        for (auto it = spec.methodOptions.begin(); it != spec.methodOptions.end(); ++it)
-            merged[it.key()] = it.value();
-        spec.methodOptions = merged;
-    }
-    if (auto resolved = methods::findMethod(spec.method)->resolveOptions(spec.methodOptions); !resolved)
-        return fail(withFlagNames(resolved.error().message), Usage);
-    const QString setting = p.value(QStringLiteral("setting"));
-    if (setting != QLatin1String("qdrop") && setting != QLatin1String("brecq"))
-        return fail(QStringLiteral("--setting '%1' must be qdrop or brecq").arg(setting), Usage);
-    spec.setting = setting == QLatin1String("brecq") ? quant::BitSetting::Brecq : quant::BitSetting::QDrop;
-    spec.foldBatchNorm = !p.isSet(QStringLiteral("no-fold-bn"));
-    spec.calibSource = p.value(QStringLiteral("calib"));
-    spec.evalSource = p.value(QStringLiteral("eval"));
+    if (p.isSet(QStringLiteral("preset")) && !(preset = findRunPreset(p.value(QStringLiteral("preset")))))
+        return fail(QStringLiteral("--preset '%1' is not one of %2").arg(p.value(QStringLiteral("preset")), runPresetIds().join(QStringLiteral(", "))), Usage);
+    auto given = specFromFlags(p);
+    if (!given)
+        return fail(given.error().message, Usage);
+    QJsonObject specJson = applyPreset(preset, *given);
+    specJson[QStringLiteral("model")] = modelPath(p);
+    auto parsed = RunSpec::fromJson(specJson);  // the one validation every entry point runs
+    if (!parsed)
+        return fail(withFlagNames(parsed.error().message), Usage);
+    RunSpec spec = *parsed;
+    QString error;
     auto card = resolveCard(p, &error);
     if (!card)
         return fail(error);
     spec.card = card;
-    spec.modelPath = modelPath(p);
 
     std::vector<std::pair<QString, QString>> exports;
     for (const QString &e : p.values(QStringLiteral("export"))) {

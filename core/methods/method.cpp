@@ -17,12 +17,20 @@ MethodRegistration::MethodRegistration(const Method *m)
     registry().push_back(m);
 }
 
+const FieldTable &Method::options() const
+{
+    static const FieldTable none;
+    return none;
+}
+
 Result<QJsonObject> Method::resolveOptions(const QJsonObject &options) const
 {
-    if (!options.isEmpty())
+    if (this->options().empty() && !options.isEmpty())
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("method %1 takes no options (got '%2')")
                                                          .arg(id(), options.keys().join(QStringLiteral("', '"))));
-    return QJsonObject{};
+    if (auto ok = checkFields(this->options(), options, id() + QStringLiteral(" option")); !ok)
+        return ok.error();
+    return withDefaults(this->options(), options);
 }
 
 const std::vector<const Method *> &allMethods()
@@ -54,11 +62,10 @@ QStringList methodIds()
 QString iterationsProblem(const QString &id, int64_t iterations)
 {
     if (iterations < 0)
-        return QStringLiteral("iterations %1 is negative").arg(iterations);
+        return QStringLiteral("must not be negative (got %1)").arg(iterations);
     const Method *method = findMethod(id);
     if (iterations == 0 && method && method->reconstructs())
-        return QStringLiteral("iterations 0: %1 reconstructs every unit and needs at least 1 iteration "
-                              "(only rtn takes none)").arg(id);
+        return QStringLiteral("needs at least 1 iteration: %1 reconstructs every unit (only rtn takes none; got 0)").arg(id);
     return {};
 }
 
@@ -89,6 +96,13 @@ Result<UnitReport> reconstructPasses(MethodContext &ctx, int b, const recon::Uni
     }
     report.phaseSeconds[QStringLiteral("reconstruction")] = report.seconds;
     return report;
+}
+
+const FieldTable &methodOptionFields(const QString &id)
+{
+    static const FieldTable none;
+    const Method *m = findMethod(id);
+    return m ? m->options() : none;
 }
 
 QString methodDescription(const QString &id)

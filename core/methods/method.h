@@ -5,6 +5,7 @@
 
 #include "methodcatalog.h"
 
+#include "common/field.h"
 #include "common/result.h"
 #include "recon/reconstruction.h"
 
@@ -52,8 +53,12 @@ public:
     virtual QString description() const = 0;
     // AdaRound is layer-wise; the others reconstruct blocks.
     virtual graph::PartitionRule partitionRule() const { return graph::PartitionRule::Auto; }
-    // The method's options with defaults filled in, or an error naming the
-    // offending key; checked before the run starts. Default: no options.
+    // The method's options (its "method_options" keys) as a field table: the
+    // CLI's flags, the GUI's form section and the schema come from it.
+    // Default: none.
+    virtual const FieldTable &options() const;
+    // `options` checked against options() with defaults filled in, or an
+    // error naming the offending key; checked before the run starts.
     virtual Result<QJsonObject> resolveOptions(const QJsonObject &options) const;
     // False for RTN: no cache, no optimisation.
     virtual bool reconstructs() const { return true; }

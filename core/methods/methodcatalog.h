@@ -2,6 +2,8 @@
 // --method list, the GUI's method box). No LibTorch in this header.
 #pragma once
 
+#include "common/field.h"
+
 #include <QtCore/QStringList>
 
 #include <cstdint>
@@ -12,9 +14,13 @@ namespace metaaug::methods {
 QStringList methodIds();
 // One line saying what the method does; empty for an unknown id.
 QString methodDescription(const QString &id);
+// The method's option table (Method::options()); empty for an unknown id
+// and for methods without options.
+const FieldTable &methodOptionFields(const QString &id);
 // A method that reconstructs (all but rtn) learns by gradient steps; a run
 // of 0 iterations would store their untrained initialisation under their
-// name: the reason to refuse, naming the method, or empty when fine.
+// name: the reason to refuse ("needs at least 1 iteration: ..."), naming the
+// method, or empty when fine.
 QString iterationsProblem(const QString &id, int64_t iterations);
 
 }  // namespace metaaug::methods

@@ -2,18 +2,19 @@
 
 namespace metaaug::quant {
 
-QString validateBits(int wbits, int abits)
-{
-    if (wbits < 2 || wbits > 8)
-        return QStringLiteral("weight bits %1 are out of range 2..8").arg(wbits);
-    if (abits < 2 || abits > 8)
-        return QStringLiteral("activation bits %1 are out of range 2..8").arg(abits);
-    return {};
-}
-
 const char *bitSettingName(BitSetting s)
 {
     return s == BitSetting::Brecq ? "brecq" : "qdrop";
+}
+
+QStringList bitSettingNames()
+{
+    return {QLatin1String(bitSettingName(BitSetting::QDrop)), QLatin1String(bitSettingName(BitSetting::Brecq))};
+}
+
+BitSetting bitSettingFromName(const QString &name)
+{
+    return name == QLatin1String(bitSettingName(BitSetting::Brecq)) ? BitSetting::Brecq : BitSetting::QDrop;
 }
 
 BitPlan planBits(const graph::Executor &executor, int wbits, int abits, BitSetting setting)
@@ -24,13 +25,13 @@ BitPlan planBits(const graph::Executor &executor, int wbits, int abits, BitSetti
     plan.activationBits.assign(executor.activationPoints().size(), abits);
     for (size_t k = 0; k < layers.size(); ++k) {
         const bool first = k == 0, last = k + 1 == layers.size();
-        plan.weightBits[layers[k]] = first || last ? 8 : wbits;
+        plan.weightBits[layers[k]] = first || last ? kEdgeBits : wbits;
     }
     const int lastPoint = executor.pointOfValue(g.nodes[layers.back()].inputs[0]);
-    plan.activationBits[lastPoint] = 8;
+    plan.activationBits[lastPoint] = kEdgeBits;
     if (setting == BitSetting::Brecq && layers.size() > 1) {
         const int second = executor.pointOfValue(g.nodes[layers[1]].inputs[0]);
-        plan.activationBits[second] = 8;
+        plan.activationBits[second] = kEdgeBits;
     }
     for (size_t p = 0; p < executor.activationPoints().size(); ++p)
         if (executor.activationPoints()[p].isModelInput)

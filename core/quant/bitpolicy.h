@@ -3,7 +3,7 @@
 
 #include "graph/executor.h"
 
-#include <QtCore/QString>
+#include <QtCore/QStringList>
 
 #include <map>
 
@@ -19,11 +19,18 @@ struct BitPlan {
     std::vector<int> activationBits;    // by activation point; 0 = not quantized
 };
 
-// Errors (as a message) for bits outside 2..8.
-QString validateBits(int wbits, int abits);
+// The bit-widths the quantizers support: the one range the run spec's
+// table (run/specfields), and through it the CLI, GUI and schema, read.
+constexpr int kMinBits = 2, kMaxBits = 8;
+// The width the first and last layers keep under both settings.
+constexpr int kEdgeBits = 8;
 
 BitPlan planBits(const graph::Executor &executor, int wbits, int abits, BitSetting setting);
 
 const char *bitSettingName(BitSetting s);
+// Both settings' names, in enum order; the inverse of bitSettingName (a name
+// not in the list gives QDrop: callers validate against the list first).
+QStringList bitSettingNames();
+BitSetting bitSettingFromName(const QString &name);
 
 }  // namespace metaaug::quant

@@ -1,26 +1,19 @@
 #include "presets.h"
 
-#include "methods/metaaug/metaaugoptions.h"
+#include "specfields.h"
+
+#include <QtCore/QStringList>
 
 namespace metaaug {
 
 namespace {
 
-// MetaAug's defaults with `changes` applied.
-QJsonObject metaAugOptions(const QJsonObject &changes)
-{
-    QJsonObject o = methods::MetaAugOptions{}.toJson();
-    for (auto it = changes.begin(); it != changes.end(); ++it)
-        o[it.key()] = it.value();
-    return o;
-}
-
 RunPreset preset(const char *id, const char *label, const char *description, int calib, int iters, int evalLimit,
                  const QJsonObject &metaChanges)
 {
     return RunPreset{QLatin1String(id), QLatin1String(label), QLatin1String(description),
-                     QJsonObject{{"calib_size", calib}, {"iters", iters}, {"eval_limit", evalLimit},
-                                 {"method_options", metaAugOptions(metaChanges)}}};
+                     QJsonObject{{"calib_size", calib}, {"iters", iters}, {"eval_limit", evalLimit}},
+                     {{QStringLiteral("metaaug"), metaChanges}}};
 }
 
 }  // namespace
@@ -48,6 +41,37 @@ const RunPreset *findRunPreset(const QString &id)
         if (p.id == id)
             return &p;
     return nullptr;
+}
+
+QStringList runPresetIds()
+{
+    QStringList ids;
+    for (const RunPreset &p : runPresets())
+        ids << p.id;
+    return ids;
+}
+
+QJsonObject applyPreset(const RunPreset *preset, const QJsonObject &given)
+{
+    QJsonObject spec;
+    for (const SpecField &f : specFields())
+        if (!f.field.defaultValue.isUndefined())
+            spec[f.field.key] = f.field.defaultValue;
+    QJsonObject options;
+    const QString method = given.value(QLatin1String("method")).toString(spec.value(QLatin1String("method")).toString());
+    if (preset) {
+        for (auto it = preset->spec.begin(); it != preset->spec.end(); ++it)
+            spec[it.key()] = it.value();
+        if (auto it = preset->methodOptions.find(method); it != preset->methodOptions.end())
+            options = it->second;
+    }
+    const QJsonObject givenOptions = given.value(QLatin1String("method_options")).toObject();
+    for (auto it = givenOptions.begin(); it != givenOptions.end(); ++it)
+        options[it.key()] = it.value();
+    for (auto it = given.begin(); it != given.end(); ++it)
+        spec[it.key()] = it.value();
+    spec[QStringLiteral("method_options")] = options;
+    return spec;
 }
 
 }  // namespace metaaug

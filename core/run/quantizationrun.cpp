@@ -35,19 +35,10 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
 {
     const auto start = Clock::now();
     std::map<QString, double> phases;
-    if (const QString bad = quant::validateBits(spec.wbits, spec.abits); !bad.isEmpty())
-        return makeError(ErrorCode::InvalidArgument, bad);
-    const methods::Method *method = methods::findMethod(spec.method);
-    if (!method)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("unknown method '%1' (available: %2)")
-                                                         .arg(spec.method, methods::methodIds().join(QStringLiteral(", "))));
-    auto methodOptions = method->resolveOptions(spec.methodOptions);
+    auto methodOptions = spec.validate();  // complete method options
     if (!methodOptions)
         return methodOptions.error();
-    if (const QString problem = methods::iterationsProblem(spec.method, spec.iterations); !problem.isEmpty())
-        return makeError(ErrorCode::InvalidArgument, problem);
-    if (spec.batch < 1)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("batch must be >= 1 (got %1)").arg(spec.batch));
+    const methods::Method *method = methods::findMethod(spec.method);
     setThreads(spec.threads);
     torch::manual_seed(spec.seed);
 

@@ -1,30 +1,17 @@
 #include "runspec.h"
 
-#include <cmath>
-#include <functional>
-#include <limits>
+#include "methods/method.h"
+#include "specfields.h"
 
 namespace metaaug {
 
 QJsonObject RunSpec::toJson() const
 {
-    QJsonObject json{{QStringLiteral("model"), modelPath},
-                       {QStringLiteral("method"), method},
-                       {QStringLiteral("wbits"), wbits},
-                       {QStringLiteral("abits"), abits},
-                       {QStringLiteral("setting"), QLatin1String(quant::bitSettingName(setting))},
-                       {QStringLiteral("fold_bn"), foldBatchNorm},
-                       {QStringLiteral("calib"), calibSource},
-                       {QStringLiteral("calib_size"), qint64(calibSize)},
-                       {QStringLiteral("eval"), evalSource},
-                       {QStringLiteral("eval_limit"), qint64(evalLimit)},
-                       {QStringLiteral("iters"), iterations},
-                       {QStringLiteral("batch"), batch},
-                       {QStringLiteral("seed"), QString::number(seed)},
-                       {QStringLiteral("threads"), threads},
-                       {QStringLiteral("probe_every"), probeEvery},
-                       {QStringLiteral("method_options"), methodOptions},
-                       {QStringLiteral("engine_version"), QStringLiteral(METAAUG_VERSION)}};
+    QJsonObject json;
+    for (const SpecField &f : specFields())
+        json[f.field.key] = f.get(*this);
+    json[QStringLiteral("method_options")] = methodOptions;
+    json[QStringLiteral("engine_version")] = QStringLiteral(METAAUG_VERSION);
     if (card && !card->path.isEmpty())
         json[QStringLiteral("card")] = card->path;
     return json;
@@ -32,44 +19,9 @@ QJsonObject RunSpec::toJson() const
 
 namespace {
 
-Error badKey(const char *key, const QString &why)
+Error badKey(const QString &key, const QString &why)
 {
-    return Error{ErrorCode::InvalidArgument, QStringLiteral("run spec: \"%1\" %2").arg(QLatin1String(key), why)};
-}
-
-// Reads an integer in [lo, hi]; seeds may come as decimal strings (64-bit).
-std::optional<Error> readInt(const QJsonObject &json, const char *key, int64_t lo, int64_t hi, int64_t *out)
-{
-    const QJsonValue v = json.value(QLatin1String(key));
-    if (v.isUndefined())
-        return std::nullopt;
-    bool ok = false;
-    int64_t x = 0;
-    if (v.isDouble()) {
-        const double d = v.toDouble();
-        ok = d == std::floor(d) && std::abs(d) < 9.0e15;
-        x = int64_t(d);
-    } else if (v.isString()) {
-        x = v.toString().toLongLong(&ok);
-    }
-    if (!ok)
-        return badKey(key, QStringLiteral("must be an integer (got %1)")
-                               .arg(v.isString() ? v.toString() : v.isDouble() ? QString::number(v.toDouble()) : QStringLiteral("a non-number")));
-    if (x < lo || x > hi)
-        return badKey(key, QStringLiteral("must be in %1..%2 (got %3)").arg(lo).arg(hi).arg(x));
-    *out = x;
-    return std::nullopt;
-}
-
-std::optional<Error> readString(const QJsonObject &json, const char *key, QString *out)
-{
-    const QJsonValue v = json.value(QLatin1String(key));
-    if (v.isUndefined())
-        return std::nullopt;
-    if (!v.isString())
-        return badKey(key, QStringLiteral("must be a string"));
-    *out = v.toString();
-    return std::nullopt;
+    return Error{ErrorCode::InvalidArgument, QStringLiteral("run spec: \"%1\" %2").arg(key, why)};
 }
 
 }  // namespace
@@ -77,59 +29,51 @@ std::optional<Error> readString(const QJsonObject &json, const char *key, QStrin
 Result<RunSpec> RunSpec::fromJson(const QJsonObject &json)
 {
     RunSpec s;
-    int64_t v = 0;
-    QString setting = QLatin1String(quant::bitSettingName(s.setting)), cardPath;
-    std::optional<Error> e;
-    if ((e = readString(json, "model", &s.modelPath)) || (e = readString(json, "method", &s.method))
-        || (e = readString(json, "calib", &s.calibSource)) || (e = readString(json, "eval", &s.evalSource))
-        || (e = readString(json, "setting", &setting)) || (e = readString(json, "card", &cardPath)))
-        return *e;
-    struct IntField {
-        const char *key;
-        int64_t lo, hi;
-        std::function<void(int64_t)> set;
-    };
-    const IntField ints[] = {
-        {"wbits", 2, 8, [&](int64_t x) { s.wbits = int(x); }},
-        {"abits", 2, 8, [&](int64_t x) { s.abits = int(x); }},
-        {"calib_size", 1, 100000000, [&](int64_t x) { s.calibSize = x; }},
-        {"eval_limit", 0, 1000000000, [&](int64_t x) { s.evalLimit = x; }},
-        {"iters", 0, 10000000, [&](int64_t x) { s.iterations = int(x); }},
-        {"batch", 1, 65536, [&](int64_t x) { s.batch = int(x); }},
-        {"seed", 0, std::numeric_limits<int64_t>::max(), [&](int64_t x) { s.seed = uint64_t(x); }},
-        {"threads", 1, 256, [&](int64_t x) { s.threads = int(x); }},
-        {"probe_every", 0, 10000000, [&](int64_t x) { s.probeEvery = int(x); }},
-    };
-    for (const IntField &f : ints) {
-        v = std::numeric_limits<int64_t>::min();
-        if ((e = readInt(json, f.key, f.lo, f.hi, &v)))
-            return *e;
-        if (v != std::numeric_limits<int64_t>::min())
-            f.set(v);
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        const QString &key = it.key();
+        if (const SpecField *f = findSpecField(key)) {
+            if (const QString why = f->field.problem(it.value()); !why.isEmpty())
+                return badKey(key, why);
+            f->set(s, it.value());
+        } else if (key == QLatin1String("method_options")) {
+            if (!it.value().isObject())
+                return badKey(key, QStringLiteral("must be an object"));
+            s.methodOptions = it.value().toObject();
+        } else if (key == QLatin1String("card")) {
+            if (!it.value().isString())
+                return badKey(key, QStringLiteral("must be the path of a model card"));
+        } else if (!specRecordKeys().contains(key)) {
+            QStringList known;
+            for (const SpecField &k : specFields())
+                known << k.field.key;
+            return badKey(key, QStringLiteral("is not a run-spec key (known: %1, method_options, card)").arg(known.join(QStringLiteral(", "))));
+        }
     }
-    if (setting == QLatin1String("qdrop"))
-        s.setting = quant::BitSetting::QDrop;
-    else if (setting == QLatin1String("brecq"))
-        s.setting = quant::BitSetting::Brecq;
-    else
-        return badKey("setting", QStringLiteral("must be qdrop or brecq (got %1)").arg(setting));
-    const QJsonValue fold = json.value(QLatin1String("fold_bn"));
-    if (!fold.isUndefined() && !fold.isBool())
-        return badKey("fold_bn", QStringLiteral("must be true or false"));
-    s.foldBatchNorm = fold.toBool(true);
-    const QJsonValue options = json.value(QLatin1String("method_options"));
-    if (!options.isUndefined() && !options.isObject())
-        return badKey("method_options", QStringLiteral("must be an object"));
-    s.methodOptions = options.toObject();
     if (s.modelPath.isEmpty())
-        return badKey("model", QStringLiteral("is missing or empty"));
-    if (!cardPath.isEmpty()) {
+        return badKey(QStringLiteral("model"), QStringLiteral("is missing or empty"));
+    if (const QString cardPath = json.value(QLatin1String("card")).toString(); !cardPath.isEmpty()) {
         auto card = ModelCard::load(cardPath);
         if (!card)
             return card.error();
         s.card = *card;
     }
+    if (auto ok = s.validate(); !ok)
+        return ok.error();
     return s;
+}
+
+Result<QJsonObject> RunSpec::validate() const
+{
+    for (const SpecField &f : specFields())
+        if (const QString why = f.field.problem(f.get(*this)); !why.isEmpty())
+            return badKey(f.field.key, why);
+    const methods::Method *m = methods::findMethod(method);
+    if (!m)  // the table's choices are the registry, so this is a spec built in code
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("unknown method '%1' (available: %2)")
+                                                         .arg(method, methods::methodIds().join(QStringLiteral(", "))));
+    if (const QString problem = methods::iterationsProblem(method, iterations); !problem.isEmpty())
+        return badKey(QStringLiteral("iters"), problem);
+    return m->resolveOptions(methodOptions);
 }
 
 }  // namespace metaaug

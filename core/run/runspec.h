@@ -11,32 +11,39 @@
 
 namespace metaaug {
 
+// Defaults, ranges and help of every field: run/specfields.cpp (one table).
 struct RunSpec {
     QString modelPath;                     // TorchScript file
     std::optional<ModelCard> card;         // overrides the card beside the model
     QString method = QStringLiteral("geniem");
-    int wbits = 2;                         // 2..8
-    int abits = 4;                         // 2..8
+    int wbits = 2;                         // quant::kMinBits..kMaxBits
+    int abits = 4;
     quant::BitSetting setting = quant::BitSetting::QDrop;
     bool foldBatchNorm = true;
     QString calibSource = QStringLiteral("fashion-mnist:train");
     int64_t calibSize = 1024;
     QString evalSource = QStringLiteral("fashion-mnist:test");
     int64_t evalLimit = 0;                 // 0 = the whole evaluation set
-    int iterations = 500;                  // R per unit
+    int iterations = 500;                  // R per unit (kDefaultIterations)
     int batch = 32;
     uint64_t seed = 0;
     int threads = 1;
     int probeEvery = 25;                   // per-layer probe samples every N iterations (0: off), see recon::LayerProbe
     QJsonObject methodOptions;             // method-specific (e.g. MetaAug's)
 
-    // Every field, for the run store and --json (plus hashes added by the run);
-    // "card" holds the override card's path when there is one.
+    // Every field of specFields(), "method_options" and "engine_version", for
+    // the run store and --json; "card" holds the override card's path when
+    // there is one.
     QJsonObject toJson() const;
-    // The inverse of toJson(): missing keys keep their defaults; a value of
-    // the wrong type or range is an error naming the key. The card override
-    // is read from "card" (a path) when present.
+    // The inverse of toJson(): missing keys keep their defaults; an unknown
+    // key, or a value of the wrong type or range, is an error naming the key.
+    // Then validate(). The card override is read from "card" (a path).
     static Result<RunSpec> fromJson(const QJsonObject &json);
+    // The one check every entry point runs (fromJson, the engine, the
+    // front ends): each field against its table entry, a known method, an
+    // iteration count the method can use, and the method's options. Returns
+    // those options complete (defaults filled in).
+    Result<QJsonObject> validate() const;
 };
 
 // Default R of `metaaug quantize`: keeps the default ResNet-20 run within a

@@ -3,7 +3,7 @@
 // found in the runs browser and reopened as recorded, a comparison of two
 // runs with its CSV/PNG export, and an unsupported model's error dialog.
 #include "common/paths.h"
-#include "methods/metaaug/metaaugoptioninfo.h"
+#include "methods/methodcatalog.h"
 #include "compareview.h"
 #include "datapanel.h"
 #include "imagegrid.h"
@@ -150,11 +150,20 @@ void TestWorkbench::startsWithTheDefaults()
     QCOMPARE(w->modelPanel()->tree()->topLevelItem(1)->childCount(), 2);
     QVERIFY(w->dataPanel()->calibrationText().contains("60000 images"));
     QCOMPARE(w->dataPanel()->thumbnails()->count(), 12);
-    // Every MetaAug option has a tooltip that states its default.
-    const auto editors = w->setupPanel()->metaAugGroup()->findChildren<QWidget *>(QRegularExpression("^meta_"));
-    QCOMPARE(int(editors.size()), int(methods::metaAugOptionInfo().size()));
+    // Every MetaAug option has a tooltip that states its default, in a
+    // section shown only while MetaAug is the method.
+    RunSetupPanel *setup = w->setupPanel();
+    const auto editors = setup->methodGroup("metaaug")->findChildren<QWidget *>(QRegularExpression("^metaaug_"));
+    QCOMPARE(int(editors.size()), int(methods::methodOptionFields("metaaug").size()));
     for (QWidget *editor : editors)
         QVERIFY2(editor->toolTip().contains("default"), qPrintable(editor->objectName()));
+    setup->setSpec(QJsonObject{{"method", "rtn"}});
+    QVERIFY(setup->methodGroup("metaaug")->isHidden());
+    QVERIFY(!setup->findChild<QWidget *>("iters")->isEnabled());  // rtn does not iterate
+    QVERIFY(setup->spec().value("method_options").toObject().isEmpty());
+    setup->setSpec(QJsonObject{{"method", "metaaug"}});
+    QVERIFY(!setup->methodGroup("metaaug")->isHidden());
+    QVERIFY(setup->findChild<QWidget *>("iters")->isEnabled());
 }
 
 void TestWorkbench::liveRunCancelled()

@@ -160,7 +160,7 @@ void TestWorkbenchBadInput::runRefused_data()
     QTest::addColumn<QJsonObject>("spec");
     QTest::addColumn<QStringList>("named");
     QTest::newRow("iterations 0") << QJsonObject{{"method", "adaround"}, {"iters", 0}, {"calib_size", 32}}
-                                  << QStringList{"iterations 0", "adaround"};
+                                  << QStringList{"at least 1 iteration", "adaround"};
     QTest::newRow("calibration size > data") << QJsonObject{{"method", "rtn"}, {"calib_size", 70000}}
                                              << QStringList{"calibration size 70000", "60000 images"};
 }

@@ -10,6 +10,7 @@
 #include "augment/warmup.h"
 #include "common/median.h"
 #include "methods/method.h"
+#include "metaaugfields.h"
 #include "metastep.h"
 #include "recon/batched.h"
 #include "recon/schedules.h"
@@ -373,6 +374,7 @@ public:
         return QStringLiteral("MetaAug: Genie-M whose calibration set is augmented by a transformation network "
                               "trained with a bi-level (meta) objective.");
     }
+    const FieldTable &options() const override { return metaAugFields(); }
     Result<QJsonObject> resolveOptions(const QJsonObject &options) const override
     {
         auto o = MetaAugOptions::fromJson(options);

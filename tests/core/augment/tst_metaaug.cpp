@@ -4,7 +4,7 @@
 #include "augment/metalosses.h"
 #include "augment/plateauscheduler.h"
 #include "augment/unet.h"
-#include "methods/metaaug/metaaugoptioninfo.h"
+#include "methods/metaaug/metaaugfields.h"
 #include "methods/metaaug/metastep.h"
 #include "quant/weightquantizer.h"
 
@@ -291,38 +291,22 @@ void TestMetaAug::options()
     }
 }
 
-// The CLI's flags and the GUI's form come from metaAugOptionInfo(): its
-// keys, defaults and ranges must be MetaAugOptions' own.
+// The CLI's flags, the GUI's form and the schema come from metaAugFields():
+// it must describe every key MetaAugOptions reads, with MetaAugOptions'
+// defaults; each field's own range is tested in tests/core/run/tst_specfields.
 void TestMetaAug::optionTableMatchesDefaults()
 {
     const QJsonObject defaults = methods::MetaAugOptions{}.toJson();
-    const auto &table = methods::metaAugOptionInfo();
+    const FieldTable &table = methods::metaAugFields();
     QCOMPARE(int(table.size()), int(defaults.size()));
-    for (const auto &info : table) {
-        const QString key = QLatin1String(info.key);
-        QVERIFY2(defaults.contains(key), info.key);
-        const QJsonValue d = defaults.value(key);
-        QVERIFY2(QString::fromUtf8(info.help).contains("default"), info.key);
-        if (info.boolean) {
-            QCOMPARE(QLatin1String(info.defaultValue), QLatin1String(d.toBool() ? "true" : "false"));
-            QVERIFY2(methods::MetaAugOptions::fromJson({{key, true}}), info.key);
-            QVERIFY2(!methods::MetaAugOptions::fromJson({{key, "yes"}}), info.key);
-        } else if (info.text) {
-            QCOMPARE(QLatin1String(info.defaultValue), d.toString());
-            QVERIFY2(methods::MetaAugOptions::fromJson({{key, d.toString()}}), info.key);
-            QVERIFY2(!methods::MetaAugOptions::fromJson({{key, "bogus"}}), info.key);
-        } else if (info.choices) {
-            QCOMPARE(QLatin1String(info.defaultValue), d.toString());
-            for (const QString &choice : QString::fromLatin1(info.choices).split('|'))
-                QVERIFY2(methods::MetaAugOptions::fromJson({{key, choice}}), qPrintable(choice));
-        } else {
-            QCOMPARE(QString::fromLatin1(info.defaultValue).toDouble(), d.toDouble());
-            QVERIFY2(QString::fromUtf8(info.help).contains("default"), info.key);
-            // The form's range is the accepted one: its ends pass, beyond them fails.
-            QVERIFY2(methods::MetaAugOptions::fromJson({{key, info.minimum}}), info.key);
-            QVERIFY2(methods::MetaAugOptions::fromJson({{key, info.maximum}}), info.key);
-            QVERIFY2(!methods::MetaAugOptions::fromJson({{key, info.maximum * 2 + 1}}), info.key);
-        }
+    for (const Field &f : table) {
+        QVERIFY2(defaults.contains(f.key), qPrintable(f.key));
+        QCOMPARE(f.defaultValue, defaults.value(f.key));
+        QVERIFY2(f.describe().contains("default"), qPrintable(f.key));
+        // Through the table's check and MetaAugOptions' reading, a value round-trips.
+        auto o = methods::MetaAugOptions::fromJson({{f.key, f.defaultValue}});
+        QVERIFY2(o, qPrintable(f.key));
+        QCOMPARE(o->toJson().value(f.key), f.defaultValue);
     }
 }
 
