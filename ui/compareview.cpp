@@ -1,7 +1,7 @@
 #include "compareview.h"
 
 #include "imagegrid.h"
-#include "run/runsink.h"
+#include "events/runsink.h"
 
 #include "plotstyle.h"
 

@@ -1,6 +1,6 @@
 #include "datapanel.h"
 
-#include "data/datasummary.h"
+#include "model/datasummary.h"
 
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QListWidget>

@@ -11,9 +11,9 @@
 
 #include "common/paths.h"
 #include "common/versions.h"
-#include "data/datasummary.h"
-#include "export/exportjob.h"
-#include "export/pluginregistry.h"
+#include "model/datasummary.h"
+#include "jobs/exportjob.h"
+#include "plugin/pluginregistry.h"
 #include "model/modelsummary.h"
 #include "store/runstore.h"
 

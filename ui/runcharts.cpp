@@ -3,7 +3,7 @@
 #include "plotstyle.h"
 #include "rundata.h"
 
-#include "run/runsink.h"
+#include "events/runsink.h"
 
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QGridLayout>

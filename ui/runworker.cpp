@@ -1,6 +1,6 @@
 #include "runworker.h"
 
-#include "run/runjob.h"
+#include "jobs/runjob.h"
 #include "store/runstore.h"
 
 #include <opencv2/imgproc.hpp>

@@ -2,8 +2,8 @@
 #include "options.h"
 #include "terminal.h"
 
-#include "export/exportjob.h"
-#include "export/pluginregistry.h"
+#include "jobs/exportjob.h"
+#include "plugin/pluginregistry.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QJsonArray>

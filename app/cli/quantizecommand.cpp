@@ -3,9 +3,9 @@
 #include "specflags.h"
 #include "terminal.h"
 
-#include "export/exportjob.h"
+#include "jobs/exportjob.h"
 #include "run/presets.h"
-#include "run/runjob.h"
+#include "jobs/runjob.h"
 #include "run/runspec.h"
 
 #include <QtCore/QCommandLineParser>

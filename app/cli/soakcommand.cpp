@@ -10,7 +10,7 @@
 #include "terminal.h"
 
 #include "methods/methodcatalog.h"
-#include "run/runjob.h"
+#include "jobs/runjob.h"
 #include "run/runspec.h"
 #include "store/runstore.h"
 

@@ -1,4 +1,4 @@
-// The outer-loss terms of MetaAug (METAAUG.md §3 step 4) and mixup.
+// The outer-loss terms of MetaAug (docs/algorithms.md, "MetaAug") and mixup.
 #pragma once
 
 #include <torch/types.h>

@@ -1,4 +1,4 @@
-// Cutting a graph into reconstruction units (../shared/METAAUG.md §2).
+// Cutting a graph into reconstruction units (docs/algorithms.md, "Reconstruction").
 #pragma once
 
 #include "graph.h"

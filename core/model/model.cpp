@@ -2,8 +2,8 @@
 
 #include "modelfile.h"
 
-#include "export/importer.h"
-#include "export/pluginregistry.h"
+#include "plugin/importer.h"
+#include "plugin/pluginregistry.h"
 
 
 namespace metaaug {
@@ -17,9 +17,8 @@ Result<Model> Model::load(const QString &path, const ModelLoadOptions &options)
     m.m_path = file->path;
     m.m_sha256 = file->sha256;
     m.m_card = file->card;
-    // Another format when an importer plugin claims the suffix (.onnx), else TorchScript.
-    const exporting::ModelImporter *importer = exporting::PluginRegistry::instance().importerFor(path);
-    auto g = importer ? importer->importFile(path, options.import) : graph::importTorchScriptFile(path, options.import);
+    // The importer that claims the suffix (.onnx: a plugin), else the built-in TorchScript one.
+    auto g = exporting::PluginRegistry::instance().importerFor(path)->importFile(path, options.import);
     if (!g)
         return g.error();
     try {

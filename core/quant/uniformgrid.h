@@ -1,5 +1,5 @@
 // Uniform quantization grids and the 2.4-norm clip-ratio search that
-// initialises every quantizer (../shared/METAAUG.md §1).
+// initialises every quantizer (docs/algorithms.md, "Quantizers").
 #pragma once
 
 #include <torch/torch.h>

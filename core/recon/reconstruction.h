@@ -1,10 +1,10 @@
-// Block reconstruction (METAAUG.md §2): R iterations of the unit's loss
+// Block reconstruction (docs/algorithms.md, "Reconstruction"): R iterations of the unit's loss
 // (channel-summed squared error to the FP output + annealed rounding
 // regulariser) with Adam parameter groups, then the unit is fixed.
 #pragma once
 
 #include "common/result.h"
-#include "run/runsink.h"
+#include "events/runsink.h"
 #include "unitcache.h"
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// Tensors cached per unit for the whole calibration set (METAAUG.md §2):
+// Tensors cached per unit for the whole calibration set (docs/algorithms.md, "Reconstruction"):
 // the FP input, the quantized-prefix input and the FP output. Built
 // incrementally where the graph allows (unit b+1's inputs from unit b's
 // outputs through the FP ops between them, so each image passes each unit

@@ -5,7 +5,7 @@
 #include "common/result.h"
 #include "export/quantizedstate.h"
 #include "model/model.h"
-#include "runsink.h"
+#include "events/runsink.h"
 #include "runspec.h"
 
 #include <QtCore/QJsonObject>

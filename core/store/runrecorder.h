@@ -4,7 +4,7 @@
 // at the end). Every event is also passed on to `forward`.
 #pragma once
 
-#include "run/runsink.h"
+#include "events/runsink.h"
 #include "runstore.h"
 
 #include <chrono>

@@ -21,7 +21,6 @@ namespace metaaug::store {
 
 namespace {
 
-const char *const kStatusNames[] = {"queued", "running", "succeeded", "failed", "cancelled", "interrupted"};
 
 QString now()
 {
@@ -106,19 +105,6 @@ double realOrNan(const Statement &st, int col)
 }
 
 }  // namespace
-
-const char *statusName(RunStatus s)
-{
-    return kStatusNames[int(s)];
-}
-
-std::optional<RunStatus> statusFromName(const QString &name)
-{
-    for (int i = 0; i < 6; ++i)
-        if (name == QLatin1String(kStatusNames[i]))
-            return RunStatus(i);
-    return std::nullopt;
-}
 
 QString RunStore::defaultPath()
 {

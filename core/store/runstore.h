@@ -7,6 +7,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "events/runstatus.h"
 
 #include <QtCore/QJsonObject>
 
@@ -17,9 +18,11 @@ namespace metaaug::store {
 
 class Database;
 
-enum class RunStatus { Queued, Running, Succeeded, Failed, Cancelled, Interrupted };
-const char *statusName(RunStatus s);
-std::optional<RunStatus> statusFromName(const QString &name);
+// The status lives below the store (events/runstatus.h); store::RunStatus
+// names the same enum.
+using metaaug::RunStatus;
+using metaaug::statusFromName;
+using metaaug::statusName;
 
 struct RunRow {
     int64_t id = 0;

@@ -2,7 +2,7 @@
 // file of integer weight codes (core's exporting::toEncodings format).
 #pragma once
 
-#include "export/exporter.h"
+#include "plugin/exporter.h"
 
 namespace metaaug::plugins {
 

@@ -1,7 +1,7 @@
 // "onnx": imports ONNX CNNs (onnxreader.h).
 #pragma once
 
-#include "export/importer.h"
+#include "plugin/importer.h"
 
 namespace metaaug::plugins {
 

@@ -2,7 +2,7 @@
 // checked by ONNX's own checker before it is written.
 #pragma once
 
-#include "export/exporter.h"
+#include "plugin/exporter.h"
 
 namespace metaaug::plugins {
 

@@ -2,7 +2,7 @@
 // with the run's metadata as an extra file (metaaug.json) in the archive.
 #pragma once
 
-#include "export/exporter.h"
+#include "plugin/exporter.h"
 
 namespace metaaug::plugins {
 

@@ -1,4 +1,4 @@
-// One MetaAug meta iteration (METAAUG.md §3 steps 1-4), written against a
+// One MetaAug meta iteration (docs/algorithms.md, "MetaAug"), written against a
 // small interface to the network around unit b so that the same code runs
 // on the engine and, in double precision, in the hypergradient test.
 #pragma once

@@ -2,8 +2,8 @@
 // them: the same units as the TorchScript import, the same logits as the
 // TorchScript import and as ONNX Runtime (npm onnxruntime-node), and clear
 // errors for an unsupported op and for a file that is not ONNX.
-#include "export/pluginregistry.h"
-#include "export/importer.h"
+#include "plugin/pluginregistry.h"
+#include "plugin/importer.h"
 #include "model/model.h"
 #include "common/paths.h"
 #include "common/runtime.h"

@@ -6,7 +6,7 @@
 #include "common/runtime.h"
 #include "methods/method.h"
 #include "run/quantizationrun.h"
-#include "run/runjob.h"
+#include "jobs/runjob.h"
 #include "store/runstore.h"
 
 #include <QtCore/QJsonArray>

@@ -1,4 +1,4 @@
-// Properties of the quantizer primitives (METAAUG.md §1).
+// Properties of the quantizer primitives (docs/algorithms.md, "Quantizers").
 #include "quant/activationquantizer.h"
 #include "quant/dropmask.h"
 #include "quant/fusedlsq.h"

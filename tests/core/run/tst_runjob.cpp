@@ -4,7 +4,7 @@
 // output SQNR in the final model; sampling them changes nothing).
 #include "common/paths.h"
 #include "common/runtime.h"
-#include "run/runjob.h"
+#include "jobs/runjob.h"
 #include "run/runspec.h"
 #include "store/runstore.h"
 #include "tolerances.h"
@@ -64,6 +64,7 @@ void TestRunJob::specRoundTrip()
     s.setting = quant::BitSetting::Brecq;
     s.seed = 12345678901234ull;
     s.foldBatchNorm = false;
+    s.method = "metaaug";
     s.methodOptions = QJsonObject{{"meta_iters", 7}};
     auto back = RunSpec::fromJson(s.toJson());
     QVERIFY2(back, qPrintable(back ? QString() : back.error().message));

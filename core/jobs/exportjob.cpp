@@ -1,10 +1,10 @@
 #include "exportjob.h"
 
 #include "common/hashing.h"
-#include "exporter.h"
+#include "plugin/exporter.h"
 #include "model/model.h"
-#include "pluginregistry.h"
-#include "quantizedstate.h"
+#include "plugin/pluginregistry.h"
+#include "export/quantizedstate.h"
 #include "run/runspec.h"
 
 #include <QtCore/QDateTime>

@@ -1,6 +1,6 @@
 #include "runjob.h"
 
-#include "quantizationrun.h"
+#include "run/quantizationrun.h"
 #include "export/quantizedstate.h"
 #include "store/runrecorder.h"
 

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "common/result.h"
-#include "run/runsink.h"
+#include "events/runsink.h"
 #include "store/runstore.h"
 
 #include <QtCore/QStringList>

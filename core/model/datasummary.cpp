@@ -1,6 +1,6 @@
 #include "datasummary.h"
 
-#include "datasource.h"
+#include "data/datasource.h"
 #include "model/modelcard.h"
 
 namespace metaaug {

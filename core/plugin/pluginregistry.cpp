@@ -17,8 +17,24 @@ PluginRegistry &PluginRegistry::instance()
     return registry;
 }
 
+namespace {
+// The built-in importer: TorchScript, for its suffixes and for any file no
+// plugin claims (a TorchScript archive may be named anything).
+class TorchScriptImporter final : public ModelImporter {
+public:
+    QString id() const override { return QStringLiteral("torchscript"); }
+    QStringList suffixes() const override { return {QStringLiteral("pt"), QStringLiteral("pth"), QStringLiteral("ts")}; }
+    Result<graph::Graph> importFile(const QString &path, const graph::ImportOptions &options) const override
+    {
+        return graph::importTorchScriptFile(path, options);
+    }
+};
+}  // namespace
+
 PluginRegistry::PluginRegistry()
 {
+    static const TorchScriptImporter torchScript;
+    m_importers.push_back(&torchScript);
     const QString env = qEnvironmentVariable("METAAUG_PLUGIN_DIR");
     for (const QString &d : env.split(QLatin1Char(':'), Qt::SkipEmptyParts))
         m_dirs << d;
@@ -114,7 +130,7 @@ const ModelImporter *PluginRegistry::importerFor(const QString &path) const
     for (const ModelImporter *i : m_importers)
         if (i->suffixes().contains(suffix))
             return i;
-    return nullptr;
+    return m_importers.front();  // TorchScript
 }
 
 QStringList PluginRegistry::exporterIds() const

@@ -1,5 +1,6 @@
 // One registry of the exporters and model importers: built-ins registered in
-// code and plugins loaded from the plugin directories. The CLI's --format
+// code (the TorchScript importer) and plugins loaded from the plugin
+// directories. The CLI's --format
 // list, the GUI's File ▸ Export menu and Model::load's choice of importer
 // (by file suffix; TorchScript otherwise) come from it.
 //
@@ -34,7 +35,8 @@ public:
     const Exporter *exporter(const QString &id) const;
     QStringList exporterIds() const;
     std::vector<const ModelImporter *> importers() const { return m_importers; }
-    // The importer whose suffixes include the file's, or nullptr (TorchScript).
+    // The importer whose suffixes include the file's; else the built-in
+    // TorchScript importer (first in importers()). Never null.
     const ModelImporter *importerFor(const QString &path) const;
     const std::vector<PluginFailure> &failures() const { return m_failures; }
     QStringList directories() const { return m_dirs; }
