@@ -5,6 +5,7 @@
 
 #include "plotstyle.h"
 
+#include "run/specfields.h"
 #include "store/runstore.h"
 
 #include <QtCore/QFile>
@@ -28,41 +29,37 @@ namespace {
 
 enum class Source { Spec, Result, Option, Summary };
 
-struct Field {
+struct CompareRow {
     QString key, label;
     Source source;
     int precision;  // < 0: text
 };
 
-// The fixed rows, then one row per method option any of the runs has.
-std::vector<Field> fields(const QVector<RunData> &runs)
+// A spec row labelled by core's field table.
+CompareRow specRow(const char *key, int precision)
 {
-    std::vector<Field> f{
-        {"status", "status", Source::Spec, -1},
-        {"model", "model", Source::Spec, -1},
-        {"method", "method", Source::Spec, -1},
-        {"bits", "bits", Source::Spec, -1},
-        {"setting", "bit setting", Source::Spec, -1},
-        {"calib", "calibration source", Source::Spec, -1},
-        {"calib_size", "calibration images", Source::Spec, 0},
-        {"iters", "iterations per unit", Source::Spec, 0},
-        {"batch", "batch", Source::Spec, 0},
-        {"seed", "seed", Source::Spec, -1},
-        {"fp_top1", "FP test top-1 (%)", Source::Result, 2},
-        {"q_top1", "quantized test top-1 (%)", Source::Result, 2},
-        {"fp_calib_top1", "FP calibration top-1 (%)", Source::Result, 2},
-        {"q_calib_top1", "quantized calibration top-1 (%)", Source::Result, 2},
-        {"gap", "gap calib − test (pt)", Source::Result, 2},
-        {"agreement", "agreement with FP (%)", Source::Result, 2},
-        {"kl", "KL(FP‖Q)", Source::Result, 4},
-        {"wall_s", "wall time (s)", Source::Result, 1},
-    };
+    const SpecField *f = findSpecField(QLatin1String(key));
+    return {QLatin1String(key), f ? f->field.label.toLower() : QLatin1String(key), Source::Spec, precision};
+}
+
+// The fixed rows (spec fields, then every headline metric of core's
+// resultMetrics()), then one row per method option any of the runs has.
+std::vector<CompareRow> fields(const QVector<RunData> &runs)
+{
+    std::vector<CompareRow> f{{"status", "status", Source::Spec, -1}, specRow("model", -1), specRow("method", -1),
+                         {"bits", "bits", Source::Spec, -1},     specRow("setting", -1), specRow("calib", -1),
+                         specRow("calib_size", 0),               specRow("iters", 0),    specRow("batch", 0),
+                         specRow("seed", -1)};
+    for (const ResultMetric &m : resultMetrics())
+        f.push_back({m.key, m.unit.isEmpty() ? m.label : QStringLiteral("%1 (%2)").arg(m.label, m.unit), Source::Result,
+                     m.decimals < 0 ? 4 : m.decimals});
     // One row per method option any run has, then per key of the method's
     // summary (MetaAug: warm-up steps, final MSE(T(x), x), T's hash).
-    for (const auto &[object, source] : {std::pair{"method_options", Source::Option}, std::pair{"method_summary", Source::Summary}}) {
+    for (const Source source : {Source::Option, Source::Summary}) {
         QStringList keys;
         for (const RunData &r : runs)
-            keys << (source == Source::Option ? r.spec : r.result).value(QLatin1String(object)).toObject().keys();
+            keys << (source == Source::Option ? r.spec.value(QLatin1String("method_options")).toObject()
+                                              : r.result ? r.result->methodSummary : QJsonObject{}).keys();
         keys.removeDuplicates();
         keys.sort();
         for (const QString &k : keys)
@@ -71,21 +68,24 @@ std::vector<Field> fields(const QVector<RunData> &runs)
     return f;
 }
 
-QJsonValue fieldValue(const RunData &r, const Field &f)
+QJsonValue fieldValue(const RunData &r, const CompareRow &f)
 {
     switch (f.source) {
     case Source::Spec: return r.spec.value(f.key);
-    case Source::Result: return r.result.value(f.key);
+    case Source::Result: {
+        const std::optional<double> v = r.result ? findResultMetric(f.key)->get(*r.result) : std::nullopt;
+        return v ? QJsonValue(*v) : QJsonValue();
+    }
     case Source::Option: return r.spec.value(QLatin1String("method_options")).toObject().value(f.key);
-    case Source::Summary: return r.result.value(QLatin1String("method_summary")).toObject().value(f.key);
+    case Source::Summary: return r.result ? r.result->methodSummary.value(f.key) : QJsonValue();
     }
     return {};
 }
 
-QString fieldText(const RunData &r, const Field &f)
+QString fieldText(const RunData &r, const CompareRow &f)
 {
     if (f.key == QLatin1String("status"))
-        return r.status;
+        return QLatin1String(statusName(r.status));
     if (f.key == QLatin1String("bits"))
         return bitsLabel(r.spec);
     const QJsonValue v = fieldValue(r, f);
@@ -99,7 +99,7 @@ QString fieldText(const RunData &r, const Field &f)
     return v.toVariant().toString();
 }
 
-bool numeric(const RunData &r, const Field &f, double *out)
+bool numeric(const RunData &r, const CompareRow &f, double *out)
 {
     const QJsonValue v = fieldValue(r, f);
     if (f.precision < 0 || !v.isDouble())
@@ -279,10 +279,10 @@ void CompareView::fillTable()
     m_table->clear();
     m_table->setColumnCount(int(headers.size()));
     m_table->setHorizontalHeaderLabels(headers);
-    const std::vector<Field> rows = fields(m_runs);
+    const std::vector<CompareRow> rows = fields(m_runs);
     m_table->setRowCount(int(rows.size()));
     int row = 0;
-    for (const Field &f : rows) {
+    for (const CompareRow &f : rows) {
         m_table->setItem(row, 0, new QTableWidgetItem(f.label));
         int col = 1;
         double first = 0;
@@ -380,10 +380,9 @@ void CompareView::fillGap()
     QVector<double> keys, values;
     for (int i = 0; i < m_runs.size(); ++i) {
         ticker->addTick(i, runLabel(m_runs[i]));
-        const QJsonValue g = m_runs[i].result.value(QLatin1String("gap"));
-        if (g.isDouble()) {
+        if (m_runs[i].result && m_runs[i].result->gap) {
             keys << i;
-            values << g.toDouble();
+            values << *m_runs[i].result->gap;
         }
     }
     bars->setData(keys, values);

@@ -482,10 +482,11 @@ void MainWindow::onFinished(const RunFinished &f)
     m_stall->stop();
     m_live->onFinished(f);
     m_live->onLog(tr("GUI responsiveness during the run: %1").arg(m_stall->summary()));
-    m_stateText = f.runId ? tr("run %1 %2").arg(f.runId).arg(f.status) : f.status;
+    const QString status = QLatin1String(statusName(f.status));
+    m_stateText = f.runId ? tr("run %1 %2").arg(f.runId).arg(status) : status;
     updateState();
     m_browser->reload();
-    if (f.status == QLatin1String("failed"))
+    if (f.status == RunStatus::Failed)
         showError(tr("Run failed"), f.error);
     else if (!f.warnings.isEmpty())  // the run went on, but its record is not all there (or was rescued)
         showError(tr("Run recording"), f.warnings.join(QLatin1Char('\n')));

@@ -4,6 +4,8 @@
 // RunController's thread, so the window never waits on the engine.
 #pragma once
 
+#include "events/runstatus.h"
+
 #include <QtWidgets/QMainWindow>
 
 class QAction;
@@ -76,7 +78,7 @@ public:
 Q_SIGNALS:
     void modelLoaded(bool ok);
     void calibrationLoaded(bool ok);
-    void runFinished(qint64 runId, const QString &status);
+    void runFinished(qint64 runId, metaaug::RunStatus status);
     void errorShown(const QString &message);
     void exportFinished(bool ok);
 

@@ -1,9 +1,16 @@
-// A finished run's headline (FP vs quantized top-1, calibration top-1, gap,
-// agreement) and its per-layer table, from the result JSON.
+// A finished run's headline metrics (core's resultMetrics(): FP vs quantized
+// top-1, calibration top-1, gap, agreement, KL, wall time) as a grid of
+// label and value, and its per-layer table; sized so that neither wraps or
+// cuts a column at the workbench's default window size.
 #pragma once
 
-#include <QtCore/QJsonObject>
+#include "events/runstatus.h"
+#include "run/runresult.h"
+
 #include <QtWidgets/QWidget>
+
+#include <map>
+#include <optional>
 
 class QLabel;
 class QTableWidget;
@@ -15,17 +22,23 @@ class ResultsPanel : public QWidget {
 public:
     explicit ResultsPanel(QWidget *parent = nullptr);
 
-    // Empty result: a note with the status and error instead.
-    void setResult(const QJsonObject &result, const QString &status = {}, const QString &error = {});
+    // No result: a note with the status and error instead (or "No result
+    // yet." without a status).
+    void setResult(const std::optional<RunResult> &result, std::optional<RunStatus> status = std::nullopt,
+                   const QString &error = {});
+    // The note, or the run line above the metrics ("geniem W2A4, seed 0").
     QString headline() const;
+    // A metric's shown text by its key ("q_top1" -> "93.52 %").
+    QString metricText(const QString &key) const;
     QTableWidget *layerTable() const { return m_layers; }
+    // The width the metrics and every layer column need without wrapping or cutting.
+    int neededWidth() const;
 
 private:
     QLabel *m_headline;
+    QWidget *m_metrics;
+    std::map<QString, QLabel *> m_values;  // metric key -> value label
     QTableWidget *m_layers;
 };
-
-// "93.42 %" or "–" for a missing value.
-QString percentText(const QJsonValue &v);
 
 }  // namespace metaaug::ui

@@ -205,7 +205,7 @@ void RunCharts::refreshSqnr(const RunData &d)
     QVector<QPair<QString, double>> bars = d.layerSqnr;
     if (bars.isEmpty())
         for (const auto &[unit, layers] : d.probeSqnr) {
-            if (unit == d.currentUnit() && d.status == QLatin1String("running"))
+            if (unit == d.currentUnit() && d.status == RunStatus::Running)
                 continue;
             for (const auto &[layer, pts] : layers)
                 if (!pts.isEmpty())

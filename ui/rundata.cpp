@@ -36,7 +36,7 @@ void RunData::addProgress(const ProgressUpdate &u)
 double RunData::fractionDone() const
 {
     const ProgressUpdate &u = last;
-    if (u.phase == QLatin1String("evaluation") || u.phase == QLatin1String("done") || status == QLatin1String("succeeded"))
+    if (u.phase == QLatin1String("evaluation") || u.phase == QLatin1String("done") || status == RunStatus::Succeeded)
         return 1;
     if (u.unitCount <= 0 || u.unit < 0)
         return 0;
@@ -85,9 +85,9 @@ bool RunData::fromStore(store::RunStore &db, qint64 runId, RunData *out, QString
     }
     RunData d;
     d.runId = runId;
-    d.status = QLatin1String(store::statusName(row->status));
+    d.status = row->status;
     d.spec = row->spec;
-    d.result = row->result;
+    d.result = row->typedResult();
     d.error = row->error;
     // Scalars are rows (unit, phase, step, key); regroup them into events.
     ProgressUpdate u;
@@ -105,17 +105,17 @@ bool RunData::fromStore(store::RunStore &db, qint64 runId, RunData *out, QString
         u.values.insert(s.key, s.value);
     }
     flush();
-    const QJsonArray units = d.result.value(QLatin1String("units")).toArray();
-    for (int i = 0; i < units.size(); ++i)
-        d.unitNames[i] = units[i].toObject().value(QLatin1String("name")).toString();
-    d.unitCount = std::max<int>(int(units.size()), d.reconLoss.empty() ? 0 : d.reconLoss.rbegin()->first + 1);
+    const int unitCount = d.result ? int(d.result->units.size()) : 0;
+    for (int i = 0; i < unitCount; ++i)
+        d.unitNames[i] = d.result->units[size_t(i)].name;
+    d.unitCount = std::max<int>(unitCount, d.reconLoss.empty() ? 0 : d.reconLoss.rbegin()->first + 1);
     for (const store::LayerMetricRow &m : *metrics)
         d.addLayerSample({m.layer, m.key, m.value, m.unit, m.step});
     for (const store::ImageRow &i : *images)
         d.images.append({i.unit, i.step, QImage::fromData(i.originalsPng, "PNG"), QImage::fromData(i.transformedPng, "PNG")});
     d.last.unit = d.reconLoss.empty() ? -1 : d.reconLoss.rbegin()->first;
     d.last.unitCount = d.unitCount;
-    d.last.phase = d.status;
+    d.last.phase = QLatin1String(statusName(d.status));
     *out = std::move(d);
     return true;
 }

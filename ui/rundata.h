@@ -21,8 +21,9 @@ namespace metaaug::ui {
 
 struct RunData {
     qint64 runId = 0;
-    QString status;            // "running", "succeeded", ...
-    QJsonObject spec, result;
+    RunStatus status = RunStatus::Running;
+    QJsonObject spec;
+    std::optional<RunResult> result;  // a succeeded run's
     QString error;
     int unitCount = 0;
     std::map<int, QString> unitNames;

@@ -3,6 +3,9 @@
 // the engine).
 #pragma once
 
+#include "events/runstatus.h"
+#include "run/runresult.h"
+
 #include <QtCore/QJsonObject>
 #include <QtCore/QMap>
 #include <QtCore/QMetaType>
@@ -38,8 +41,8 @@ struct ImagePair {
 
 struct RunFinished {
     qint64 runId = 0;     // 0: not recorded
-    QString status;       // "succeeded", "failed", "cancelled"
-    QJsonObject result;
+    RunStatus status = RunStatus::Failed;  // succeeded, failed or cancelled
+    std::optional<RunResult> result;       // when succeeded
     QString error;
     QStringList warnings;
 };
@@ -50,3 +53,4 @@ Q_DECLARE_METATYPE(metaaug::ui::ProgressUpdate)
 Q_DECLARE_METATYPE(metaaug::ui::LayerSample)
 Q_DECLARE_METATYPE(metaaug::ui::ImagePair)
 Q_DECLARE_METATYPE(metaaug::ui::RunFinished)
+Q_DECLARE_METATYPE(metaaug::RunStatus)

@@ -20,6 +20,15 @@ namespace metaaug::ui {
 
 namespace {
 enum Column { Id, Created, Status, Model, Method, Bits, Calib, Iters, Seed, FpTop1, QTop1, Gap, Wall, ColumnCount };
+// The result columns FpTop1..Wall, by their key in core's resultMetrics().
+const char *const kMetricColumns[] = {"fp_top1", "q_top1", "gap", "wall_s"};
+
+// "Q top-1 (%)" from the metric's own label and unit.
+QString metricHeader(const char *key)
+{
+    const ResultMetric *m = findResultMetric(QLatin1String(key));
+    return m->unit.isEmpty() ? m->label : QStringLiteral("%1 (%2)").arg(m->label, m->unit);
+}
 }
 
 // Rows whose model contains the text and whose method, bits and status
@@ -43,9 +52,10 @@ protected:
 RunsBrowser::RunsBrowser(QWidget *parent) : QWidget(parent)
 {
     m_model = new QStandardItemModel(0, ColumnCount, this);
-    m_model->setHorizontalHeaderLabels({tr("ID"), tr("Created"), tr("Status"), tr("Model"), tr("Method"), tr("Bits"),
-                                        tr("Calib"), tr("Iters"), tr("Seed"), tr("FP top-1"), tr("Q top-1"), tr("Gap"),
-                                        tr("Wall (s)")});
+    QStringList headers{tr("ID"), tr("Created"), tr("Status"), tr("Model"), tr("Method"), tr("Bits"), tr("Calib"), tr("Iters"), tr("Seed")};
+    for (const char *key : kMetricColumns)
+        headers << metricHeader(key);
+    m_model->setHorizontalHeaderLabels(headers);
     m_filter = new RunFilterModel(this);
     m_filter->setSourceModel(m_model);
     m_filter->setSortRole(Qt::UserRole);
@@ -156,9 +166,11 @@ bool RunsBrowser::reload()
             it->setData(sortKey, Qt::UserRole);
             row.append(it);
         };
-        auto metric = [&](const char *key, int prec) {
-            const QJsonValue v = r.result.value(QLatin1String(key));
-            add(v.isDouble() ? QString::number(v.toDouble(), 'f', prec) : QString(), v.isDouble() ? v.toDouble() : -1e300);
+        const std::optional<RunResult> result = r.typedResult();
+        auto metric = [&](const char *key) {
+            const ResultMetric *m = findResultMetric(QLatin1String(key));
+            const std::optional<double> v = result ? m->get(*result) : std::nullopt;
+            add(v ? QString::number(*v, 'f', std::max(0, m->decimals)) : QString(), v ? *v : -1e300);
         };
         add(qlonglong(r.id), qlonglong(r.id));
         add(r.created, r.created);
@@ -170,10 +182,8 @@ bool RunsBrowser::reload()
         add(r.spec.value(QLatin1String("calib_size")).toInteger(), r.spec.value(QLatin1String("calib_size")).toInteger());
         add(r.spec.value(QLatin1String("iters")).toInt(), r.spec.value(QLatin1String("iters")).toInt());
         add(r.spec.value(QLatin1String("seed")).toString(), r.spec.value(QLatin1String("seed")).toString().toLongLong());
-        metric("fp_top1", 2);
-        metric("q_top1", 2);
-        metric("gap", 2);
-        metric("wall_s", 1);
+        for (const char *key : kMetricColumns)
+            metric(key);
         if (!r.error.isEmpty())
             for (QStandardItem *it : row)
                 it->setToolTip(r.error);

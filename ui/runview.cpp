@@ -77,10 +77,10 @@ void RunView::startLive(const QJsonObject &spec)
 {
     m_data = RunData{};
     m_data.spec = spec;
-    m_data.status = QStringLiteral("running");
+    m_data.status = RunStatus::Running;
     m_imagesShown = -1;
     m_charts->clear();
-    m_results->setResult({}, tr("running"));
+    m_results->setResult(std::nullopt, RunStatus::Running);
     m_log->clear();
     m_progress->setValue(0);
     m_dirty = true;
@@ -92,7 +92,7 @@ void RunView::showStored(RunData data)
     m_imagesShown = -1;
     m_charts->clear();
     m_log->clear();
-    m_log->appendPlainText(tr("Stored run %1 (%2)").arg(m_data.runId).arg(m_data.status));
+    m_log->appendPlainText(tr("Stored run %1 (%2)").arg(m_data.runId).arg(QLatin1String(statusName(m_data.status))));
     if (!m_data.error.isEmpty())
         m_log->appendPlainText(m_data.error);
     m_results->setResult(m_data.result, m_data.status, m_data.error);
@@ -128,8 +128,8 @@ void RunView::onFinished(const RunFinished &f)
     m_data.finish(f);
     for (const QString &w : f.warnings)
         onLog(tr("warning: %1").arg(w));
-    onLog(f.status == QLatin1String("succeeded") ? tr("run %1 succeeded").arg(f.runId)
-                                                 : tr("run %1 %2: %3").arg(f.runId).arg(f.status, f.error));
+    onLog(f.status == RunStatus::Succeeded ? tr("run %1 succeeded").arg(f.runId)
+                                           : tr("run %1 %2: %3").arg(f.runId).arg(QLatin1String(statusName(f.status)), f.error));
     m_results->setResult(f.result, f.status, f.error);
     redraw();
 }
@@ -142,7 +142,7 @@ QString RunView::progressText() const
 void RunView::updateProgress()
 {
     const ProgressUpdate &u = m_data.last;
-    const bool done = m_data.status != QLatin1String("running");
+    const bool done = m_data.status != RunStatus::Running;
     const double fraction = m_data.fractionDone();
     m_progress->setValue(int(1000 * fraction));
     const double eta = fraction > 0.01 && !done ? u.elapsedSeconds * (1 - fraction) / fraction : NAN;
@@ -153,7 +153,7 @@ void RunView::updateProgress()
     if (!done)
         text += tr(" · ETA ~%1").arg(durationText(eta));
     else
-        text = tr("%1 · %2").arg(m_data.status, text);
+        text = tr("%1 · %2").arg(QLatin1String(statusName(m_data.status)), text);
     m_progressLabel->setText(text);
 }
 

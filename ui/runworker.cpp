@@ -58,7 +58,7 @@ void RunWorker::run(const QJsonObject &spec, const QString &dbPath)
     if (!dbPath.isEmpty()) {
         auto opened = store::RunStore::open(dbPath);
         if (!opened) {
-            done.status = QStringLiteral("failed");
+            done.status = RunStatus::Failed;
             done.error = opened.error().message;
             Q_EMIT finished(done);
             return;
@@ -72,8 +72,9 @@ void RunWorker::run(const QJsonObject &spec, const QString &dbPath)
                        .arg(spec.value(QLatin1String("calib_size")).toInteger()).arg(spec.value(QLatin1String("iters")).toInt()));
     const JobOutcome job = runJob(spec, db.get(), sink);
     done.runId = job.runId;
-    done.status = QLatin1String(store::statusName(job.status));
-    done.result = job.result;
+    done.status = job.status;
+    if (job.status == RunStatus::Succeeded)
+        done.result = job.result;
     done.error = job.error ? job.error->message : QString();
     done.warnings = job.warnings;
     Q_EMIT finished(done);

@@ -60,60 +60,55 @@ private:
     ProgressBar m_bar;
 };
 
-void printSummary(const QJsonObject &r)
+QString metric(const RunResult &r, const char *key)
 {
-    auto pct = [&](const char *k) {
-        const QJsonValue v = r.value(QLatin1String(k));
-        return v.isDouble() ? QString::number(v.toDouble(), 'f', 2) : QStringLiteral("-");
-    };
+    return findResultMetric(QLatin1String(key))->format(r);
+}
+
+// The result as a terminal summary; labels, units and precision from resultMetrics().
+void printSummary(const RunResult &r, const QJsonArray &exports)
+{
     QStringList out;
-    out << QStringLiteral("method %1  W%2A%3  seed %4  calib hash %5")
-               .arg(r.value("method").toString()).arg(r.value("wbits").toInt()).arg(r.value("abits").toInt())
-               .arg(r.value("seed").toString(), r.value("calib_hash").toString().left(16));
-    out << QStringLiteral("top-1 test        FP %1 %   quantized %2 %").arg(pct("fp_top1"), pct("q_top1"));
-    out << QStringLiteral("top-1 calibration FP %1 %   quantized %2 %   gap %3 pt").arg(pct("fp_calib_top1"), pct("q_calib_top1"), pct("gap"));
-    out << QStringLiteral("agreement %1 %   KL(FP||Q) %2   wall %3 s").arg(pct("agreement"))
-               .arg(r.value("kl").toDouble(), 0, 'g', 4).arg(r.value("wall_s").toDouble(), 0, 'f', 1);
+    out << QStringLiteral("method %1  W%2A%3  seed %4  calib hash %5").arg(r.method).arg(r.wbits).arg(r.abits).arg(r.seed, r.calibHash.left(16));
+    out << QStringLiteral("top-1 test        FP %1   quantized %2").arg(metric(r, "fp_top1"), metric(r, "q_top1"));
+    out << QStringLiteral("top-1 calibration FP %1   quantized %2   gap %3").arg(metric(r, "fp_calib_top1"), metric(r, "q_calib_top1"), metric(r, "gap"));
+    out << QStringLiteral("agreement %1   KL(FP||Q) %2   wall %3").arg(metric(r, "agreement"), metric(r, "kl"), metric(r, "wall_s"));
     // A method's own per-unit metrics (MetaAug: t_change, t_mse, class_kept) get a column each.
-    const QStringList standard{"name", "first_loss", "final_loss", "seconds", "median_iteration_ms"};
     QStringList extra;
-    for (const QJsonValue &u : r.value("units").toArray())
-        for (const QString &k : u.toObject().keys())
-            if (!standard.contains(k) && !extra.contains(k))
+    for (const UnitResult &u : r.units)
+        for (const auto &[k, v] : u.metrics)
+            if (!extra.contains(k))
                 extra << k;
     QString header = QStringLiteral("%1 %2 %3 %4").arg(QStringLiteral("unit"), -16).arg(QStringLiteral("first loss"), 12)
                          .arg(QStringLiteral("final loss"), 12).arg(QStringLiteral("seconds"), 9);
     for (const QString &k : extra)
         header += QStringLiteral(" %1").arg(k, 11);
     out << QString() << header;
-    for (const QJsonValue &u : r.value("units").toArray()) {
-        const QJsonObject o = u.toObject();
-        QString line = QStringLiteral("%1 %2 %3 %4").arg(o.value("name").toString(), -16)
-                           .arg(o.value("first_loss").toDouble(), 12, 'g', 4).arg(o.value("final_loss").toDouble(), 12, 'g', 4)
-                           .arg(o.value("seconds").toDouble(), 9, 'f', 1);
-        for (const QString &k : extra)
-            line += o.contains(k) ? QStringLiteral(" %1").arg(o.value(k).toDouble(), 11, 'g', 4) : QStringLiteral(" %1").arg(QStringLiteral("-"), 11);
+    for (const UnitResult &u : r.units) {
+        QString line = QStringLiteral("%1 %2 %3 %4").arg(u.name, -16).arg(u.firstLoss, 12, 'g', 4).arg(u.finalLoss, 12, 'g', 4).arg(u.seconds, 9, 'f', 1);
+        for (const QString &k : extra) {
+            auto it = u.metrics.find(k);
+            line += it != u.metrics.end() ? QStringLiteral(" %1").arg(it->second, 11, 'g', 4) : QStringLiteral(" %1").arg(QStringLiteral("-"), 11);
+        }
         out << line;
     }
-    const QJsonObject summary = r.value("method_summary").toObject();
-    if (!summary.isEmpty()) {
+    if (!r.methodSummary.isEmpty()) {
         QStringList parts;
-        for (auto it = summary.begin(); it != summary.end(); ++it)
+        for (auto it = r.methodSummary.begin(); it != r.methodSummary.end(); ++it)
             parts << QStringLiteral("%1 %2").arg(it.key(), it->isDouble() ? QString::number(it->toDouble(), 'g', 4) : it->toVariant().toString());
         out << QString() << QStringLiteral("method: ") + parts.join(QStringLiteral(", "));
     }
     out << QString() << QStringLiteral("%1 %2 %3 %4").arg(QStringLiteral("layer"), -24).arg(QStringLiteral("W/A"), 6)
                               .arg(QStringLiteral("weight dB"), 10).arg(QStringLiteral("output dB"), 10);
-    for (const QJsonValue &l : r.value("layers").toArray()) {
-        const QJsonObject o = l.toObject();
-        out << QStringLiteral("%1 %2 %3 %4").arg(o.value("name").toString(), -24)
-                   .arg(QStringLiteral("%1/%2").arg(o.value("wbits").toInt()).arg(o.value("abits").toInt() ? QString::number(o.value("abits").toInt()) : QStringLiteral("fp")), 6)
-                   .arg(o.value("weight_sqnr_db").toDouble(), 10, 'f', 2).arg(o.value("output_sqnr_db").toDouble(), 10, 'f', 2);
-    }
-    for (const QJsonValue &e : r.value("exports").toArray())
+    auto db = [](const std::optional<double> &v) { return v ? QString::number(*v, 'f', 2) : QStringLiteral("inf"); };
+    for (const LayerResult &l : r.layers)
+        out << QStringLiteral("%1 %2 %3 %4").arg(l.name, -24)
+                   .arg(QStringLiteral("%1/%2").arg(l.wbits).arg(l.abits ? QString::number(l.abits) : QStringLiteral("fp")), 6)
+                   .arg(db(l.weightSqnrDb), 10).arg(db(l.outputSqnrDb), 10);
+    for (const QJsonValue &e : exports)
         out << QStringLiteral("exported %1: %2").arg(e.toObject().value("format").toString(), e.toObject().value("path").toString());
-    if (r.contains(QLatin1String("run_id")))
-        out << QString() << QStringLiteral("recorded as run %1 (metaaug runs show %1)").arg(r.value("run_id").toInteger());
+    if (r.runId)
+        out << QString() << QStringLiteral("recorded as run %1 (metaaug runs show %1)").arg(r.runId);
     printOut(out.join(QLatin1Char('\n')));
 }
 
@@ -199,10 +194,9 @@ int quantizeCommand(const QStringList &args)
             return fail(QStringLiteral("run cancelled%1: %2").arg(where, job.error->message), Cancelled);
         return fail(job.error->message + where);
     }
-    QJsonObject result = job.result;
     QJsonArray written;
     for (const auto &[format, path] : exports) {
-        const QJsonObject runInfo{{"run_id", qint64(job.runId)}, {"spec", spec.toJson()}, {"result", job.result}};
+        const QJsonObject runInfo{{"run_id", qint64(job.runId)}, {"spec", spec.toJson()}, {"result", job.result.toJson()}};
         auto rows = exporting::exportModel(*job.model, *job.state, runInfo, format, path);
         if (!rows)
             return fail(QStringLiteral("the run succeeded%1 but its %2 export failed: %3")
@@ -216,12 +210,14 @@ int quantizeCommand(const QStringList &args)
             written.append(file);
         }
     }
-    if (!written.isEmpty())
-        result[QStringLiteral("exports")] = written;
-    if (p.isSet(QStringLiteral("json")))
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonObject result = job.result.toJson();
+        if (!written.isEmpty())
+            result[QStringLiteral("exports")] = written;
         printJson(result);
-    else
-        printSummary(result);
+    } else {
+        printSummary(job.result, written);
+    }
     return Ok;
 }
 

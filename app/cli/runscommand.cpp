@@ -22,6 +22,20 @@ QString num(const QJsonValue &v, int digits = 2)
     return v.isDouble() ? QString::number(v.toDouble(), 'f', digits) : QStringLiteral("-");
 }
 
+// A headline metric of a stored run (core's resultMetrics()), or none.
+std::optional<double> metricOf(const RunRow &r, const char *key)
+{
+    const std::optional<RunResult> result = r.typedResult();
+    return result ? findResultMetric(QLatin1String(key))->get(*result) : std::nullopt;
+}
+
+QJsonValue metricJson(const RunRow &r, const char *key)
+{
+    const std::optional<double> v = metricOf(r, key);
+    return v ? QJsonValue(*v) : QJsonValue();
+}
+
+
 QString bits(const RunRow &r)
 {
     return QStringLiteral("W%1A%2").arg(r.spec.value("wbits").toInt()).arg(r.spec.value("abits").toInt());
@@ -38,8 +52,8 @@ QJsonObject summaryJson(const RunRow &r)
                        {"wbits", r.spec.value("wbits")},
                        {"abits", r.spec.value("abits")},
                        {"seed", r.spec.value("seed")},
-                       {"q_top1", r.result.value("q_top1")},
-                       {"gap", r.result.value("gap")},
+                       {"q_top1", metricJson(r, "q_top1")},
+                       {"gap", metricJson(r, "gap")},
                        {"error", r.error.isEmpty() ? QJsonValue() : QJsonValue(r.error)}};
 }
 
@@ -95,7 +109,7 @@ int listRuns(store::RunStore &db, bool json)
                      .arg(QFileInfo(r.spec.value("model").toString()).fileName().left(22), -22)
                      .arg(r.spec.value("method").toString(), -9).arg(bits(r), -5)
                      .arg(QLatin1String(store::statusName(r.status)), -11)
-                     .arg(num(r.result.value("q_top1")), 7).arg(num(r.result.value("gap")), 6);
+                     .arg(num(metricJson(r, "q_top1")), 7).arg(num(metricJson(r, "gap")), 6);
     if (rows->empty())
         lines << QStringLiteral("(no runs in %1)").arg(db.path());
     printOut(lines.join('\n'));
@@ -134,20 +148,19 @@ int showRun(store::RunStore &db, int64_t id, bool json)
                  .arg(r->identity.value("calib_hash").toString().left(16), r->identity.value("model_sha256").toString().left(16));
     for (const store::ArtefactRow &a : *artefacts)
         lines << QStringLiteral("artefact %1: %2 (%3 bytes, sha256 %4)").arg(a.kind, a.path).arg(a.size).arg(a.sha256.left(16));
-    if (!r->result.isEmpty()) {
-        const QJsonObject &m = r->result;
-        lines << QStringLiteral("test top-1 %1 % (FP %2 %), calibration top-1 %3 %, gap %4 pt, agreement %5 %, KL %6, %7 s")
-                     .arg(num(m.value("q_top1")), num(m.value("fp_top1")), num(m.value("q_calib_top1")), num(m.value("gap")),
-                          num(m.value("agreement")), num(m.value("kl"), 4), num(m.value("wall_s"), 1));
+    if (const std::optional<RunResult> m = r->typedResult()) {
+        QStringList metrics;
+        for (const ResultMetric &k : resultMetrics())
+            metrics << QStringLiteral("%1 %2").arg(k.label, k.format(*m));
+        lines << metrics.join(QStringLiteral(", "));
         lines << QString() << QStringLiteral("%1 %2 %3 %4").arg("unit", -16).arg("first loss", 12).arg("final loss", 12).arg("s", 8);
-        for (const QJsonValue &u : m.value("units").toArray())
-            lines << QStringLiteral("%1 %2 %3 %4").arg(u["name"].toString(), -16).arg(num(u["first_loss"], 5), 12)
-                         .arg(num(u["final_loss"], 5), 12).arg(num(u["seconds"], 1), 8);
+        for (const UnitResult &u : m->units)
+            lines << QStringLiteral("%1 %2 %3 %4").arg(u.name, -16).arg(u.firstLoss, 12, 'f', 5).arg(u.finalLoss, 12, 'f', 5).arg(u.seconds, 8, 'f', 1);
         lines << QString() << QStringLiteral("%1 %2 %3 %4").arg("layer", -24).arg("W/A", 6).arg("weight SQNR", 12).arg("out SQNR", 10);
-        for (const QJsonValue &l : m.value("layers").toArray())
-            lines << QStringLiteral("%1 %2 %3 %4").arg(l["name"].toString(), -24)
-                         .arg(QStringLiteral("%1/%2").arg(l["wbits"].toInt()).arg(l["abits"].toInt()), 6)
-                         .arg(num(l["weight_sqnr_db"]), 12).arg(num(l["output_sqnr_db"]), 10);
+        auto db = [](const std::optional<double> &v) { return v ? QString::number(*v, 'f', 2) : QStringLiteral("exact"); };
+        for (const LayerResult &l : m->layers)
+            lines << QStringLiteral("%1 %2 %3 %4").arg(l.name, -24).arg(QStringLiteral("%1/%2").arg(l.wbits).arg(l.abits), 6)
+                         .arg(db(l.weightSqnrDb), 12).arg(db(l.outputSqnrDb), 10);
     }
     lines << QString() << QStringLiteral("%1 scalar rows, %2 image events recorded").arg(o["scalar_rows"].toInteger()).arg(o["image_events"].toInteger());
     printOut(lines.join('\n'));
@@ -163,16 +176,18 @@ int compareRuns(store::RunStore &db, const std::vector<int64_t> &ids, bool json)
             return fail(r.error().message);
         rows.push_back(*r);
     }
-    const char *keys[] = {"q_top1", "q_calib_top1", "gap", "agreement", "kl", "wall_s"};
+    QStringList keys;  // every headline metric of core's table
+    for (const ResultMetric &m : resultMetrics())
+        keys << m.key;
     if (json) {
         QJsonArray runs;
         for (const RunRow &r : rows) {
             QJsonObject o = summaryJson(r);
             QJsonObject deltas;
-            for (const char *k : keys) {
-                o[k] = r.result.value(k);
-                const QJsonValue base = rows.front().result.value(k), v = r.result.value(k);
-                deltas[k] = base.isDouble() && v.isDouble() ? QJsonValue(v.toDouble() - base.toDouble()) : QJsonValue();
+            for (const QString &k : keys) {
+                const std::optional<double> v = metricOf(r, qPrintable(k)), base = metricOf(rows.front(), qPrintable(k));
+                o[k] = v ? QJsonValue(*v) : QJsonValue();
+                deltas[k] = v && base ? QJsonValue(*v - *base) : QJsonValue();
             }
             o["delta_vs_first"] = deltas;
             o["spec"] = r.spec;
@@ -195,13 +210,14 @@ int compareRuns(store::RunStore &db, const std::vector<int64_t> &ids, bool json)
     lines << row(QStringLiteral("calib size"), [](const RunRow &r, size_t) { return QString::number(r.spec.value("calib_size").toInt()); });
     lines << row(QStringLiteral("iterations"), [](const RunRow &r, size_t) { return QString::number(r.spec.value("iters").toInt()); });
     lines << row(QStringLiteral("status"), [](const RunRow &r, size_t) { return QString::fromLatin1(store::statusName(r.status)); });
-    for (const char *k : keys)
-        lines << row(QLatin1String(k), [&](const RunRow &r, size_t i) {
-            const QJsonValue v = r.result.value(k), base = rows.front().result.value(k);
-            QString s = num(v, QByteArray(k) == "kl" ? 4 : 2);
-            if (i > 0 && v.isDouble() && base.isDouble())
-                s += QStringLiteral(" (%1%2)").arg(v.toDouble() >= base.toDouble() ? "+" : "")
-                         .arg(v.toDouble() - base.toDouble(), 0, 'f', QByteArray(k) == "kl" ? 4 : 2);
+    for (const QString &k : keys)
+        lines << row(k, [&](const RunRow &r, size_t i) {
+            const ResultMetric *m = findResultMetric(k);
+            const std::optional<double> v = metricOf(r, qPrintable(k)), base = metricOf(rows.front(), qPrintable(k));
+            const int digits = m->decimals < 0 ? 4 : m->decimals;
+            QString s = v ? QString::number(*v, 'f', digits) : QStringLiteral("-");
+            if (i > 0 && v && base)
+                s += QStringLiteral(" (%1%2)").arg(*v >= *base ? "+" : "").arg(*v - *base, 0, 'f', digits);
             return s;
         });
     printOut(lines.join('\n'));

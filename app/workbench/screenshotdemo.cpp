@@ -43,12 +43,12 @@ void ScreenshotDemo::begin()
             QTimer::singleShot(200, this, [this] { save(QStringLiteral("workbench-live-run.png")); });
         }
     });
-    connect(&m_window, &MainWindow::runFinished, this, [this](qint64 id, const QString &status) {
-        std::printf("run %lld %s\n", static_cast<long long>(id), qPrintable(status));
+    connect(&m_window, &MainWindow::runFinished, this, [this](qint64 id, metaaug::RunStatus status) {
+        std::printf("run %lld %s\n", static_cast<long long>(id), metaaug::statusName(status));
         if (m_runs.isEmpty())
             std::printf("%s\n", qPrintable(m_window.stallMonitor()->summary()));
         std::fflush(stdout);
-        if (status != QLatin1String("succeeded")) {
+        if (status != metaaug::RunStatus::Succeeded) {
             finish(1);
             return;
         }

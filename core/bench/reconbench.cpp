@@ -66,13 +66,12 @@ Result<void> benchMetaAug(const QString &modelPath, std::vector<UnitIterationTim
     auto run = runQuantization(spec, sink);
     if (!run)
         return run.error();
-    for (const QJsonValue &u : run->result.value(QStringLiteral("units")).toArray()) {
-        const QJsonObject o = u.toObject();
-        const QJsonObject ms = o.value(QStringLiteral("median_iteration_ms")).toObject();
+    for (const UnitResult &u : run->result.units) {
+        const auto &ms = u.medianIterationMs;
         for (UnitIterationTiming &t : timings)
-            if (t.unit == o.value(QStringLiteral("name")).toString() && ms.contains(QStringLiteral("meta"))) {
-                t.metaMs = ms.value(QStringLiteral("meta")).toDouble();
-                t.phaseBMs = ms.value(QStringLiteral("reconstruction")).toDouble();
+            if (t.unit == u.name && ms.count(QStringLiteral("meta"))) {
+                t.metaMs = ms.at(QStringLiteral("meta"));
+                t.phaseBMs = ms.count(QStringLiteral("reconstruction")) ? ms.at(QStringLiteral("reconstruction")) : 0.0;
             }
     }
     return {};

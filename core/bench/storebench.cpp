@@ -1,6 +1,7 @@
 #include "storebench.h"
 
 #include "common/median.h"
+#include "run/runresult.h"
 #include "store/runstore.h"
 
 #include <QtCore/QDir>
@@ -40,7 +41,8 @@ Result<WriterStats> writeRows(store::RunStore &s, int rows, int batch)
     w.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     w.maxMs = *std::max_element(ms.begin(), ms.end());
     w.medianMs = median(std::move(ms));
-    if (auto r = s.finishRun(*id, store::RunStatus::Succeeded, {}, {}); !r)
+    const RunResult empty;
+    if (auto r = s.finishRun(*id, store::RunStatus::Succeeded, &empty, {}); !r)
         return r.error();
     return w;
 }

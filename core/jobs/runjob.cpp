@@ -21,9 +21,7 @@ JobOutcome runJob(const RunSpec &spec, store::RunStore *store, RunSink &sink)
     if (store)
         recorder.emplace(*store, out.runId, &sink);
     auto outcome = runQuantization(spec, recorder ? static_cast<RunSink &>(*recorder) : sink);
-    out.status = outcome ? store::RunStatus::Succeeded
-                 : outcome.error().code == ErrorCode::Aborted ? store::RunStatus::Cancelled
-                                                              : store::RunStatus::Failed;
+    out.status = outcome ? RunStatus::Succeeded : outcome.error().code == ErrorCode::Aborted ? RunStatus::Cancelled : RunStatus::Failed;
     if (outcome) {
         out.result = outcome->result;
         out.model = outcome->model;
@@ -45,7 +43,7 @@ JobOutcome runJob(const RunSpec &spec, store::RunStore *store, RunSink &sink)
         if (recorder->lastError())
             out.warnings << QStringLiteral("run %1: some of its events could not be recorded: %2")
                                 .arg(out.runId).arg(recorder->lastError()->message);
-        if (auto r = store->finishRun(out.runId, out.status, out.result, out.error ? out.error->message : QString()); !r)
+        if (auto r = store->finishRun(out.runId, out.status, outcome ? &out.result : nullptr, out.error ? out.error->message : QString()); !r)
             out.warnings << QStringLiteral("run %1 could not be marked finished: %2").arg(out.runId).arg(r.error().message);
         if (auto preserved = store->preserveIfDeleted(); !preserved)
             out.warnings << QStringLiteral("run %1: the run database was deleted during the run and could not be restored: %2")
@@ -53,7 +51,7 @@ JobOutcome runJob(const RunSpec &spec, store::RunStore *store, RunSink &sink)
         else if (!preserved->isEmpty())
             out.warnings << QStringLiteral("run %1: %2").arg(out.runId).arg(*preserved);
         if (outcome)
-            out.result[QStringLiteral("run_id")] = qint64(out.runId);
+            out.result.runId = out.runId;
     }
     return out;
 }

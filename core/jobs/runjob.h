@@ -8,6 +8,7 @@
 
 #include "common/result.h"
 #include "events/runsink.h"
+#include "run/runresult.h"
 #include "store/runstore.h"
 
 #include <QtCore/QStringList>
@@ -22,8 +23,8 @@ struct QuantizedState;
 
 struct JobOutcome {
     int64_t runId = 0;  // 0 when the run was not recorded
-    store::RunStatus status = store::RunStatus::Failed;
-    QJsonObject result;           // the engine's result when succeeded (with "run_id" when recorded)
+    RunStatus status = RunStatus::Failed;
+    RunResult result;             // the engine's result when succeeded (runId set when recorded)
     std::optional<Error> error;   // failed, or cancelled (ErrorCode::Aborted)
     QStringList warnings;         // recording problems; the run itself went on
     // Succeeded: the model as loaded and its quantized state (for exports).

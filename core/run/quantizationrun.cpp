@@ -26,11 +26,6 @@ double secondsSince(Clock::time_point t)
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-QJsonValue finiteOrNull(double v)
-{
-    return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
-}
-
 Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
 {
     const auto start = Clock::now();
@@ -112,7 +107,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     ctx.recon.batch = spec.batch;
     ctx.recon.probeEvery = spec.probeEvery;
     recon::CacheBuilder caches(model->executor(), units);
-    QJsonArray unitsJson;
+    RunResult result;
     for (int b = 0; b < int(units.size()); ++b) {
         if (sink.shouldAbort())
             return makeError(ErrorCode::Aborted, QStringLiteral("cancelled before unit %1").arg(QString::fromStdString(units[b].name)));
@@ -133,17 +128,8 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
             return report.error();
         for (const auto &[phase, s] : report->phaseSeconds)
             phases[phase] += s;
-        QJsonObject medians;
-        for (const auto &[phase, ms] : report->medianIterationMs)
-            medians[phase] = ms;
-        QJsonObject unitJson{{QStringLiteral("name"), report->unit},
-                             {QStringLiteral("first_loss"), report->firstLoss},
-                             {QStringLiteral("final_loss"), report->finalLoss},
-                             {QStringLiteral("seconds"), report->seconds},
-                             {QStringLiteral("median_iteration_ms"), medians}};
-        for (const auto &[key, value] : report->metrics)
-            unitJson[key] = value;
-        unitsJson.append(unitJson);
+        result.units.push_back(UnitResult{report->unit, report->firstLoss, report->finalLoss, report->seconds,
+                                          report->medianIterationMs, report->metrics});
     }
 
     const auto t1 = Clock::now();
@@ -164,19 +150,16 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
             return c.error();
         onCalib = *c;
     }
-    QJsonArray layersJson;
     const auto sq = layerSqnr(model->executor(), qmodel, calibImages.slice(0, 0, std::min<int64_t>(64, calibImages.size(0))));
     for (size_t i = 0; i < sq.size(); ++i) {
         const int node = model->graph().layers()[i];
         const int point = model->executor().pointOfValue(model->graph().nodes[node].inputs[0]);
         LayerMetricEvent me{QString::fromStdString(sq[i].layer), QStringLiteral("output_sqnr_db"), sq[i].outputDb};
         sink.layerMetric(me);
-        layersJson.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(sq[i].layer)},
-                                      {QStringLiteral("wbits"), qmodel.plan().weightBits.at(node)},
-                                      {QStringLiteral("abits"), qmodel.plan().activationBits[point]},
-                                      {QStringLiteral("weight_sqnr_db"), finiteOrNull(sq[i].weightDb)},
-                                      {QStringLiteral("output_sqnr_db"), finiteOrNull(sq[i].outputDb)},
-                                      {QStringLiteral("output_mse"), sq[i].outputMse}});
+        auto finite = [](double v) { return std::isfinite(v) ? std::optional<double>(v) : std::nullopt; };
+        result.layers.push_back(LayerResult{QString::fromStdString(sq[i].layer), qmodel.plan().weightBits.at(node),
+                                            qmodel.plan().activationBits[point], finite(sq[i].weightDb), finite(sq[i].outputDb),
+                                            sq[i].outputMse});
     }
     phases[QStringLiteral("evaluation")] = secondsSince(t1);
 
@@ -189,36 +172,32 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     auto state = exporting::captureState(qmodel, model->graph());
     if (!state)
         return state.error();
-    QJsonObject phasesJson;
-    for (const auto &[k, v] : phases)
-        phasesJson[k] = v;
     QJsonObject specJson = spec.toJson();
     specJson[QStringLiteral("model")] = model->path();
     specJson[QStringLiteral("method_options")] = *methodOptions;
+    result.method = spec.method;
+    result.wbits = spec.wbits;
+    result.abits = spec.abits;
+    result.fpTop1 = onEval->fpTop1;
+    result.qTop1 = onEval->qTop1;
+    if (calib->labelled()) {
+        result.fpCalibTop1 = onCalib.fpTop1;
+        result.qCalibTop1 = onCalib.qTop1;
+        result.gap = onCalib.qTop1 - onEval->qTop1;
+    }
+    result.agreement = onEval->agreement;
+    result.kl = onEval->kl;
+    result.evalImages = onEval->n;
+    result.seed = QString::number(spec.seed);
+    result.calibHash = selection->hash;
+    result.modelSha256 = model->sha256();
+    result.qweightsSha256 = QString::fromLatin1(weightsHash.result().toHex());
+    result.wallSeconds = secondsSince(start);
+    result.phaseSeconds = phases;
+    result.spec = specJson;
+    result.methodSummary = ctx.summary;
     RunOutcome out;
-    out.result = QJsonObject{
-        {QStringLiteral("method"), spec.method},
-        {QStringLiteral("wbits"), spec.wbits},
-        {QStringLiteral("abits"), spec.abits},
-        {QStringLiteral("fp_top1"), onEval->fpTop1},
-        {QStringLiteral("q_top1"), onEval->qTop1},
-        {QStringLiteral("fp_calib_top1"), calib->labelled() ? QJsonValue(onCalib.fpTop1) : QJsonValue()},
-        {QStringLiteral("q_calib_top1"), calib->labelled() ? QJsonValue(onCalib.qTop1) : QJsonValue()},
-        {QStringLiteral("gap"), calib->labelled() ? QJsonValue(onCalib.qTop1 - onEval->qTop1) : QJsonValue()},
-        {QStringLiteral("agreement"), onEval->agreement},
-        {QStringLiteral("kl"), onEval->kl},
-        {QStringLiteral("eval_n"), qint64(onEval->n)},
-        {QStringLiteral("seed"), QString::number(spec.seed)},
-        {QStringLiteral("calib_hash"), selection->hash},
-        {QStringLiteral("model_sha256"), model->sha256()},
-        {QStringLiteral("qweights_sha256"), QString::fromLatin1(weightsHash.result().toHex())},
-        {QStringLiteral("wall_s"), secondsSince(start)},
-        {QStringLiteral("phases"), phasesJson},
-        {QStringLiteral("units"), unitsJson},
-        {QStringLiteral("layers"), layersJson},
-        {QStringLiteral("spec"), specJson}};
-    if (!ctx.summary.isEmpty())
-        out.result[QStringLiteral("method_summary")] = ctx.summary;
+    out.result = std::move(result);
     out.blobs = std::move(ctx.artefacts);
     out.state = std::make_shared<const exporting::QuantizedState>(std::move(*state));
     out.model = std::make_shared<const Model>(std::move(*model));

@@ -6,6 +6,7 @@
 #include "export/quantizedstate.h"
 #include "model/model.h"
 #include "events/runsink.h"
+#include "runresult.h"
 #include "runspec.h"
 
 #include <QtCore/QJsonObject>
@@ -13,10 +14,7 @@
 namespace metaaug {
 
 struct RunOutcome {
-    // method, wbits, abits, fp_top1, q_top1, fp_calib_top1, q_calib_top1,
-    // gap, agreement, kl, seed, calib_hash, model_sha256, wall_s, phases,
-    // units, layers, spec
-    QJsonObject result;
+    RunResult result;
     std::shared_ptr<const Model> model;                     // as the run loaded it
     std::shared_ptr<const exporting::QuantizedState> state;  // the quantized model, for exports
     std::map<QString, QByteArray> blobs;  // the method's artefacts by kind (MetaAug: "transform", its T)

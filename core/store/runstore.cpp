@@ -1,5 +1,7 @@
 #include "runstore.h"
 
+#include "run/runresult.h"
+
 #include "common/hashing.h"
 
 #include "processidentity.h"
@@ -105,6 +107,14 @@ double realOrNan(const Statement &st, int col)
 }
 
 }  // namespace
+
+std::optional<RunResult> RunRow::typedResult() const
+{
+    if (result.isEmpty())
+        return std::nullopt;
+    auto r = RunResult::fromJson(result);
+    return r ? std::optional<RunResult>(*r) : std::nullopt;
+}
 
 QString RunStore::defaultPath()
 {
@@ -249,14 +259,23 @@ Result<void> RunStore::setIdentity(int64_t run, const QJsonObject &identity)
     return m_db->changes() ? Result<void>() : Result<void>(notFound(path(), run));
 }
 
-Result<void> RunStore::finishRun(int64_t run, RunStatus status, const QJsonObject &result, const QString &error)
+Result<void> RunStore::finishRun(int64_t run, RunStatus status, const RunResult *result, const QString &error)
 {
-    auto st = m_db->prepare("UPDATE runs SET status = ?1, result = ?2, error = ?3, finished = ?4, q_top1 = ?6, gap = ?7 WHERE id = ?5");
+    // The headline columns (for listing and sorting) come from the result's own table.
+    QString sql = QStringLiteral("UPDATE runs SET status = ?1, result = ?2, error = ?3, finished = ?4");
+    const QStringList columns = storedResultColumns();
+    for (int i = 0; i < columns.size(); ++i)
+        sql += QStringLiteral(", %1 = ?%2").arg(columns[i]).arg(i + 6);
+    sql += QStringLiteral(" WHERE id = ?5");
+    auto st = m_db->prepare(sql.toUtf8().constData());
     if (!st)
         return st.error();
-    st->bind(1, QString::fromLatin1(statusName(status))).bind(2, toText(result)).bind(4, now()).bind(5, run);
-    st->bindFinite(6, result.value(QLatin1String("q_top1")).toDouble(std::nan("")))
-        .bindFinite(7, result.value(QLatin1String("gap")).toDouble(std::nan("")));
+    st->bind(1, QString::fromLatin1(statusName(status))).bind(2, toText(result ? result->toJson() : QJsonObject{}))
+        .bind(4, now()).bind(5, run);
+    for (int i = 0; i < columns.size(); ++i) {
+        const std::optional<double> v = result ? findResultMetric(columns[i])->get(*result) : std::nullopt;
+        st->bindFinite(i + 6, v.value_or(std::nan("")));
+    }
     if (error.isEmpty())
         st->bindNull(3);
     else

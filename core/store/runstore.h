@@ -8,6 +8,7 @@
 
 #include "common/result.h"
 #include "events/runstatus.h"
+#include "run/runresult.h"
 
 #include <QtCore/QJsonObject>
 
@@ -34,6 +35,9 @@ struct RunRow {
     QString error;
     int64_t pid = 0;
     QString host;
+
+    // The result as RunResult; none when empty (not succeeded) or unreadable.
+    std::optional<RunResult> typedResult() const;
 };
 
 struct ScalarRow {
@@ -85,7 +89,9 @@ public:
     // A new run owned by this process, status running (or queued).
     Result<int64_t> createRun(const QJsonObject &spec, RunStatus status = RunStatus::Running);
     Result<void> setIdentity(int64_t run, const QJsonObject &identity);
-    Result<void> finishRun(int64_t run, RunStatus status, const QJsonObject &result, const QString &error);
+    // `result`: a succeeded run's (null otherwise); kept as RunResult::toJson()
+    // with its headline metrics (storedResultColumns()) as columns.
+    Result<void> finishRun(int64_t run, RunStatus status, const RunResult *result, const QString &error);
     Result<void> write(int64_t run, const WriteBatch &batch);
     Result<void> addArtefact(int64_t run, const ArtefactRow &artefact);
     // The quantized model of a succeeded run: encodings JSON and integer

@@ -27,6 +27,7 @@
 #include <QtTest/QtTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QGroupBox>
+#include <QtWidgets/QHeaderView>
 #include <QtWidgets/QListWidget>
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QMenuBar>
@@ -109,7 +110,7 @@ qint64 TestWorkbench::runToEnd(MainWindow &w, const QJsonObject &spec)
     w.setupPanel()->setSpec(spec);
     QSignalSpy finished(&w, &MainWindow::runFinished);
     w.action("startRun")->trigger();
-    if (!finished.wait(kRunTimeoutMs) || finished.first().at(1).toString() != QLatin1String("succeeded"))
+    if (!finished.wait(kRunTimeoutMs) || finished.first().at(1).value<RunStatus>() != RunStatus::Succeeded)
         return 0;
     return finished.first().at(0).toLongLong();
 }
@@ -211,7 +212,7 @@ void TestWorkbench::liveRunCancelled()
     const qint64 cancelMs = cancelClock.elapsed();
     qInfo("cancel took %lld ms (during the meta phase)", static_cast<long long>(cancelMs));
     QVERIFY2(cancelMs < 5000, "cancel must stop the run promptly");
-    QCOMPARE(finished.first().at(1).toString(), QString("cancelled"));
+    QCOMPARE(finished.first().at(1).value<RunStatus>(), RunStatus::Cancelled);
     const qint64 id = finished.first().at(0).toLongLong();
     auto db = store::RunStore::open(m_db);
     QVERIFY(db);
@@ -229,8 +230,15 @@ void TestWorkbench::runToCompletionInBrowser()
     QTRY_VERIFY_WITH_TIMEOUT(w->action("startRun")->isEnabled(), kLoadTimeoutMs);
     m_geniemRun = runToEnd(*w, QJsonObject{{"method", "geniem"}, {"calib_size", 64}, {"iters", 20}, {"eval_limit", 300}});
     QVERIFY(m_geniemRun > 0);
-    QVERIFY(w->liveView()->results()->headline().contains("quantized"));
-    QCOMPARE(w->liveView()->results()->layerTable()->rowCount(), 22);
+    ResultsPanel *results = w->liveView()->results();
+    QVERIFY2(results->headline().contains("geniem W2A4"), qPrintable(results->headline()));
+    QVERIFY(results->metricText("q_top1").contains(" %"));
+    QCOMPARE(results->layerTable()->rowCount(), 22);
+    // At the default window size the metrics and every layer column fit:
+    // nothing wraps, no column is cut.
+    QVERIFY2(results->width() >= results->neededWidth(), qPrintable(QStringLiteral("%1 < %2").arg(results->width()).arg(results->neededWidth())));
+    for (int c = 0; c < results->layerTable()->columnCount(); ++c)
+        QVERIFY(results->layerTable()->columnWidth(c) >= results->layerTable()->horizontalHeader()->sectionSizeHint(c));
 
     RunsBrowser *b = w->runsBrowser();
     QCOMPARE(b->visibleRuns(), 2);  // the cancelled MetaAug run and this one

@@ -179,7 +179,7 @@ void TestWorkbenchBadInput::runRefused()
     QSignalSpy error(w.get(), &MainWindow::errorShown);
     w->action("startRun")->trigger();
     QVERIFY(finished.wait(kRunTimeoutMs));
-    QCOMPARE(finished.first().at(1).toString(), QString("failed"));
+    QCOMPARE(finished.first().at(1).value<RunStatus>(), RunStatus::Failed);
     QVERIFY(!error.isEmpty());
     QVERIFY(dialogShows(*w, named));
     QVERIFY(w->action("startRun")->isEnabled());
@@ -224,7 +224,7 @@ void TestWorkbenchBadInput::databaseDeletedMidRun()
     for (const QString suffix : {"", "-wal", "-shm"})
         QFile::remove(db + suffix);
     QVERIFY(finished.wait(kRunTimeoutMs));
-    QCOMPARE(finished.first().at(1).toString(), QString("succeeded"));
+    QCOMPARE(finished.first().at(1).value<RunStatus>(), RunStatus::Succeeded);
     QVERIFY(dialogShows(*w, {db, "was deleted", "written to"}));
     auto s = store::RunStore::open(db);
     QVERIFY(s);
@@ -252,8 +252,8 @@ void TestWorkbenchBadInput::twoWindowsOneDatabase()
     // One may finish while the other is awaited: look before waiting.
     QVERIFY(!doneA.isEmpty() || doneA.wait(kRunTimeoutMs));
     QVERIFY(!doneB.isEmpty() || doneB.wait(kRunTimeoutMs));
-    QCOMPARE(doneA.first().at(1).toString(), QString("succeeded"));
-    QCOMPARE(doneB.first().at(1).toString(), QString("succeeded"));
+    QCOMPARE(doneA.first().at(1).value<RunStatus>(), RunStatus::Succeeded);
+    QCOMPARE(doneB.first().at(1).value<RunStatus>(), RunStatus::Succeeded);
     QVERIFY(doneA.first().at(0).toLongLong() != doneB.first().at(0).toLongLong());
     QVERIFY(a->findChildren<QMessageBox *>("errorDialog").isEmpty());
     auto s = store::RunStore::open(db);

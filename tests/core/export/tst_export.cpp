@@ -144,13 +144,13 @@ void TestExport::builtinExporterSharesTheRegistry()
 void TestExport::capturedStateIsTheEngine()
 {
     // Same weights as the engine's quantized model (its fingerprint) and the same top-1.
-    QCOMPARE(weightsSha(*m_run.state), m_run.result.value("qweights_sha256").toString());
+    QCOMPARE(weightsSha(*m_run.state), m_run.result.qweightsSha256);
     StateHooks hooks(*m_run.state, m_run.model->executor());
     auto data = openDataSource(QStringLiteral("fashion-mnist:test"), m_run.model->card().preprocess);
     auto cmp = compareFpAndQuantized(m_run.model->executor(), hooks, *data, m_run.model->card().preprocess, torch::arange(kEvalImages));
     QVERIFY(cmp);
-    QCOMPARE(cmp->qTop1, m_run.result.value("q_top1").toDouble());
-    QCOMPARE(cmp->agreement, m_run.result.value("agreement").toDouble());
+    QCOMPARE(cmp->qTop1, m_run.result.qTop1);
+    QCOMPARE(cmp->agreement, m_run.result.agreement);
 }
 
 void TestExport::encodingsRebuildTheWeights()
@@ -170,7 +170,7 @@ void TestExport::encodingsRebuildTheWeights()
     QCOMPARE(doc.value("layers").toArray()[0].toObject().value("bits").toInt(), 8);   // first conv
     auto back = fromEncodings(Encodings{doc, codes}, m_run.model->graph(), m_run.model->executor());
     QVERIFY2(back, qPrintable(back ? QString() : back.error().message));
-    QCOMPARE(weightsSha(*back), m_run.result.value("qweights_sha256").toString());
+    QCOMPARE(weightsSha(*back), m_run.result.qweightsSha256);
     for (size_t i = 0; i < back->activations.size(); ++i) {
         QCOMPARE(back->activations[i].bits, m_run.state->activations[i].bits);
         QCOMPARE(back->activations[i].step, m_run.state->activations[i].step);

@@ -85,12 +85,12 @@ void TestMetaAugRun::zeroMetaIterationsEqualsGeniem()
     // --t-init none (residual): T is exactly x and no warm-up draws from the random stream.
     auto meta = runQuantization(shortRun(QStringLiteral("metaaug"), {{"meta_iters", 0}, {"phase_b", "originals"}, {"t_init", "none"}}), sink);
     QVERIFY2(meta, qPrintable(meta ? QString() : meta.error().message));
-    QCOMPARE(meta->result.value("qweights_sha256").toString(), geniem->result.value("qweights_sha256").toString());
-    QCOMPARE(meta->result.value("q_top1").toDouble(), geniem->result.value("q_top1").toDouble());
+    QCOMPARE(meta->result.toJson().value("qweights_sha256").toString(), geniem->result.toJson().value("qweights_sha256").toString());
+    QCOMPARE(meta->result.toJson().value("q_top1").toDouble(), geniem->result.toJson().value("q_top1").toDouble());
     // ... and the union (T still the identity) is a different run.
     auto unionRun = runQuantization(shortRun(QStringLiteral("metaaug"), {{"meta_iters", 0}, {"t_init", "none"}}), sink);
     QVERIFY(unionRun);
-    QVERIFY(unionRun->result.value("qweights_sha256").toString() != geniem->result.value("qweights_sha256").toString());
+    QVERIFY(unionRun->result.toJson().value("qweights_sha256").toString() != geniem->result.toJson().value("qweights_sha256").toString());
 }
 
 void TestMetaAugRun::eventsAndReport()
@@ -98,7 +98,7 @@ void TestMetaAugRun::eventsAndReport()
     RecordingSink sink;
     auto r = runQuantization(shortRun(QStringLiteral("metaaug"), {{"meta_iters", 6}, {"image_every", 4}, {"t_lr", 1e-3}}), sink);
     QVERIFY2(r, qPrintable(r ? QString() : r.error().message));
-    const QJsonArray units = r->result.value("units").toArray();
+    const QJsonArray units = r->result.toJson().value("units").toArray();
     QCOMPARE(units.size(), 11);
     const int metaUnits = units.size() - 2;
     QCOMPARE(sink.metaEvents, 6 * metaUnits);
@@ -128,8 +128,8 @@ void TestMetaAugRun::eventsAndReport()
     QVERIFY(!units.first().toObject().value("median_iteration_ms").toObject().contains("meta"));
     QVERIFY(units[1].toObject().value("median_iteration_ms").toObject().value("meta").toDouble() > 0);
     QVERIFY(!units.last().toObject().value("median_iteration_ms").toObject().contains("meta"));
-    QVERIFY(r->result.value("phases").toObject().value("meta").toDouble() > 0);
-    const QJsonObject opts = r->result.value("spec").toObject().value("method_options").toObject();
+    QVERIFY(r->result.toJson().value("phases").toObject().value("meta").toDouble() > 0);
+    const QJsonObject opts = r->result.toJson().value("spec").toObject().value("method_options").toObject();
     QCOMPARE(opts.value("meta_iters").toInt(), 6);
     QCOMPARE(opts.value("gamma").toDouble(), 3000.0);
     QCOMPARE(opts.value("t_init").toString(), QStringLiteral("warmup"));
@@ -140,7 +140,7 @@ void TestMetaAugRun::eventsAndReport()
         QVERIFY(o.value("t_mse").toDouble() > 0);
         QVERIFY(o.value("class_kept").toDouble() >= 0 && o.value("class_kept").toDouble() <= 1);
     }
-    const QJsonObject summary = r->result.value("method_summary").toObject();
+    const QJsonObject summary = r->result.toJson().value("method_summary").toObject();
     QVERIFY(summary.value("warmup_steps").toInt() > 0);
     QCOMPARE(summary.value("t_sha256").toString().size(), 64);
     QVERIFY(summary.value("t_mse_final").toDouble() > 0);
@@ -153,8 +153,8 @@ void TestMetaAugRun::sameSeedSameRun()
     auto a = runQuantization(spec, sink);
     auto b = runQuantization(spec, sink);
     QVERIFY(a && b);
-    QCOMPARE(a->result.value("qweights_sha256").toString(), b->result.value("qweights_sha256").toString());
-    QCOMPARE(a->result.value("q_top1").toDouble(), b->result.value("q_top1").toDouble());
+    QCOMPARE(a->result.toJson().value("qweights_sha256").toString(), b->result.toJson().value("qweights_sha256").toString());
+    QCOMPARE(a->result.toJson().value("q_top1").toDouble(), b->result.toJson().value("q_top1").toDouble());
 }
 
 void TestMetaAugRun::cancelDuringMetaPhase()
@@ -229,7 +229,7 @@ void TestMetaAugRun::transformStoredAndReused()
     const JobOutcome second = runJob(shortRun(QStringLiteral("metaaug"), {{"t_init", "file:" + file}, {"t_frozen", true}}), db->get(), sink);
     QVERIFY2(second.status == store::RunStatus::Succeeded, qPrintable(second.error ? second.error->message : QString()));
     QCOMPARE(*(*db)->blob(second.runId, QStringLiteral("transform")), *blob);
-    QVERIFY(!second.result.value("method_summary").toObject().contains("warmup_steps"));
+    QVERIFY(!second.result.methodSummary.contains("warmup_steps"));
 
     // A T of another width is refused naming both shapes.
     RunSink plain;
@@ -244,21 +244,21 @@ void TestMetaAugRun::controlsRecordedInSpec()
     RecordingSink frozenSink;
     auto frozen = runQuantization(shortRun(QStringLiteral("metaaug"), {{"t_frozen", true}, {"meta_iters", 5}}), frozenSink);
     QVERIFY2(frozen, qPrintable(frozen ? QString() : frozen.error().message));
-    QJsonObject opts = frozen->result.value("spec").toObject().value("method_options").toObject();
+    QJsonObject opts = frozen->result.toJson().value("spec").toObject().value("method_options").toObject();
     QCOMPARE(opts.value("t_frozen").toBool(), true);
     QCOMPARE(frozenSink.metaEvents, 0);  // M ignored
-    for (const QJsonValue &u : frozen->result.value("units").toArray())
+    for (const QJsonValue &u : frozen->result.toJson().value("units").toArray())
         QCOMPARE(u.toObject().value("t_change").toDouble(), 0.0);
-    QVERIFY(frozen->result.value("method_summary").toObject().value("warmup_steps").toInt() > 0);
+    QVERIFY(frozen->result.toJson().value("method_summary").toObject().value("warmup_steps").toInt() > 0);
 
     RecordingSink randomSink;
     auto random = runQuantization(shortRun(QStringLiteral("metaaug"), {{"augment", "random"}}), randomSink);
     QVERIFY2(random, qPrintable(random ? QString() : random.error().message));
-    opts = random->result.value("spec").toObject().value("method_options").toObject();
+    opts = random->result.toJson().value("spec").toObject().value("method_options").toObject();
     QCOMPARE(opts.value("augment").toString(), QStringLiteral("random"));
     QCOMPARE(randomSink.metaEvents, 0);
     QVERIFY(random->blobs.empty());  // no T
-    const QJsonArray units = random->result.value("units").toArray();
+    const QJsonArray units = random->result.toJson().value("units").toArray();
     for (int u = 1; u + 1 < units.size(); ++u)
         QVERIFY(std::abs(units[u].toObject().value("t_mse").toDouble() - 0.1) < 1e-3);
     QVERIFY(!randomSink.images.empty());

@@ -38,7 +38,7 @@ QJsonObject mustRun(const RunSpec &spec)
         qWarning("%s", qPrintable(r.error().message));
         return {};
     }
-    return r->result;
+    return r->result.toJson();
 }
 
 }  // namespace

@@ -137,7 +137,7 @@ void TestRunJob::probeChangesNothing()
     const JobOutcome with = runJob(tinyRun(), nullptr, a);
     const JobOutcome without = runJob(off, nullptr, b);
     QVERIFY(!with.error && !without.error);
-    QCOMPARE(with.result.value("qweights_sha256").toString(), without.result.value("qweights_sha256").toString());
+    QCOMPARE(with.result.qweightsSha256, without.result.qweightsSha256);
     QVERIFY(std::none_of(b.metrics.begin(), b.metrics.end(), [](const LayerMetricEvent &e) { return e.key.startsWith("probe_"); }));
 }
 
@@ -149,7 +149,7 @@ void TestRunJob::recordedStatuses()
     Sink ok;
     const JobOutcome done = runJob(tinyRun(), db->get(), ok);
     QCOMPARE(done.status, store::RunStatus::Succeeded);
-    QCOMPARE(done.result.value("run_id").toInteger(), done.runId);
+    QCOMPARE(done.result.runId, done.runId);
 
     RunSpec bad = tinyRun();
     bad.modelPath = dir.filePath("missing.pt");

@@ -1,5 +1,6 @@
 // The run store: round trips, migrations, bad files, interrupted runs,
 // bundles, cascading deletes and a reader beside a writer.
+#include "run/runresult.h"
 #include "store/runrecorder.h"
 #include "store/runstore.h"
 #include "store/schema.h"
@@ -21,6 +22,14 @@ using namespace metaaug;
 using namespace metaaug::store;
 
 namespace {
+
+// A succeeded run's result with only its test top-1 set.
+std::unique_ptr<RunResult> withTop1(double top1)
+{
+    auto r = std::make_unique<RunResult>();
+    r->qTop1 = top1;
+    return r;
+}
 
 QByteArray fileHash(const QString &path)
 {
@@ -90,9 +99,9 @@ void TestRunStore::roundTrip()
     QVERIFY(id);
     QVERIFY(s->setIdentity(*id, {{"model_sha256", "abc"}, {"calib_hash", "def"}}));
     QVERIFY(s->write(*id, sampleBatch(10)));
-    QVERIFY(s->finishRun(*id, RunStatus::Succeeded, {{"q_top1", 93.5}}, {}));
+    QVERIFY(s->finishRun(*id, RunStatus::Succeeded, withTop1(93.5).get(), {}));
     auto id2 = s->createRun(spec);
-    QVERIFY(s->finishRun(*id2, RunStatus::Failed, {}, "it broke"));
+    QVERIFY(s->finishRun(*id2, RunStatus::Failed, nullptr, "it broke"));
 
     auto s2 = mustOpen(path);  // a second connection sees it all
     auto runs = s2->listRuns();
@@ -290,7 +299,7 @@ void TestRunStore::exportImport()
     const int64_t id = *src->createRun({{"method", "metaaug"}, {"wbits", 2}});
     QVERIFY(src->write(id, sampleBatch(50)));
     QVERIFY(src->addArtefact(id, {"onnx", "/tmp/x.onnx", "00ff", {}, 1234}));
-    QVERIFY(src->finishRun(id, RunStatus::Succeeded, {{"q_top1", 91.25}}, {}));
+    QVERIFY(src->finishRun(id, RunStatus::Succeeded, withTop1(91.25).get(), {}));
     const QString bundle = m_dir.filePath("run.maug");
     QVERIFY(src->exportRun(id, bundle));
     QVERIFY(!QFile::exists(bundle + ".partial"));
@@ -341,7 +350,7 @@ void TestRunStore::readerBesideWriter()
             const int64_t id = *s->createRun({{"method", "geniem"}, {"n", r}});
             for (int b = 0; b < 5; ++b)
                 (void)s->write(id, sampleBatch(2000));
-            (void)s->finishRun(id, RunStatus::Succeeded, {{"q_top1", 90.0 + r}}, {});
+            (void)s->finishRun(id, RunStatus::Succeeded, withTop1(90.0 + r).get(), {});
             written = r + 1;
         }
         done = true;
