@@ -34,13 +34,13 @@ Result<std::vector<UnitIterationTiming>> benchReconstruction(const QString &mode
         std::vector<UnitIterationTiming> out;
         for (int b = 0; b < int(units.size()); ++b) {
             const recon::UnitCache cache = builder.build(b, calib, q);
-            recon::UnitContext ctx{model->executor(), units[b], b, int(units.size()), q, sink, std::chrono::steady_clock::now()};
+            const recon::RunContext ctx{model->executor(), units, q, sink, std::chrono::steady_clock::now()};
             UnitIterationTiming t{QString::fromStdString(units[b].name), {}};
             for (int batch : batches) {
                 recon::ReconOptions o = methods::geniemOptions({});
                 o.iterations = iterations;
                 o.batch = batch;
-                auto stats = recon::reconstructUnit(ctx, cache, o);
+                auto stats = recon::reconstructUnit(ctx, b, cache, o);
                 if (!stats)
                     return stats.error();
                 t.medianMs.push_back(stats->medianIterationMs);

@@ -17,6 +17,31 @@ MethodRegistration::MethodRegistration(const Method *m)
     registry().push_back(m);
 }
 
+namespace {
+// The run of a method that carries nothing from unit to unit.
+class StatelessRun final : public MethodRun {
+public:
+    explicit StatelessRun(const Method &m) : m_method(m) {}
+    Result<UnitReport> quantizeUnit(MethodContext &ctx, int b, const recon::UnitCache &cache) override
+    {
+        return m_method.quantizeUnit(ctx, b, cache);
+    }
+
+private:
+    const Method &m_method;
+};
+}  // namespace
+
+Result<std::unique_ptr<MethodRun>> Method::start(MethodContext &) const
+{
+    return std::unique_ptr<MethodRun>(std::make_unique<StatelessRun>(*this));
+}
+
+Result<UnitReport> Method::quantizeUnit(MethodContext &, int, const recon::UnitCache &) const
+{
+    return makeError(ErrorCode::Internal, QStringLiteral("method %1 quantizes units through its own start()").arg(id()));
+}
+
 const FieldTable &Method::options() const
 {
     static const FieldTable none;
@@ -81,10 +106,9 @@ Result<UnitReport> reconstructPasses(MethodContext &ctx, int b, const recon::Uni
 {
     UnitReport report;
     report.unit = QString::fromStdString(ctx.units[b].name);
-    recon::UnitContext uctx{ctx.executor, ctx.units[b], b, int(ctx.units.size()), ctx.qmodel, ctx.sink, ctx.runStart};
     bool first = true;
     for (const recon::ReconOptions &pass : passes) {
-        auto stats = recon::reconstructUnit(uctx, cache, pass);
+        auto stats = recon::reconstructUnit(ctx, b, cache, pass);
         if (!stats)
             return stats.error();
         if (first)

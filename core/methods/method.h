@@ -22,28 +22,30 @@ struct UnitReport {
     std::map<QString, double> metrics;            // method-specific, e.g. MetaAug's "t_change"
 };
 
-// Whatever a method carries from unit to unit within one run (MetaAug's T).
-struct MethodState {
-    virtual ~MethodState() = default;
-};
-
-struct MethodContext {
-    const graph::Executor &executor;
-    const std::vector<graph::Unit> &units;
-    quant::QuantizedModel &qmodel;
+// The one context of a method's run: what every unit is reconstructed with
+// (recon::RunContext: executor, units, quantized model, sink, start time)
+// plus the calibration images, the run's settings and the method's outputs.
+struct MethodContext : recon::RunContext {
     torch::Tensor calibImages;      // normalised [N, C, H, W]
     recon::ReconOptions recon;      // from the run spec (iterations, batch, lrs)
-    QJsonObject options;            // method-specific options of the run spec
-    RunSink &sink;
-    std::chrono::steady_clock::time_point runStart;
-    uint64_t seed = 0;                    // the run's seed
-    bool horizontalFlip = false;          // the model card allows mirrored images (augmentations)
-    std::unique_ptr<MethodState> state;   // created by the method on its first unit
+    QJsonObject options;            // the method's options, complete (resolveOptions())
+    uint64_t seed = 0;              // the run's seed
+    bool horizontalFlip = false;    // the model card allows mirrored images (augmentations)
     // Outputs of the method beside the quantized model: a summary for the
     // run's result ("method_summary") and named binary artefacts stored with
     // the run (MetaAug's final T as "transform").
     QJsonObject summary;
     std::map<QString, QByteArray> artefacts;
+};
+
+// One run of a method, made by Method::start() before the first unit and
+// destroyed with the run: it holds whatever the method carries from unit to
+// unit (MetaAug's T, the FP logits), so no state hides in the context.
+class MethodRun {
+public:
+    virtual ~MethodRun() = default;
+    // Quantizes unit `b` (its cache built); must leave the unit fixed.
+    virtual Result<UnitReport> quantizeUnit(MethodContext &ctx, int b, const recon::UnitCache &cache) = 0;
 };
 
 class Method {
@@ -62,8 +64,13 @@ public:
     virtual Result<QJsonObject> resolveOptions(const QJsonObject &options) const;
     // False for RTN: no cache, no optimisation.
     virtual bool reconstructs() const { return true; }
-    // Quantizes unit `b` (its cache built); must leave the unit fixed.
-    virtual Result<UnitReport> quantizeUnit(MethodContext &ctx, int b, const recon::UnitCache &cache) const = 0;
+    // This method's run on `ctx`; an error stops the run before its first
+    // unit. Default: a run that calls quantizeUnit() for every unit, for
+    // methods that carry nothing from unit to unit.
+    virtual Result<std::unique_ptr<MethodRun>> start(MethodContext &ctx) const;
+    // Quantizes unit `b` for the default run; methods with their own
+    // start() need not implement it (default: an Internal error).
+    virtual Result<UnitReport> quantizeUnit(MethodContext &ctx, int b, const recon::UnitCache &cache) const;
 };
 
 // The registry (built-in methods, in the order shown to users).

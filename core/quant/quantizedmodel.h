@@ -35,11 +35,14 @@ public:
     // Activation quantization on or off at a point (off: FP).
     void setActivationEnabled(int point, bool on) { m_actEnabled[point] = on; }
     bool activationEnabled(int point) const;
-    // QDrop probability applied by every enabled activation quantizer (0 = none).
+    // QDrop probability applied by every enabled activation quantizer (0 =
+    // none). Set it for a scope with TrainingModeGuard.
     void setDropProbability(double p) { m_dropProb = p; }
+    double dropProbability() const { return m_dropProb; }
     // On: activation quantizers use the composite ops whose backward can be
     // differentiated again (create_graph); off (default): the fused kernel.
     void setDifferentiableTwice(bool on) { m_twice = on; }
+    bool differentiableTwice() const { return m_twice; }
 
     // Activation points read by the layers of `unit`.
     std::vector<int> pointsOf(const graph::Unit &unit) const;
@@ -56,6 +59,31 @@ private:
     std::vector<bool> m_actEnabled;
     double m_dropProb = 0.0;
     bool m_twice = false;
+};
+
+// Sets a QuantizedModel's QDrop probability and twice-differentiable mode
+// for a scope and restores the previous ones when it ends, on every path
+// (early returns, errors, cancel) alike.
+class TrainingModeGuard {
+public:
+    TrainingModeGuard(QuantizedModel &q, double dropProbability, bool differentiableTwice = false)
+        : m_q(q), m_drop(q.dropProbability()), m_twice(q.differentiableTwice())
+    {
+        q.setDropProbability(dropProbability);
+        q.setDifferentiableTwice(differentiableTwice);
+    }
+    ~TrainingModeGuard()
+    {
+        m_q.setDropProbability(m_drop);
+        m_q.setDifferentiableTwice(m_twice);
+    }
+    TrainingModeGuard(const TrainingModeGuard &) = delete;
+    TrainingModeGuard &operator=(const TrainingModeGuard &) = delete;
+
+private:
+    QuantizedModel &m_q;
+    double m_drop;
+    bool m_twice;
 };
 
 }  // namespace metaaug::quant

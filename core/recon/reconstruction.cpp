@@ -69,12 +69,13 @@ void fixUnit(quant::QuantizedModel &qmodel, const graph::Unit &unit)
     }
 }
 
-Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, const ReconOptions &options, RunPhase phase)
+Result<ReconStats> reconstructUnit(const RunContext &ctx, int b, const UnitCache &cache, const ReconOptions &options, RunPhase phase)
 {
     const auto start = std::chrono::steady_clock::now();
+    const graph::Unit &unit = ctx.units[size_t(b)];
     ReconStats stats;
     stats.iterations = options.iterations;
-    UnitParameters params = prepareUnit(ctx.qmodel, ctx.unit, options);
+    UnitParameters params = prepareUnit(ctx.qmodel, unit, options);
 
     using torch::optim::AdamOptions;
     std::vector<torch::optim::OptimizerParamGroup> groups;
@@ -90,7 +91,7 @@ Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, con
     addGroup(params.weightSteps, options.lrWeightStep, WeightStep);
     addGroup(params.actSteps, options.lrActStep, ActStep);
     if (groups.empty() || options.iterations <= 0) {
-        fixUnit(ctx.qmodel, ctx.unit);
+        fixUnit(ctx.qmodel, unit);
         return stats;
     }
     torch::optim::Adam adam(std::move(groups));
@@ -98,19 +99,18 @@ Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, con
     const int64_t n = cache.xQ.size(0);
     const int window = std::max(1, options.iterations / 10);
     double firstSum = 0, lastSum = 0;
-    ctx.qmodel.setDropProbability(options.qdropProb);
-    const LayerProbe probe(ctx, cache, options.probeEvery, options.probeBatch);
+    const quant::TrainingModeGuard mode(ctx.qmodel, options.qdropProb);  // QDrop off again on every way out
+    const LayerProbe probe(ctx, b, cache, options.probeEvery, options.probeBatch);
     std::vector<double> iterMs;
     iterMs.reserve(options.iterations);
     for (int t = 0; t < options.iterations; ++t) {
         if (probe.due(t))
-            probe.sample(ctx, t, options.qdropProb);
+            probe.sample(ctx, t);
         const auto iterStart = std::chrono::steady_clock::now();
         if (ctx.sink.shouldAbort()) {
-            ctx.qmodel.setDropProbability(0);
-            fixUnit(ctx.qmodel, ctx.unit);
+            fixUnit(ctx.qmodel, unit);
             return makeError(ErrorCode::Aborted, QStringLiteral("cancelled in unit %1 at iteration %2")
-                                                     .arg(QString::fromStdString(ctx.unit.name)).arg(t));
+                                                     .arg(QString::fromStdString(unit.name)).arg(t));
         }
         for (size_t g = 0; g < groupKind.size(); ++g) {
             auto &opts = static_cast<AdamOptions &>(adam.param_groups()[g].options());
@@ -126,20 +126,19 @@ Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, con
             const torch::Tensor xfp = cache.xFp.index_select(0, idx);
             input = quant::qdropMix(xfp, xq, options.qdropProb);
         }
-        const torch::Tensor out = ctx.executor.runUnit(ctx.unit, input, &ctx.qmodel);
+        const torch::Tensor out = ctx.executor.runUnit(unit, input, &ctx.qmodel);
         const torch::Tensor rec = reconstructionLoss(out, cache.yFp.index_select(0, idx));
         const auto beta = roundingBeta(t, options.iterations, options.warmup, options.betaStart, options.betaEnd);
         torch::Tensor round = torch::zeros({});
         if (beta && options.learnRounding)
-            round = options.roundingWeight * unitRoundingLoss(ctx.qmodel, ctx.unit, *beta);
+            round = options.roundingWeight * unitRoundingLoss(ctx.qmodel, unit, *beta);
         const torch::Tensor loss = rec + round;
         const double recValue = rec.item<double>(), lossValue = loss.item<double>();
         if (!std::isfinite(lossValue)) {
-            ctx.qmodel.setDropProbability(0);
-            fixUnit(ctx.qmodel, ctx.unit);
+            fixUnit(ctx.qmodel, unit);
             return makeError(ErrorCode::Internal, QStringLiteral("the reconstruction loss became %1 in unit %2 at iteration %3; "
                                                                  "the run is stopped (no model is produced)")
-                                                      .arg(lossValue).arg(QString::fromStdString(ctx.unit.name)).arg(t + 1));
+                                                      .arg(lossValue).arg(QString::fromStdString(unit.name)).arg(t + 1));
         }
         adam.zero_grad();
         loss.backward();
@@ -152,9 +151,9 @@ Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, con
 
         ProgressEvent ev;
         ev.phase = phase;
-        ev.unit = ctx.unitIndex;
-        ev.unitCount = ctx.unitCount;
-        ev.unitName = QString::fromStdString(ctx.unit.name);
+        ev.unit = b;
+        ev.unitCount = int(ctx.units.size());
+        ev.unitName = QString::fromStdString(unit.name);
         ev.iteration = t + 1;
         ev.iterations = options.iterations;
         ev.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.runStart).count();
@@ -162,10 +161,9 @@ Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, con
                      {QStringLiteral("loss"), lossValue}};
         ctx.sink.progress(ev);
     }
-    ctx.qmodel.setDropProbability(0);
-    fixUnit(ctx.qmodel, ctx.unit);
+    fixUnit(ctx.qmodel, unit);
     if (probe.enabled())  // the unit as fixed: hard rounding, no QDrop
-        probe.sample(ctx, options.iterations, 0);
+        probe.sample(ctx, options.iterations);
     stats.firstLoss = firstSum / window;
     stats.lastLoss = lastSum / window;
     stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -37,11 +37,12 @@ struct ReconStats {
     double medianIterationMs = 0;  // one forward + backward + Adam step
 };
 
-struct UnitContext {
+// What every unit of a run is reconstructed with: the model's executor
+// and units, the quantized model being fitted, the sink and the run's
+// start (for elapsed times). methods::MethodContext extends it.
+struct RunContext {
     const graph::Executor &executor;
-    const graph::Unit &unit;
-    int unitIndex = 0;
-    int unitCount = 0;
+    const std::vector<graph::Unit> &units;
     quant::QuantizedModel &qmodel;
     RunSink &sink;
     std::chrono::steady_clock::time_point runStart;
@@ -51,7 +52,7 @@ struct UnitContext {
 // RTN) and its steps fixed. NaN/Inf loss: ErrorCode::Internal naming the
 // unit and iteration, and the unit is left at its initial quantization.
 // sink.shouldAbort(): ErrorCode::Aborted.
-Result<ReconStats> reconstructUnit(UnitContext &ctx, const UnitCache &cache, const ReconOptions &options,
+Result<ReconStats> reconstructUnit(const RunContext &ctx, int unit, const UnitCache &cache, const ReconOptions &options,
                                    RunPhase phase = RunPhase::Reconstruction);
 
 // Prepares the unit's quantizers for training with `options` (AdaRound

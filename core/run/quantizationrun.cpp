@@ -100,7 +100,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     qmodel.initializeActivations(calibImages.slice(0, 0, std::min<int64_t>(256, calibImages.size(0))));
     phases[QStringLiteral("setup")] = secondsSince(start);
 
-    methods::MethodContext ctx{model->executor(), units, qmodel, calibImages, {}, *methodOptions, sink, start};
+    methods::MethodContext ctx{{model->executor(), units, qmodel, sink, start}, calibImages, {}, *methodOptions};
     ctx.seed = spec.seed;
     ctx.horizontalFlip = model->card().horizontalFlip;
     ctx.recon.iterations = spec.iterations;
@@ -108,6 +108,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     ctx.recon.probeEvery = spec.probeEvery;
     recon::CacheBuilder caches(model->executor(), units);
     RunResult result;
+    std::unique_ptr<methods::MethodRun> methodRun;
     for (int b = 0; b < int(units.size()); ++b) {
         if (sink.shouldAbort())
             return makeError(ErrorCode::Aborted, QStringLiteral("cancelled before unit %1").arg(QString::fromStdString(units[b].name)));
@@ -123,7 +124,13 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
         if (method->reconstructs())
             cache = caches.build(b, calibImages, qmodel);
         phases[QStringLiteral("calibration")] += secondsSince(t0);
-        auto report = method->quantizeUnit(ctx, b, cache);
+        if (!methodRun) {  // on the first unit, its cache built: where a method's run has always begun
+            auto started = method->start(ctx);
+            if (!started)
+                return started.error();
+            methodRun = std::move(*started);
+        }
+        auto report = methodRun->quantizeUnit(ctx, b, cache);
         if (!report)
             return report.error();
         for (const auto &[phase, s] : report->phaseSeconds)

@@ -26,7 +26,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using recon::batched;
 
-struct MetaAugState final : MethodState {
+// What MetaAug carries from unit to unit (MetaAugRun owns it).
+struct MetaAugState {
     MetaAugOptions options;
     augment::UNet t{nullptr};
     torch::Tensor fpLogits;  // FP logits of every calibration image (the outer loss's teacher)
@@ -142,10 +143,8 @@ Result<void> startTransform(MethodContext &ctx, MetaAugState &s)
     return {};
 }
 
-Result<MetaAugState *> ensureState(MethodContext &ctx)
+Result<std::unique_ptr<MetaAugState>> makeState(MethodContext &ctx)
 {
-    if (auto *s = dynamic_cast<MetaAugState *>(ctx.state.get()))
-        return s;
     auto opts = MetaAugOptions::fromJson(ctx.options);
     if (!opts)
         return opts.error();
@@ -182,9 +181,7 @@ Result<MetaAugState *> ensureState(MethodContext &ctx)
         if (auto r = startTransform(ctx, *state); !r)
             return r.error();
     }
-    auto *raw = state.get();
-    ctx.state = std::move(state);
-    return raw;
+    return state;
 }
 
 // The engine side of MetaProblem for unit b.
@@ -198,12 +195,8 @@ MetaProblem bindProblem(MethodContext &ctx, const graph::Unit &unit, const MetaA
     p.fpUnit = [&ex, &unit](const torch::Tensor &x) { return ex.runUnit(unit, x); };
     p.qUnit = [&ex, &unit, &q, drop = recon.qdropProb](const torch::Tensor &x, bool train) {
         // train = the inner loss, whose gradient is differentiated again.
-        q.setDropProbability(train ? drop : 0.0);
-        q.setDifferentiableTwice(train);
-        torch::Tensor out = ex.runUnit(unit, x, &q);
-        q.setDropProbability(0.0);
-        q.setDifferentiableTwice(false);
-        return out;
+        const quant::TrainingModeGuard mode(q, train ? drop : 0.0, train);
+        return ex.runUnit(unit, x, &q);
     };
     p.fpSuffix = [&ex, &unit](const torch::Tensor &y) { return ex.runSuffix(unit, y); };
     p.fpFeatures = fpFeatures(ex, s);
@@ -334,7 +327,7 @@ torch::Tensor augmentedImages(MethodContext &ctx, int b, MetaAugState &s)
 recon::UnitCache unionCache(MethodContext &ctx, const graph::Unit &unit, const recon::UnitCache &cache, const torch::Tensor &tx)
 {
     torch::NoGradGuard ng;
-    ctx.qmodel.setDropProbability(0);
+    const quant::TrainingModeGuard noDrop(ctx.qmodel, 0.0);
     const torch::Tensor xFp = batched(tx, 256, [&](const torch::Tensor &x) { return ctx.executor.runPrefix(unit, x); });
     const torch::Tensor xQ = batched(tx, 256, [&](const torch::Tensor &x) { return ctx.executor.runPrefix(unit, x, &ctx.qmodel); });
     const torch::Tensor yFp = batched(xFp, 256, [&](const torch::Tensor &x) { return ctx.executor.runUnit(unit, x); });
@@ -366,28 +359,13 @@ void saveTransform(MethodContext &ctx, MetaAugState &s)
     ctx.summary[QStringLiteral("t_mse_final")] = augment::transformMse(s.t, ctx.calibImages);
 }
 
-class MetaAug final : public Method {
+// One MetaAug run: T and the FP logits live here from the first unit to the last.
+class MetaAugRun final : public MethodRun {
 public:
-    QString id() const override { return QStringLiteral("metaaug"); }
-    QString description() const override
+    explicit MetaAugRun(std::unique_ptr<MetaAugState> state) : m_state(std::move(state)) {}
+    Result<UnitReport> quantizeUnit(MethodContext &ctx, int b, const recon::UnitCache &cache) override
     {
-        return QStringLiteral("MetaAug: Genie-M whose calibration set is augmented by a transformation network "
-                              "trained with a bi-level (meta) objective.");
-    }
-    const FieldTable &options() const override { return metaAugFields(); }
-    Result<QJsonObject> resolveOptions(const QJsonObject &options) const override
-    {
-        auto o = MetaAugOptions::fromJson(options);
-        if (!o)
-            return o.error();
-        return o->toJson();
-    }
-    Result<UnitReport> quantizeUnit(MethodContext &ctx, int b, const recon::UnitCache &cache) const override
-    {
-        auto state = ensureState(ctx);
-        if (!state)
-            return state.error();
-        MetaAugState &s = **state;
+        MetaAugState &s = *m_state;
         const recon::ReconOptions recon = geniemOptions(ctx.recon);
         const bool meta = b > 0 && b + 1 < int(ctx.units.size());
         if (b + 1 == int(ctx.units.size()) && s.t)
@@ -428,8 +406,7 @@ public:
             phaseB.batch = s.options.phaseBBatch;
         }
         const double cacheSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
-        recon::UnitContext uctx{ctx.executor, ctx.units[b], b, int(ctx.units.size()), ctx.qmodel, ctx.sink, ctx.runStart};
-        auto stats = recon::reconstructUnit(uctx, s.options.phaseBUnion ? augmented : cache, phaseB);
+        auto stats = recon::reconstructUnit(ctx, b, s.options.phaseBUnion ? augmented : cache, phaseB);
         if (!stats)
             return stats.error();
         report.firstLoss = stats->firstLoss;
@@ -439,6 +416,34 @@ public:
         report.medianIterationMs[QStringLiteral("reconstruction")] = stats->medianIterationMs;
         report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         return report;
+    }
+
+private:
+    std::unique_ptr<MetaAugState> m_state;
+};
+
+class MetaAug final : public Method {
+public:
+    QString id() const override { return QStringLiteral("metaaug"); }
+    QString description() const override
+    {
+        return QStringLiteral("MetaAug: Genie-M whose calibration set is augmented by a transformation network "
+                              "trained with a bi-level (meta) objective.");
+    }
+    const FieldTable &options() const override { return metaAugFields(); }
+    Result<QJsonObject> resolveOptions(const QJsonObject &options) const override
+    {
+        auto o = MetaAugOptions::fromJson(options);
+        if (!o)
+            return o.error();
+        return o->toJson();
+    }
+    Result<std::unique_ptr<MethodRun>> start(MethodContext &ctx) const override
+    {
+        auto state = makeState(ctx);
+        if (!state)
+            return state.error();
+        return std::unique_ptr<MethodRun>(std::make_unique<MetaAugRun>(std::move(*state)));
     }
 };
 const MetaAug kMethod;

@@ -213,12 +213,15 @@ void TestMethods::nanLossStopsWithUnitAndIteration()
     cache.yFp = cache.yFp.clone();
     cache.yFp.select(1, 0).fill_(std::numeric_limits<float>::quiet_NaN());  // every image
     RunSink sink;
-    recon::UnitContext ctx{m->executor(), units[1], 1, int(units.size()), q, sink, std::chrono::steady_clock::now()};
+    const recon::RunContext ctx{m->executor(), units, q, sink, std::chrono::steady_clock::now()};
     recon::ReconOptions o;
     o.iterations = 50;
     o.batch = 16;
-    auto r = recon::reconstructUnit(ctx, cache, o);
+    o.qdropProb = 0.5;
+    auto r = recon::reconstructUnit(ctx, 1, cache, o);
     QVERIFY(!r.ok());
+    QCOMPARE(q.dropProbability(), 0.0);  // QDrop is off again on the error path too
+    QVERIFY(!q.differentiableTwice());
     QVERIFY2(r.error().message.contains("layer1.0") && r.error().message.contains("iteration 1"), qPrintable(r.error().message));
     QCOMPARE(q.rounding(units[1].layers[0]), quant::Rounding::Hard);  // the unit is left in a defined state
 }
@@ -229,10 +232,11 @@ void TestMethods::badSpecValues_data()
     QTest::addColumn<int>("abits");
     QTest::addColumn<QString>("method");
     QTest::addColumn<QString>("named");
-    QTest::newRow("wbits 1") << 1 << 4 << "rtn" << "weight bits 1";
-    QTest::newRow("wbits 9") << 9 << 4 << "rtn" << "weight bits 9";
-    QTest::newRow("abits 1") << 4 << 1 << "rtn" << "activation bits 1";
-    QTest::newRow("method") << 4 << 4 << "magic" << "unknown method 'magic'";
+    // The run spec's own table names the key, its range and the value.
+    QTest::newRow("wbits 1") << 1 << 4 << "rtn" << "\"wbits\" must be a whole number from 2 to 8 (got 1)";
+    QTest::newRow("wbits 9") << 9 << 4 << "rtn" << "\"wbits\" must be a whole number from 2 to 8 (got 9)";
+    QTest::newRow("abits 1") << 4 << 1 << "rtn" << "\"abits\" must be a whole number from 2 to 8 (got 1)";
+    QTest::newRow("method") << 4 << 4 << "magic" << "\"method\" must be one of rtn, adaround, brecq, qdrop, geniem, metaaug (got magic)";
 }
 
 void TestMethods::badSpecValues()
