@@ -181,23 +181,6 @@ CompareView::CompareView(QWidget *parent) : QWidget(parent)
     connect(m_methodKey, &QComboBox::currentIndexChanged, this, [this] { fillMethod(); });
 }
 
-bool CompareView::compare(const QString &dbPath, const QList<qint64> &runIds, QString *error)
-{
-    auto db = store::RunStore::open(dbPath);  // once for all the runs
-    if (!db) {
-        *error = db.error().message;
-        return false;
-    }
-    QVector<RunData> runs;
-    for (qint64 id : runIds) {
-        RunData d;
-        if (!RunData::fromStore(**db, id, &d, error))
-            return false;
-        runs.append(std::move(d));
-    }
-    setRuns(std::move(runs));
-    return true;
-}
 
 void CompareView::setRuns(QVector<RunData> runs)
 {

@@ -21,8 +21,6 @@ class CompareView : public QWidget {
 public:
     explicit CompareView(QWidget *parent = nullptr);
 
-    // Reads the runs from the database; false and `error` naming the run on failure.
-    bool compare(const QString &dbPath, const QList<qint64> &runIds, QString *error);
     void setRuns(QVector<RunData> runs);
 
     QTableWidget *table() const { return m_table; }

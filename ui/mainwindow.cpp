@@ -8,6 +8,7 @@
 #include "runsetuppanel.h"
 #include "runview.h"
 #include "stallmonitor.h"
+#include "storeclient.h"
 
 #include "common/paths.h"
 #include "common/versions.h"
@@ -50,6 +51,20 @@ const QString kFashionTrain = QStringLiteral("fashion-mnist:train");
 const QString kFashionTest = QStringLiteral("fashion-mnist:test");
 
 // Runs `work` on the thread pool and hands its result to `done` on the GUI thread.
+// The stored runs `ids` with their events; an error names the database and run.
+Result<QVector<RunData>> readRuns(store::RunStore &db, const QList<qint64> &ids)
+{
+    QVector<RunData> runs;
+    for (qint64 id : ids) {
+        RunData d;
+        QString error;
+        if (!RunData::fromStore(db, id, &d, &error))
+            return makeError(ErrorCode::NotFound, error);
+        runs.append(std::move(d));
+    }
+    return runs;
+}
+
 template <typename T, typename Work, typename Done>
 void runAsync(QObject *owner, Work work, Done done)
 {
@@ -70,6 +85,7 @@ MainWindow::MainWindow(const WorkbenchOptions &options, QWidget *parent)
     resize(1400, 900);
     m_useSettings = options.useSettings;
     m_dbPath = options.dbPath.isEmpty() ? store::RunStore::defaultPath() : options.dbPath;
+    m_store = new StoreClient(m_dbPath, this);
     createPanels();
     createActions();
     createMenus();
@@ -79,7 +95,7 @@ MainWindow::MainWindow(const WorkbenchOptions &options, QWidget *parent)
     connect(m_controller, &RunController::logLine, m_live, &RunView::onLog);
     connect(m_controller, &RunController::finished, this, &MainWindow::onFinished);
     loadSettings(options);
-    m_browser->setDatabase(m_dbPath);
+    m_browser->setStore(m_store);
     updateState();
 }
 
@@ -321,12 +337,17 @@ void MainWindow::exportSelectedRun()
                                                       QStringLiteral("run-%1.sqlite").arg(ids.first()), tr("Run bundles (*.sqlite)"));
     if (file.isEmpty())
         return;
-    auto db = store::RunStore::open(m_dbPath);
-    auto r = db ? (*db)->exportRun(ids.first(), file) : Result<void>(db.error());
-    if (!r)
-        showError(tr("Export failed"), r.error().message);
-    else
-        statusBar()->showMessage(tr("Run %1 exported to %2").arg(ids.first()).arg(file), 5000);
+    const qint64 id = ids.first();
+    m_store->call<bool>(this, [id, file](store::RunStore &db) -> Result<bool> {
+        if (auto r = db.exportRun(id, file); !r)
+            return r.error();
+        return true;
+    }, [this, id, file](const Result<bool> &r) {
+        if (!r)
+            showError(tr("Export failed"), r.error().message);
+        else
+            statusBar()->showMessage(tr("Run %1 exported to %2").arg(id).arg(file), 5000);
+    });
 }
 
 void MainWindow::exportComparison()
@@ -493,29 +514,33 @@ void MainWindow::onFinished(const RunFinished &f)
     Q_EMIT runFinished(f.runId, f.status);
 }
 
+// Stored runs are read on the store's thread (events, images: can be large).
 void MainWindow::openStoredRun(qint64 runId)
 {
-    RunData d;
-    QString error;
-    auto db = store::RunStore::open(m_dbPath);
-    if (!db)
-        error = db.error().message;
-    if (!db || !RunData::fromStore(**db, runId, &d, &error)) {
-        showError(tr("Open run"), error);
-        return;
-    }
-    m_stored->showStored(std::move(d));
-    m_tabs->setCurrentWidget(m_stored);
+    using Runs = QVector<RunData>;
+    m_store->call<Runs>(this, [runId](store::RunStore &db) { return readRuns(db, {runId}); }, [this](const Result<Runs> &r) {
+        if (!r) {
+            showError(tr("Open run"), r.error().message);
+            return;
+        }
+        m_stored->showStored(r->first());
+        m_tabs->setCurrentWidget(m_stored);
+        Q_EMIT storedRunShown(r->first().runId);
+    });
 }
 
 void MainWindow::compareRuns(const QList<qint64> &runIds)
 {
-    QString error;
-    if (!m_compare->compare(m_dbPath, runIds, &error)) {
-        showError(tr("Compare runs"), error);
-        return;
-    }
-    m_tabs->setCurrentIndex(m_tabs->count() - 1);
+    using Runs = QVector<RunData>;
+    m_store->call<Runs>(this, [runIds](store::RunStore &db) { return readRuns(db, runIds); }, [this](const Result<Runs> &r) {
+        if (!r) {
+            showError(tr("Compare runs"), r.error().message);
+            return;
+        }
+        m_compare->setRuns(*r);
+        m_tabs->setCurrentIndex(m_tabs->count() - 1);
+        Q_EMIT comparisonShown(int(r->size()));
+    });
 }
 
 void MainWindow::showError(const QString &title, const QString &message)

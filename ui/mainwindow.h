@@ -28,6 +28,7 @@ class RunsBrowser;
 class RunSetupPanel;
 class RunView;
 class StallMonitor;
+class StoreClient;
 struct RunFinished;
 
 struct WorkbenchOptions {
@@ -81,6 +82,9 @@ Q_SIGNALS:
     void runFinished(qint64 runId, metaaug::RunStatus status);
     void errorShown(const QString &message);
     void exportFinished(bool ok);
+    // A stored run opened (Runs ▸ Open) and a comparison shown, once read off the GUI thread.
+    void storedRunShown(qint64 runId);
+    void comparisonShown(int runs);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -110,6 +114,7 @@ private:
     QTabWidget *m_tabs = nullptr;
     RunView *m_live = nullptr, *m_stored = nullptr;
     RunsBrowser *m_browser = nullptr;
+    StoreClient *m_store = nullptr;  // every store access of the window, off the GUI thread
     CompareView *m_compare = nullptr;
     ModelPanel *m_modelPanel = nullptr;
     DataPanel *m_dataPanel = nullptr;

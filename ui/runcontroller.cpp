@@ -39,7 +39,8 @@ bool RunController::start(const QJsonObject &spec, const QString &dbPath)
         return false;
     m_running = true;
     m_cancel->store(false);
-    QMetaObject::invokeMethod(m_worker, "run", Qt::QueuedConnection, Q_ARG(QJsonObject, spec), Q_ARG(QString, dbPath));
+    // A typed call on the worker's thread: the compiler checks run()'s signature.
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, spec, dbPath] { worker->run(spec, dbPath); }, Qt::QueuedConnection);
     Q_EMIT started();
     return true;
 }

@@ -1,6 +1,7 @@
 #include "runsbrowser.h"
 
 #include "rundata.h"
+#include "storeclient.h"
 #include "store/runstore.h"
 
 #include <QtCore/QFileInfo>
@@ -141,25 +142,34 @@ RunsBrowser::RunsBrowser(QWidget *parent) : QWidget(parent)
         });
 }
 
-void RunsBrowser::setDatabase(const QString &path)
+void RunsBrowser::setStore(StoreClient *store)
 {
-    m_db = path;
+    m_store = store;
     reload();
 }
 
-bool RunsBrowser::reload()
+void RunsBrowser::reload()
+{
+    if (!m_store)
+        return;
+    using Rows = std::vector<store::RunRow>;
+    m_store->call<Rows>(this, [](store::RunStore &db) { return db.listRuns(); }, [this](const Result<Rows> &runs) {
+        if (!runs) {
+            m_error = runs.error().message;
+            Q_EMIT errorOccurred(m_error);
+            return;
+        }
+        m_error.clear();
+        showRuns(*runs);
+        Q_EMIT reloaded();
+    });
+}
+
+void RunsBrowser::showRuns(const std::vector<store::RunRow> &runs)
 {
     const QList<qint64> selected = selectedRunIds();
     m_model->removeRows(0, m_model->rowCount());
-    auto db = store::RunStore::open(m_db);
-    auto runs = db ? (*db)->listRuns() : Result<std::vector<store::RunRow>>(db.error());
-    if (!runs) {
-        m_error = runs.error().message;
-        Q_EMIT errorOccurred(m_error);
-        return false;
-    }
-    m_error.clear();
-    for (const store::RunRow &r : *runs) {
+    for (const store::RunRow &r : runs) {
         QList<QStandardItem *> row;
         auto add = [&row](const QVariant &display, const QVariant &sortKey) {
             auto *it = new QStandardItem(display.toString());
@@ -191,7 +201,6 @@ bool RunsBrowser::reload()
     }
     refillFilterChoices();
     selectRuns(selected);
-    return true;
 }
 
 void RunsBrowser::refillFilterChoices()
@@ -257,15 +266,18 @@ void RunsBrowser::deleteSelected()
     connect(box, &QMessageBox::finished, this, [this, ids](int button) {
         if (button != QMessageBox::Yes)
             return;
-        auto db = store::RunStore::open(m_db);
-        if (!db) {
-            Q_EMIT errorOccurred(db.error().message);
+        if (!m_store)
             return;
-        }
-        for (qint64 id : ids)
-            if (auto r = (*db)->deleteRun(id); !r)
+        m_store->call<bool>(this, [ids](store::RunStore &db) -> Result<bool> {
+            for (qint64 id : ids)
+                if (auto r = db.deleteRun(id); !r)
+                    return r.error();
+            return true;
+        }, [this](const Result<bool> &r) {
+            if (!r)
                 Q_EMIT errorOccurred(r.error().message);
-        reload();
+            reload();
+        });
     });
     box->open();
 }

@@ -4,24 +4,32 @@
 
 #include <QtWidgets/QWidget>
 
+#include <vector>
+
 class QComboBox;
 class QLineEdit;
 class QStandardItemModel;
 class QTableView;
 
+namespace metaaug::store {
+struct RunRow;
+}
+
 namespace metaaug::ui {
 
 class RunFilterModel;
+class StoreClient;
 
 class RunsBrowser : public QWidget {
     Q_OBJECT
 public:
     explicit RunsBrowser(QWidget *parent = nullptr);
 
-    void setDatabase(const QString &path);
-    const QString &database() const { return m_db; }
-    // Re-reads the run list; false (and lastError()) when the database fails.
-    bool reload();
+    // The store to list (not owned); reloads.
+    void setStore(StoreClient *store);
+    // Re-reads the run list on the store's thread; reloaded() when it is
+    // shown, errorOccurred() (and lastError()) when the database fails.
+    void reload();
     const QString &lastError() const { return m_error; }
 
     QTableView *table() const { return m_table; }
@@ -35,12 +43,15 @@ Q_SIGNALS:
     void openRequested(qint64 runId);
     void compareRequested(const QList<qint64> &runIds);
     void errorOccurred(const QString &message);
+    void reloaded();
 
 private:
     void deleteSelected();
+    void showRuns(const std::vector<store::RunRow> &runs);
     void refillFilterChoices();
 
-    QString m_db, m_error;
+    StoreClient *m_store = nullptr;
+    QString m_error;
     QStandardItemModel *m_model;
     RunFilterModel *m_filter;
     QTableView *m_table;

@@ -58,9 +58,9 @@ void ScreenshotDemo::begin()
             startRun(QStringLiteral("geniem"));
             return;
         }
-        m_window.runsBrowser()->selectRuns(m_runs);
         m_window.compareRuns(m_runs);
-        QTimer::singleShot(500, this, [this] {
+        QTimer::singleShot(500, this, [this] {  // both reads (comparison, run list) are off the GUI thread
+            m_window.runsBrowser()->selectRuns(m_runs);
             save(QStringLiteral("workbench-comparison.png"));
             m_window.tabs()->setCurrentIndex(1);
             QTimer::singleShot(300, this, [this] {

@@ -241,7 +241,7 @@ void TestWorkbench::runToCompletionInBrowser()
         QVERIFY(results->layerTable()->columnWidth(c) >= results->layerTable()->horizontalHeader()->sectionSizeHint(c));
 
     RunsBrowser *b = w->runsBrowser();
-    QCOMPARE(b->visibleRuns(), 2);  // the cancelled MetaAug run and this one
+    QTRY_COMPARE(b->visibleRuns(), 2);  // the cancelled MetaAug run and this one (read off the GUI thread)
     b->setFilters(QString(), QString(), QString(), "succeeded");
     QCOMPARE(b->visibleRuns(), 1);
     b->setFilters(QString(), "metaaug", QString(), QString());
@@ -251,7 +251,9 @@ void TestWorkbench::runToCompletionInBrowser()
     b->setFilters(QString(), QString(), QString(), QString());
     b->selectRuns({m_geniemRun});
     QCOMPARE(b->selectedRunIds(), QList<qint64>{m_geniemRun});
+    QSignalSpy shown(w.get(), &MainWindow::storedRunShown);
     w->findChild<QPushButton *>("openRun")->click();
+    QVERIFY(shown.wait(10000));
     const RunData &stored = w->storedView()->data();
     QCOMPARE(stored.runId, m_geniemRun);
     QCOMPARE(int(stored.reconLoss.size()), 11);
@@ -288,8 +290,15 @@ void TestWorkbench::compareTwoRuns()
     QTRY_VERIFY_WITH_TIMEOUT(w->action("startRun")->isEnabled(), kLoadTimeoutMs);
     const qint64 rtnRun = runToEnd(*w, QJsonObject{{"method", "rtn"}, {"calib_size", 64}, {"eval_limit", 300}});
     QVERIFY(rtnRun > 0);
-    w->runsBrowser()->selectRuns({m_geniemRun, rtnRun});
+    // The run list is read off the GUI thread: select once the rtn run is listed.
+    auto selectBoth = [&] {
+        w->runsBrowser()->selectRuns({m_geniemRun, rtnRun});
+        return w->runsBrowser()->selectedRunIds().size() == 2;
+    };
+    QTRY_VERIFY(selectBoth());
+    QSignalSpy compared(w.get(), &MainWindow::comparisonShown);
     w->findChild<QPushButton *>("compareRuns")->click();
+    QVERIFY(compared.wait(10000));
     CompareView *c = w->compareView();
     QCOMPARE(c->runs().size(), 2);
     QCOMPARE(c->table()->columnCount(), 4);  // field, run, run, delta

@@ -3,11 +3,14 @@
 // stays usable, and the good model loads afterwards.
 #include "mainwindow.h"
 #include "workbenchwindow.h"
+#include "runsbrowser.h"
 #include "runsetuppanel.h"
 #include "store/runstore.h"
 #include "testutil.h"
 
 #include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
+#include <QtCore/QTimer>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 #include <QtWidgets/QApplication>
@@ -41,6 +44,7 @@ private slots:
     void corruptDatabase();
     void databaseDeletedMidRun();
     void twoWindowsOneDatabase();
+    void lockedDatabaseKeepsWindowResponsive();
 
 private:
     std::unique_ptr<MainWindow> window(const QString &db);
@@ -260,6 +264,58 @@ void TestWorkbenchBadInput::twoWindowsOneDatabase()
     QVERIFY(s);
     QCOMPARE(*(*s)->integrityCheck(), QString("ok"));
     QCOMPARE(int((*s)->listRuns()->size()), 2);
+}
+
+// Opening the store writes (it marks runs of dead processes interrupted), and
+// waits for another process's write lock up to the busy timeout: the window
+// must not freeze meanwhile. A second process holds a write transaction (a
+// read-only holder would prove nothing: WAL readers never block).
+void TestWorkbenchBadInput::lockedDatabaseKeepsWindowResponsive()
+{
+    const QString db = m_dir.filePath("locked.sqlite");
+    {
+        auto s = store::RunStore::open(db);
+        QVERIFY(s);
+        QVERIFY((*s)->createRun(QJsonObject{{"method", "geniem"}, {"model", "m.pt"}}));
+    }
+    const double holdSeconds = 3.5;
+    QProcess holder;
+    holder.start("/usr/bin/python3", {"-c", "import sqlite3, sys, time\n"
+                                            "c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)\n"
+                                            "c.execute(\"UPDATE runs SET pid = 2147480000, pid_start = 1\")\n"  // its owner is gone
+                                            "c.execute('BEGIN IMMEDIATE')\n"
+                                            "print('locked', flush=True)\n"
+                                            "time.sleep(float(sys.argv[2]))\n"
+                                            "c.execute('COMMIT')\n",
+                                      db, QString::number(holdSeconds)});
+    QVERIFY(holder.waitForReadyRead(15000));
+    QCOMPARE(holder.readLine().trimmed(), QByteArray("locked"));
+
+    QElapsedTimer clock;
+    clock.start();
+    WorkbenchOptions o;
+    o.dbPath = db;
+    o.useSettings = false;
+    auto w = std::make_unique<MainWindow>(o);
+    const qint64 constructMs = clock.elapsed();
+    qint64 last = clock.elapsed(), maxGapMs = 0;
+    QTimer tick;
+    connect(&tick, &QTimer::timeout, [&] {
+        maxGapMs = std::max(maxGapMs, clock.elapsed() - last);
+        last = clock.elapsed();
+    });
+    tick.start(20);
+    w->show();
+    while (holder.state() == QProcess::Running && clock.elapsed() < qint64(holdSeconds * 1000))
+        QTest::qWait(20);
+    tick.stop();
+    QVERIFY2(constructMs < 1000, qPrintable(QStringLiteral("the window took %1 ms to open").arg(constructMs)));
+    QVERIFY2(maxGapMs < 1000, qPrintable(QStringLiteral("the event loop stalled %1 ms while the store waited").arg(maxGapMs)));
+    // Once the other process commits, the list arrives, the dead run marked interrupted.
+    QVERIFY(holder.waitForFinished(15000));
+    QTRY_COMPARE_WITH_TIMEOUT(w->runsBrowser()->visibleRuns(), 1, 15000);
+    w->runsBrowser()->setFilters(QString(), QString(), QString(), "interrupted");
+    QCOMPARE(w->runsBrowser()->visibleRuns(), 1);
 }
 
 QTEST_MAIN(TestWorkbenchBadInput)
