@@ -8,6 +8,7 @@
 #include "runsetuppanel.h"
 #include "runview.h"
 #include "stallmonitor.h"
+#include "async.h"
 #include "storeclient.h"
 
 #include "common/paths.h"
@@ -18,9 +19,7 @@
 #include "model/modelsummary.h"
 #include "store/runstore.h"
 
-#include <QtConcurrent/QtConcurrentRun>
 #include <QtCore/QFileInfo>
-#include <QtCore/QFutureWatcher>
 #include <QtCore/QSettings>
 #include <QtGui/QAction>
 #include <QtGui/QCloseEvent>
@@ -46,11 +45,6 @@
 namespace metaaug::ui {
 
 namespace {
-constexpr int kMaxRecent = 8;
-const QString kFashionTrain = QStringLiteral("fashion-mnist:train");
-const QString kFashionTest = QStringLiteral("fashion-mnist:test");
-
-// Runs `work` on the thread pool and hands its result to `done` on the GUI thread.
 // The stored runs `ids` with their events; an error names the database and run.
 Result<QVector<RunData>> readRuns(store::RunStore &db, const QList<qint64> &ids)
 {
@@ -65,25 +59,15 @@ Result<QVector<RunData>> readRuns(store::RunStore &db, const QList<qint64> &ids)
     return runs;
 }
 
-template <typename T, typename Work, typename Done>
-void runAsync(QObject *owner, Work work, Done done)
-{
-    auto *watcher = new QFutureWatcher<std::shared_ptr<T>>(owner);
-    QObject::connect(watcher, &QFutureWatcher<std::shared_ptr<T>>::finished, owner, [watcher, done] {
-        done(*watcher->result());
-        watcher->deleteLater();
-    });
-    watcher->setFuture(QtConcurrent::run([work] { return std::make_shared<T>(work()); }));
-}
 }  // namespace
 
 MainWindow::MainWindow(const WorkbenchOptions &options, QWidget *parent)
-    : QMainWindow(parent), m_controller(new RunController(this)), m_stall(new StallMonitor(this))
+    : QMainWindow(parent), m_controller(new RunController(this)), m_stall(new StallMonitor(this)),
+      m_state(new WorkbenchState(options.useSettings, this))
 {
     setWindowTitle(QStringLiteral("MetaAug Workbench"));
     setObjectName(QStringLiteral("mainWindow"));
     resize(1400, 900);
-    m_useSettings = options.useSettings;
     m_dbPath = options.dbPath.isEmpty() ? store::RunStore::defaultPath() : options.dbPath;
     m_store = new StoreClient(m_dbPath, this);
     createPanels();
@@ -94,6 +78,7 @@ MainWindow::MainWindow(const WorkbenchOptions &options, QWidget *parent)
     connect(m_controller, &RunController::image, m_live, &RunView::onImage);
     connect(m_controller, &RunController::logLine, m_live, &RunView::onLog);
     connect(m_controller, &RunController::finished, this, &MainWindow::onFinished);
+    connectState();
     loadSettings(options);
     m_browser->setStore(m_store);
     updateState();
@@ -189,7 +174,7 @@ void MainWindow::createActions()
     connect(add("openModel", tr("Open &Model…"), QKeySequence::Open, QStyle::SP_DialogOpenButton,
                 tr("Open a TorchScript model (.pt) with its card (.json) beside it")),
             &QAction::triggered, this, [this] {
-                const QString f = QFileDialog::getOpenFileName(this, tr("Open model"), QFileInfo(m_modelPath).absolutePath(),
+                const QString f = QFileDialog::getOpenFileName(this, tr("Open model"), QFileInfo(m_state->modelPath()).absolutePath(),
                                                                tr("Models (*.pt *.pth *.onnx);;TorchScript (*.pt *.pth);;ONNX (*.onnx);;All files (*)"));
                 if (!f.isEmpty())
                     openModel(f);
@@ -362,128 +347,87 @@ void MainWindow::exportComparison()
         showError(tr("Export failed"), error);
 }
 
-void MainWindow::addRecent(const QString &kind, const QString &value)
-{
-    if (!m_useSettings)
-        return;
-    QSettings s;
-    QStringList list = s.value(QStringLiteral("recent/") + kind).toStringList();
-    list.removeAll(value);
-    list.prepend(value);
-    while (list.size() > kMaxRecent)
-        list.removeLast();
-    s.setValue(QStringLiteral("recent/") + kind, list);
-    rebuildRecentMenu();
-}
-
 void MainWindow::rebuildRecentMenu()
 {
     m_recentMenu->clear();
-    QSettings s;
-    for (const QString &m : s.value(QStringLiteral("recent/models")).toStringList())
+    for (const QString &m : m_state->recent(QStringLiteral("models")))
         connect(m_recentMenu->addAction(tr("Model: %1").arg(m)), &QAction::triggered, this, [this, m] { openModel(m); });
     m_recentMenu->addSeparator();
-    for (const QString &d : s.value(QStringLiteral("recent/data")).toStringList())
+    for (const QString &d : m_state->recent(QStringLiteral("data")))
         connect(m_recentMenu->addAction(tr("Calibration: %1").arg(d)), &QAction::triggered, this, [this, d] { openCalibration(d); });
     m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
 }
 
-void MainWindow::openModel(const QString &path)
+// The panels and dialogs follow the state's loads.
+void MainWindow::connectState()
 {
-    m_modelPath = path;
-    m_modelReady = false;
-    m_modelPanel->setMessage(tr("Loading %1…").arg(path));
-    ++m_pendingLoads;
-    updateState();
-    runAsync<Result<ModelSummary>>(this, [path] { return summarizeModel(path); }, [this, path](const Result<ModelSummary> &r) {
-        --m_pendingLoads;
-        if (path != m_modelPath)
-            return;  // a newer choice replaced it
-        m_modelReady = bool(r);
+    connect(m_state, &WorkbenchState::changed, this, &MainWindow::updateState);
+    connect(m_state, &WorkbenchState::recentChanged, this, &MainWindow::rebuildRecentMenu);
+    connect(m_state, &WorkbenchState::modelLoaded, this, [this](const QString &, const Result<ModelSummary> &r) {
         if (r) {
             m_modelPanel->setSummary(*r);
-            addRecent(QStringLiteral("models"), path);
         } else {
             m_modelPanel->setMessage(tr("The model could not be loaded."));
             showError(tr("Unsupported model"), r.error().message);
         }
-        updateState();
-        Q_EMIT modelLoaded(m_modelReady);
-        // The data's preprocessing follows the model's card.
-        if (m_modelReady && !m_calibSource.isEmpty())
-            openCalibration(m_calibSource);
+        Q_EMIT modelLoaded(bool(r));
     });
+    connect(m_state, &WorkbenchState::calibrationLoaded, this, [this](const QString &, const Result<DataSummary> &r) {
+        if (r) {
+            m_dataPanel->setCalibration(*r);
+        } else {
+            m_dataPanel->setCalibrationMessage(tr("No usable calibration data."));
+            showError(tr("Calibration data"), r.error().message);
+        }
+        Q_EMIT calibrationLoaded(bool(r));
+    });
+    connect(m_state, &WorkbenchState::evaluationLoaded, this, [this](const QString &source, const Result<DataSummary> &r) {
+        if (r) {
+            m_dataPanel->setEvaluation(source, r->count);
+        } else {
+            m_dataPanel->setEvaluation(source, 0, r.error().message);
+            showError(tr("Evaluation data"), r.error().message);
+        }
+    });
+}
+
+void MainWindow::openModel(const QString &path)
+{
+    m_modelPanel->setMessage(tr("Loading %1…").arg(path));
+    m_state->openModel(path);
 }
 
 void MainWindow::openCalibration(const QString &source)
 {
-    m_calibSource = source;
-    m_calibReady = false;
     m_dataPanel->setCalibrationMessage(tr("Reading %1…").arg(source));
-    ++m_pendingLoads;
-    updateState();
-    const QString model = m_modelReady ? m_modelPath : QString();
-    runAsync<Result<DataSummary>>(this, [source, model] { return summarizeData(source, model, 12); },
-                                  [this, source](const Result<DataSummary> &r) {
-                                      --m_pendingLoads;
-                                      if (source != m_calibSource)
-                                          return;
-                                      m_calibReady = bool(r);
-                                      if (r) {
-                                          m_dataPanel->setCalibration(*r);
-                                          if (source != kFashionTrain)
-                                              addRecent(QStringLiteral("data"), source);
-                                      } else {
-                                          m_dataPanel->setCalibrationMessage(tr("No usable calibration data."));
-                                          showError(tr("Calibration data"), r.error().message);
-                                      }
-                                      updateState();
-                                      Q_EMIT calibrationLoaded(m_calibReady);
-                                  });
+    m_state->openCalibration(source);
 }
 
 void MainWindow::openEvaluation(const QString &source)
 {
-    m_evalSource = source;
     m_dataPanel->setEvaluation(source, 0, tr("reading…"));
-    ++m_pendingLoads;
-    const QString model = m_modelReady ? m_modelPath : QString();
-    runAsync<Result<DataSummary>>(this, [source, model] { return summarizeData(source, model, 0); },
-                                  [this, source](const Result<DataSummary> &r) {
-                                      --m_pendingLoads;
-                                      if (source != m_evalSource)
-                                          return;
-                                      if (r)
-                                          m_dataPanel->setEvaluation(source, r->count);
-                                      else {
-                                          m_dataPanel->setEvaluation(source, 0, r.error().message);
-                                          showError(tr("Evaluation data"), r.error().message);
-                                      }
-                                      updateState();
-                                  });
+    m_state->openEvaluation(source);
 }
 
 void MainWindow::startRun()
 {
     if (m_controller->isRunning())
         return;
-    if (!m_modelReady || !m_calibReady || m_pendingLoads > 0) {
-        showError(tr("Cannot start"), m_pendingLoads > 0 ? tr("The model and data are still loading.")
-                                      : !m_modelReady ? tr("Open a model the engine supports first (File ▸ Open Model…).")
-                                                      : tr("Open usable calibration data first (File ▸ Open Calibration Data…)."));
+    if (!m_state->canRun()) {
+        showError(tr("Cannot start"), m_state->notReadyReason());
         return;
     }
     QJsonObject spec = m_setup->spec();
-    spec[QStringLiteral("model")] = m_modelPath;
-    spec[QStringLiteral("calib")] = m_calibSource;
-    spec[QStringLiteral("eval")] = m_evalSource;
+    spec[QStringLiteral("model")] = m_state->modelPath();
+    spec[QStringLiteral("calib")] = m_state->calibSource();
+    spec[QStringLiteral("eval")] = m_state->evalSource();
     m_live->startLive(spec);
     m_tabs->setCurrentWidget(m_live);
     m_stall->start();
     m_controller->start(spec, m_dbPath);
     m_stateText = tr("running %1 %2").arg(spec.value(QLatin1String("method")).toString(), bitsLabel(spec));
     updateState();
-    if (m_useSettings) {
+    if (m_state->useSettings()) {
         QSettings s;
         m_setup->save(s);
     }
@@ -559,14 +503,14 @@ void MainWindow::showError(const QString &title, const QString &message)
 void MainWindow::updateState()
 {
     const bool running = m_controller->isRunning();
-    action(QStringLiteral("startRun"))->setEnabled(!running && m_modelReady && m_calibReady && m_pendingLoads == 0);
+    action(QStringLiteral("startRun"))->setEnabled(!running && m_state->canRun());
     action(QStringLiteral("cancelRun"))->setEnabled(running && !m_controller->cancelRequested());
     for (const char *n : {"openModel", "openCalibration", "openEvaluation"})
         action(QLatin1String(n))->setEnabled(!running);
     m_setup->setEnabled(!running);
-    m_modelStatus->setText(tr("Model: %1%2").arg(QFileInfo(m_modelPath).fileName(), m_modelReady ? QString() : tr(" (not loaded)")));
-    m_dataStatus->setText(tr("Data: %1 → %2").arg(m_calibSource, m_evalSource));
-    m_runStatus->setText(m_stateText.isEmpty() ? (m_pendingLoads ? tr("loading…") : tr("ready")) : m_stateText);
+    m_modelStatus->setText(tr("Model: %1%2").arg(QFileInfo(m_state->modelPath()).fileName(), m_state->modelReady() ? QString() : tr(" (not loaded)")));
+    m_dataStatus->setText(tr("Data: %1 → %2").arg(m_state->calibSource(), m_state->evalSource()));
+    m_runStatus->setText(m_stateText.isEmpty() ? (m_state->isLoading() ? tr("loading…") : tr("ready")) : m_stateText);
 }
 
 void MainWindow::showAbout()
@@ -587,35 +531,24 @@ void MainWindow::showAbout()
 
 void MainWindow::loadSettings(const WorkbenchOptions &o)
 {
-    QSettings s;
-    if (m_useSettings) {
+    if (m_state->useSettings()) {
+        QSettings s;
         restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
         restoreState(s.value(QStringLiteral("window/state")).toByteArray());
         m_setup->restore(s);
     }
     rebuildRecentMenu();
-    auto pick = [&](const QString &given, const char *key, const QString &fallback) {
-        if (!given.isEmpty())
-            return given;
-        const QString last = m_useSettings ? s.value(QLatin1String(key)).toString() : QString();
-        return last.isEmpty() ? fallback : last;
-    };
-    m_calibSource = pick(o.calibSource, "last/calib", kFashionTrain);
-    m_evalSource = pick(o.evalSource, "last/eval", kFashionTest);
-    openModel(pick(o.modelPath, "last/model", defaultModelPath()));
-    openEvaluation(m_evalSource);
+    m_state->openInitial(o);
 }
 
 void MainWindow::saveSettings() const
 {
-    if (!m_useSettings)
+    if (!m_state->useSettings())
         return;
     QSettings s;
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
-    s.setValue(QStringLiteral("last/model"), m_modelPath);
-    s.setValue(QStringLiteral("last/calib"), m_calibSource);
-    s.setValue(QStringLiteral("last/eval"), m_evalSource);
+    m_state->save(s);
     m_setup->save(s);
 }
 

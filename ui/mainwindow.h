@@ -5,6 +5,7 @@
 #pragma once
 
 #include "events/runstatus.h"
+#include "workbenchstate.h"
 
 #include <QtWidgets/QMainWindow>
 
@@ -12,11 +13,6 @@ class QAction;
 class QLabel;
 class QMenu;
 class QTabWidget;
-
-namespace metaaug {
-struct ModelSummary;
-struct DataSummary;
-}
 
 namespace metaaug::ui {
 
@@ -31,13 +27,6 @@ class StallMonitor;
 class StoreClient;
 struct RunFinished;
 
-struct WorkbenchOptions {
-    QString dbPath;        // run database; empty: RunStore::defaultPath()
-    QString modelPath;     // empty: the last one used, else the bundled default
-    QString calibSource;   // empty: the last one used, else fashion-mnist:train
-    QString evalSource;    // empty: the last one used, else fashion-mnist:test
-    bool useSettings = true;  // read the remembered layout, files and settings
-};
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -52,8 +41,9 @@ public:
     void openModel(const QString &path);
     void openCalibration(const QString &source);
     void openEvaluation(const QString &source);
-    bool isLoading() const { return m_pendingLoads > 0; }
-    bool modelReady() const { return m_modelReady; }
+    bool isLoading() const { return m_state->isLoading(); }
+    bool modelReady() const { return m_state->modelReady(); }
+    WorkbenchState *state() const { return m_state; }
 
     void startRun();
     void cancelRun();
@@ -95,7 +85,6 @@ private:
     void createMenus();
     void rebuildRecentMenu();
     void rebuildExportMenu();
-    void addRecent(const QString &kind, const QString &value);
     void showError(const QString &title, const QString &message);
     void updateState();
     void onFinished(const RunFinished &f);
@@ -106,9 +95,11 @@ private:
     void loadSettings(const WorkbenchOptions &options);
     void saveSettings() const;
 
-    QString m_dbPath, m_modelPath, m_calibSource, m_evalSource, m_lastError, m_stateText;
-    bool m_modelReady = false, m_calibReady = false, m_useSettings = true;
-    int m_pendingLoads = 0, m_pendingExports = 0;
+    void connectState();
+
+    QString m_dbPath, m_lastError, m_stateText;
+    int m_pendingExports = 0;
+    WorkbenchState *m_state;  // model, data, readiness, remembered files
     RunController *m_controller;
     StallMonitor *m_stall;
     QTabWidget *m_tabs = nullptr;
