@@ -232,6 +232,8 @@ void Executor::exec(int index, Env &env, ExecutionHooks *hooks) const
         return;
     }
     }
+    // Every case returns: an op kind without one arrives here (tests/core/graph/tst_optable).
+    throw std::runtime_error("node " + n.name + ": op " + opKindName(n.op) + " is not handled by the executor");
 }
 
 torch::Tensor Executor::runImpl(int begin, int end, int from, const torch::Tensor &x, int to, ExecutionHooks *hooks,

@@ -1,43 +1,25 @@
 #include "graph.h"
 
+#include <iterator>
+
 #include <stdexcept>
 
 namespace metaaug::graph {
 
+namespace {
+// By OpKind, in enum order.
+const char *const kOpNames[] = {"conv2d", "linear", "batch_norm", "relu", "clamp", "hardswish", "hardsigmoid",
+                                "silu", "sigmoid", "add", "sub", "mul", "div", "max_pool2d", "avg_pool2d",
+                                "adaptive_avg_pool2d", "mean", "flatten", "reshape", "cat", "transpose",
+                                "contiguous", "identity", "chunk", "size", "int", "num_to_tensor", "list",
+                                "list_unpack"};
+static_assert(std::size(kOpNames) == size_t(kOpKindCount), "every OpKind needs a name");
+}  // namespace
+
 const char *opKindName(OpKind kind)
 {
-    switch (kind) {
-    case OpKind::Conv2d: return "conv2d";
-    case OpKind::Linear: return "linear";
-    case OpKind::BatchNorm: return "batch_norm";
-    case OpKind::Relu: return "relu";
-    case OpKind::Clamp: return "clamp";
-    case OpKind::Hardswish: return "hardswish";
-    case OpKind::Hardsigmoid: return "hardsigmoid";
-    case OpKind::Silu: return "silu";
-    case OpKind::Sigmoid: return "sigmoid";
-    case OpKind::Add: return "add";
-    case OpKind::Sub: return "sub";
-    case OpKind::Mul: return "mul";
-    case OpKind::Div: return "div";
-    case OpKind::MaxPool2d: return "max_pool2d";
-    case OpKind::AvgPool2d: return "avg_pool2d";
-    case OpKind::AdaptiveAvgPool2d: return "adaptive_avg_pool2d";
-    case OpKind::Mean: return "mean";
-    case OpKind::Flatten: return "flatten";
-    case OpKind::Reshape: return "reshape";
-    case OpKind::Cat: return "cat";
-    case OpKind::Transpose: return "transpose";
-    case OpKind::Contiguous: return "contiguous";
-    case OpKind::Identity: return "identity";
-    case OpKind::Chunk: return "chunk";
-    case OpKind::Size: return "size";
-    case OpKind::ToInt: return "int";
-    case OpKind::NumToTensor: return "num_to_tensor";
-    case OpKind::ListConstruct: return "list";
-    case OpKind::ListUnpack: return "list_unpack";
-    }
-    return "?";
+    const int i = int(kind);
+    return i >= 0 && i < kOpKindCount ? kOpNames[i] : "?";
 }
 
 int Graph::addValue(const std::string &debugName)

@@ -52,6 +52,10 @@ enum class OpKind {
     ListUnpack,         // list -> several outputs
 };
 
+// How many op kinds there are; OpKind(0) .. OpKind(kOpKindCount - 1) is every one.
+constexpr int kOpKindCount = int(OpKind::ListUnpack) + 1;
+
+// The op's name in messages, the supported-ops lists and exporters' errors.
 const char *opKindName(OpKind kind);
 
 // One level of the module hierarchy a node was called from.

@@ -21,17 +21,32 @@ Result<Model> Model::load(const QString &path, const ModelLoadOptions &options)
     auto g = exporting::PluginRegistry::instance().importerFor(path)->importFile(path, options.import);
     if (!g)
         return g.error();
-    try {
-        auto shared = std::make_shared<const graph::Graph>(std::move(g).value());
-        m.m_partition = graph::partition(*shared, options.partition);
-        m.m_executor = std::make_shared<const graph::Executor>(shared);
-        m.m_graph = std::move(shared);
-    } catch (const std::exception &e) {
-        return makeError(ErrorCode::Unsupported, QStringLiteral("%1: %2").arg(path, QString::fromUtf8(e.what())));
-    }
-    if (auto checked = m.checkRunnable(); !checked)
-        return checked.error();
+    if (auto r = m.adopt(std::make_shared<const graph::Graph>(std::move(g).value()), options.partition); !r)
+        return r.error();
     return m;
+}
+
+Result<Model> Model::fromGraph(std::shared_ptr<const graph::Graph> graph, const ModelCard &card, const QString &name,
+                               graph::PartitionRule partition)
+{
+    Model m;
+    m.m_path = name;
+    m.m_card = card;
+    if (auto r = m.adopt(std::move(graph), partition); !r)
+        return r.error();
+    return m;
+}
+
+Result<void> Model::adopt(std::shared_ptr<const graph::Graph> graph, graph::PartitionRule partition)
+{
+    try {
+        m_partition = graph::partition(*graph, partition);
+        m_executor = std::make_shared<const graph::Executor>(graph);
+        m_graph = std::move(graph);
+    } catch (const std::exception &e) {
+        return makeError(ErrorCode::Unsupported, QStringLiteral("%1: %2").arg(m_path, QString::fromUtf8(e.what())));
+    }
+    return checkRunnable();
 }
 
 Result<void> Model::checkRunnable() const

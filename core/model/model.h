@@ -24,6 +24,11 @@ public:
     // graph, partitions it and checks that it runs (checkRunnable). Errors
     // name the file and, for unsupported graphs, the op and module.
     static Result<Model> load(const QString &path, const ModelLoadOptions &options = {});
+    // A model from a graph already imported (a graph built in code, or one
+    // an importer produced elsewhere): partitioned and checked as load() does.
+    // `name` stands for the file in messages; the hash is of no file (empty).
+    static Result<Model> fromGraph(std::shared_ptr<const graph::Graph> graph, const ModelCard &card, const QString &name,
+                                   graph::PartitionRule partition = graph::PartitionRule::Auto);
 
     const QString &path() const { return m_path; }
     const QString &sha256() const { return m_sha256; }
@@ -42,6 +47,8 @@ private:
     // finite, the input shape accepted, the output 2-D logits (matching the
     // card's class names). Errors name the layer or the shape at fault.
     Result<void> checkRunnable() const;
+    // Partitions `graph`, makes its executor and checks it runs.
+    Result<void> adopt(std::shared_ptr<const graph::Graph> graph, graph::PartitionRule partition);
 
     QString m_path, m_sha256;
     ModelCard m_card;
