@@ -28,23 +28,6 @@ struct ImportError : std::runtime_error {
     ImportError(ErrorCode c, const std::string &m) : std::runtime_error(m), code(c) {}
 };
 
-const std::set<std::string> &supportedKinds()
-{
-    static const std::set<std::string> kinds{
-        "aten::_convolution", "aten::conv2d", "aten::linear", "aten::addmm", "aten::matmul",
-        "aten::batch_norm", "aten::relu", "aten::relu_", "aten::relu6", "aten::relu6_",
-        "aten::hardtanh", "aten::hardtanh_", "aten::clamp", "aten::clamp_", "aten::hardswish",
-        "aten::hardswish_", "aten::hardsigmoid", "aten::hardsigmoid_", "aten::silu", "aten::silu_",
-        "aten::sigmoid", "aten::sigmoid_", "aten::add", "aten::add_", "aten::sub", "aten::sub_",
-        "aten::mul", "aten::mul_", "aten::div", "aten::div_", "aten::floor_divide", "aten::floordiv",
-        "aten::max_pool2d", "aten::avg_pool2d", "aten::adaptive_avg_pool2d", "aten::mean",
-        "aten::flatten", "aten::view", "aten::reshape", "aten::cat", "aten::transpose",
-        "aten::contiguous", "aten::dropout", "aten::dropout_", "aten::feature_dropout",
-        "aten::feature_dropout_", "aten::alpha_dropout", "aten::chunk", "aten::size", "aten::Int",
-        "aten::IntImplicit", "aten::ScalarImplicit", "prim::NumToTensor", "prim::ListConstruct",
-        "prim::ListUnpack", "prim::TupleUnpack", "prim::Constant"};
-    return kinds;
-}
 
 // The line of the model's serialized TorchScript code. Not the Python line
 // it was generated from: SourceRange::findSourceRangeThatGenerated unpickles
@@ -147,7 +130,7 @@ private:
         std::vector<const JitNode *> first;
         std::set<std::string> seen;
         for (const JitNode *n : jg->nodes())
-            if (live.count(n) && !supportedKinds().count(n->kind().toQualString()) &&
+            if (live.count(n) && n->kind() != c10::prim::Constant && !handlers().count(n->kind().toQualString()) &&
                 seen.insert(n->kind().toQualString()).second)
                 first.push_back(n);
         if (first.size() < 2)
@@ -269,168 +252,337 @@ private:
         }
     }
 
+public:
+    // The op table: each TorchScript op kind and the handler that adds its
+    // node(s). The supported-ops list in messages is its keys.
+    using Handler = void (Translator::*)(const JitNode *);
+    static const std::map<std::string, Handler> &handlers()
+    {
+        static const std::map<std::string, Handler> table = [] {
+            std::map<std::string, Handler> t;
+            const std::pair<std::vector<const char *>, Handler> rows[] = {
+            {{"aten::_convolution"}, &Translator::atenConvolution},
+            {{"aten::conv2d"}, &Translator::atenConv2d},
+            {{"aten::linear"}, &Translator::atenLinear},
+            {{"aten::addmm"}, &Translator::atenAddmm},
+            {{"aten::matmul"}, &Translator::atenMatmul},
+            {{"aten::batch_norm"}, &Translator::atenBatchNorm},
+            {{"aten::relu", "aten::relu_"}, &Translator::atenRelu},
+            {{"aten::relu6", "aten::relu6_"}, &Translator::atenRelu6},
+            {{"aten::hardtanh", "aten::hardtanh_", "aten::clamp", "aten::clamp_"}, &Translator::atenHardtanh},
+            {{"aten::hardswish", "aten::hardswish_"}, &Translator::atenHardswish},
+            {{"aten::hardsigmoid", "aten::hardsigmoid_"}, &Translator::atenHardsigmoid},
+            {{"aten::silu", "aten::silu_"}, &Translator::atenSilu},
+            {{"aten::sigmoid", "aten::sigmoid_"}, &Translator::atenSigmoid},
+            {{"aten::add", "aten::add_", "aten::sub", "aten::sub_"}, &Translator::atenAdd},
+            {{"aten::mul", "aten::mul_"}, &Translator::atenMul},
+            {{"aten::div", "aten::div_"}, &Translator::atenDiv},
+            {{"aten::floor_divide", "aten::floordiv"}, &Translator::atenFloorDivide},
+            {{"aten::max_pool2d"}, &Translator::atenMaxPool2d},
+            {{"aten::avg_pool2d"}, &Translator::atenAvgPool2d},
+            {{"aten::adaptive_avg_pool2d"}, &Translator::atenAdaptiveAvgPool2d},
+            {{"aten::mean"}, &Translator::atenMean},
+            {{"aten::flatten"}, &Translator::atenFlatten},
+            {{"aten::view", "aten::reshape"}, &Translator::atenView},
+            {{"aten::cat"}, &Translator::atenCat},
+            {{"aten::transpose"}, &Translator::atenTranspose},
+            {{"aten::contiguous"}, &Translator::atenContiguous},
+            {{"aten::dropout", "aten::dropout_", "aten::feature_dropout", "aten::feature_dropout_", "aten::alpha_dropout"}, &Translator::atenDropout},
+            {{"aten::chunk"}, &Translator::atenChunk},
+            {{"aten::size"}, &Translator::atenSize},
+            {{"aten::Int", "aten::IntImplicit", "aten::ScalarImplicit"}, &Translator::atenInt},
+            {{"prim::NumToTensor"}, &Translator::primNumToTensor},
+            {{"prim::ListConstruct"}, &Translator::primListConstruct},
+            {{"prim::ListUnpack", "prim::TupleUnpack"}, &Translator::primListUnpack},
+            };
+            for (const auto &[kinds, handler] : rows)
+                for (const char *k : kinds)
+                    t[k] = handler;
+            return t;
+        }();
+        return table;
+    }
+
+private:
     void translate(const JitNode *n)
+    {
+        const auto it = handlers().find(n->kind().toQualString());
+        if (it == handlers().end())
+            unsupported(n, "this op is not supported");
+        (this->*it->second)(n);
+    }
+
+    void atenConvolution(const JitNode *n)
+    {
+        return conv(n, true);
+    }
+
+    void atenConv2d(const JitNode *n)
+    {
+        return conv(n, false);
+    }
+
+    void atenLinear(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        Node &l = addNode(n, OpKind::Linear, {in(0)});
+        l.weight = constTensor(n, 1, "weight", false);
+        l.bias = constTensor(n, 2, "bias", true);
+    }
+
+    void atenAddmm(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        // bias + x @ W^T (freezing folds the transpose)
+        const double beta = constArg(n, 3, "beta").toScalar().toDouble();
+        const double alpha = constArg(n, 4, "alpha").toScalar().toDouble();
+        if (beta != 1.0 || alpha != 1.0)
+            unsupported(n, "addmm with beta or alpha other than 1");
+        torch::Tensor bias = constTensor(n, 0, "bias", false);
+        torch::Tensor wt = constTensor(n, 2, "weight", false);
+        Node &l = addNode(n, OpKind::Linear, {in(1)});
+        l.weight = wt.t().contiguous();
+        l.bias = bias;
+    }
+
+    void atenMatmul(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        torch::Tensor w = constTensor(n, 1, "weight", false);
+        if (w.dim() != 2)
+            unsupported(n, "matmul with a non-2-D constant");
+        Node &l = addNode(n, OpKind::Linear, {in(0)});
+        l.weight = w.t().contiguous();
+    }
+
+    void atenBatchNorm(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        if (constArg(n, 5, "training").toBool())
+            unsupported(n, "batch norm in training mode");
+        Node &b = addNode(n, OpKind::BatchNorm, {in(0)});
+        b.bnWeight = constTensor(n, 1, "weight", true);
+        b.bnBias = constTensor(n, 2, "bias", true);
+        b.bnMean = constTensor(n, 3, "running_mean", false);
+        b.bnVar = constTensor(n, 4, "running_var", false);
+        b.bnEps = constArg(n, 7, "eps").toDouble();
+        computeBatchNormAffine(b);
+    }
+
+    void atenRelu(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        auto unary = [&](OpKind op) { addNode(n, op, {in(0)}); };
+        return unary(OpKind::Relu);
+    }
+
+    void atenRelu6(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        Node &c = addNode(n, OpKind::Clamp, {in(0)});
+        c.minValue = 0.0;
+        c.maxValue = 6.0;
+    }
+
+    void atenHardtanh(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        if (n->inputs().size() >= 2 && n->input(1)->type()->cast<c10::TensorType>())
+            unsupported(n, "clamp with tensor bounds");
+        Node &c = addNode(n, OpKind::Clamp, {in(0)});
+        c.minValue = optScalar(n, 1);
+        c.maxValue = optScalar(n, 2);
+    }
+
+    void atenHardswish(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        auto unary = [&](OpKind op) { addNode(n, op, {in(0)}); };
+        return unary(OpKind::Hardswish);
+    }
+
+    void atenHardsigmoid(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        auto unary = [&](OpKind op) { addNode(n, op, {in(0)}); };
+        return unary(OpKind::Hardsigmoid);
+    }
+
+    void atenSilu(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        auto unary = [&](OpKind op) { addNode(n, op, {in(0)}); };
+        return unary(OpKind::Silu);
+    }
+
+    void atenSigmoid(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        auto unary = [&](OpKind op) { addNode(n, op, {in(0)}); };
+        return unary(OpKind::Sigmoid);
+    }
+
+    void atenAdd(const JitNode *n)
     {
         const std::string k = n->kind().toQualString();
         auto in = [&](size_t i) { return id(n->input(i), n); };
-        auto unary = [&](OpKind op) { addNode(n, op, {in(0)}); };
+        const bool add = k.rfind("aten::add", 0) == 0;
+        Node &a = addNode(n, add ? OpKind::Add : OpKind::Sub, {in(0), in(1)});
+        if (n->inputs().size() >= 3)
+            a.alpha = constArg(n, 2, "alpha").toScalar().toDouble();
+    }
 
-        if (k == "aten::_convolution") return conv(n, true);
-        if (k == "aten::conv2d") return conv(n, false);
-        if (k == "aten::linear") {
-            Node &l = addNode(n, OpKind::Linear, {in(0)});
-            l.weight = constTensor(n, 1, "weight", false);
-            l.bias = constTensor(n, 2, "bias", true);
-            return;
+    void atenMul(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        addNode(n, OpKind::Mul, {in(0), in(1)}); return;
+    }
+
+    void atenDiv(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        Node &d = addNode(n, OpKind::Div, {in(0), in(1)});
+        if (n->inputs().size() >= 3) {
+            auto mode = constArg(n, 2, "rounding_mode");
+            if (mode.isString() && mode.toStringRef() == "floor")
+                d.floorDiv = true;
+            else if (!mode.isNone())
+                unsupported(n, "division with rounding mode " + mode.toStringRef());
         }
-        if (k == "aten::addmm") {  // bias + x @ W^T (freezing folds the transpose)
-            const double beta = constArg(n, 3, "beta").toScalar().toDouble();
-            const double alpha = constArg(n, 4, "alpha").toScalar().toDouble();
-            if (beta != 1.0 || alpha != 1.0)
-                unsupported(n, "addmm with beta or alpha other than 1");
-            torch::Tensor bias = constTensor(n, 0, "bias", false);
-            torch::Tensor wt = constTensor(n, 2, "weight", false);
-            Node &l = addNode(n, OpKind::Linear, {in(1)});
-            l.weight = wt.t().contiguous();
-            l.bias = bias;
-            return;
-        }
-        if (k == "aten::matmul") {
-            torch::Tensor w = constTensor(n, 1, "weight", false);
-            if (w.dim() != 2)
-                unsupported(n, "matmul with a non-2-D constant");
-            Node &l = addNode(n, OpKind::Linear, {in(0)});
-            l.weight = w.t().contiguous();
-            return;
-        }
-        if (k == "aten::batch_norm") {
-            if (constArg(n, 5, "training").toBool())
-                unsupported(n, "batch norm in training mode");
-            Node &b = addNode(n, OpKind::BatchNorm, {in(0)});
-            b.bnWeight = constTensor(n, 1, "weight", true);
-            b.bnBias = constTensor(n, 2, "bias", true);
-            b.bnMean = constTensor(n, 3, "running_mean", false);
-            b.bnVar = constTensor(n, 4, "running_var", false);
-            b.bnEps = constArg(n, 7, "eps").toDouble();
-            computeBatchNormAffine(b);
-            return;
-        }
-        if (k == "aten::relu" || k == "aten::relu_") return unary(OpKind::Relu);
-        if (k == "aten::relu6" || k == "aten::relu6_") {
-            Node &c = addNode(n, OpKind::Clamp, {in(0)});
-            c.minValue = 0.0;
-            c.maxValue = 6.0;
-            return;
-        }
-        if (k == "aten::hardtanh" || k == "aten::hardtanh_" || k == "aten::clamp" || k == "aten::clamp_") {
-            if (n->inputs().size() >= 2 && n->input(1)->type()->cast<c10::TensorType>())
-                unsupported(n, "clamp with tensor bounds");
-            Node &c = addNode(n, OpKind::Clamp, {in(0)});
-            c.minValue = optScalar(n, 1);
-            c.maxValue = optScalar(n, 2);
-            return;
-        }
-        if (k == "aten::hardswish" || k == "aten::hardswish_") return unary(OpKind::Hardswish);
-        if (k == "aten::hardsigmoid" || k == "aten::hardsigmoid_") return unary(OpKind::Hardsigmoid);
-        if (k == "aten::silu" || k == "aten::silu_") return unary(OpKind::Silu);
-        if (k == "aten::sigmoid" || k == "aten::sigmoid_") return unary(OpKind::Sigmoid);
-        if (k == "aten::add" || k == "aten::add_" || k == "aten::sub" || k == "aten::sub_") {
-            const bool add = k.rfind("aten::add", 0) == 0;
-            Node &a = addNode(n, add ? OpKind::Add : OpKind::Sub, {in(0), in(1)});
-            if (n->inputs().size() >= 3)
-                a.alpha = constArg(n, 2, "alpha").toScalar().toDouble();
-            return;
-        }
-        if (k == "aten::mul" || k == "aten::mul_") { addNode(n, OpKind::Mul, {in(0), in(1)}); return; }
-        if (k == "aten::div" || k == "aten::div_") {
-            Node &d = addNode(n, OpKind::Div, {in(0), in(1)});
-            if (n->inputs().size() >= 3) {
-                auto mode = constArg(n, 2, "rounding_mode");
-                if (mode.isString() && mode.toStringRef() == "floor")
-                    d.floorDiv = true;
-                else if (!mode.isNone())
-                    unsupported(n, "division with rounding mode " + mode.toStringRef());
-            }
-            return;
-        }
-        if (k == "aten::floor_divide" || k == "aten::floordiv") {
-            addNode(n, OpKind::Div, {in(0), in(1)}).floorDiv = true;
-            return;
-        }
-        if (k == "aten::max_pool2d") {
-            Node &p = addNode(n, OpKind::MaxPool2d, {in(0)});
-            p.kernel = intList(n, 1, "kernel_size");
-            p.stride = intList(n, 2, "stride");
-            p.padding = intList(n, 3, "padding");
-            p.dilation = intList(n, 4, "dilation");
-            p.ceilMode = constArg(n, 5, "ceil_mode").toBool();
-            return;
-        }
-        if (k == "aten::avg_pool2d") {
-            Node &p = addNode(n, OpKind::AvgPool2d, {in(0)});
-            p.kernel = intList(n, 1, "kernel_size");
-            p.stride = intList(n, 2, "stride");
-            p.padding = intList(n, 3, "padding");
-            p.ceilMode = constArg(n, 4, "ceil_mode").toBool();
-            p.countIncludePad = constArg(n, 5, "count_include_pad").toBool();
-            auto div = constArg(n, 6, "divisor_override");
-            if (!div.isNone())
-                p.divisorOverride = div.toInt();
-            return;
-        }
-        if (k == "aten::adaptive_avg_pool2d") {
-            addNode(n, OpKind::AdaptiveAvgPool2d, {in(0)}).outputSize = intList(n, 1, "output_size");
-            return;
-        }
-        if (k == "aten::mean") {
-            if (n->inputs().size() < 3)
-                unsupported(n, "mean over all dimensions");
-            Node &m = addNode(n, OpKind::Mean, {in(0)});
-            m.dims = intList(n, 1, "dim");
-            m.keepDim = constArg(n, 2, "keepdim").toBool();
-            return;
-        }
-        if (k == "aten::flatten") {
-            Node &f = addNode(n, OpKind::Flatten, {in(0)});
-            f.dims = {constArg(n, 1, "start_dim").toInt(), constArg(n, 2, "end_dim").toInt()};
-            return;
-        }
-        if (k == "aten::view" || k == "aten::reshape") { addNode(n, OpKind::Reshape, {in(0), in(1)}); return; }
-        if (k == "aten::cat") { addNode(n, OpKind::Cat, {in(0)}).dims = {constArg(n, 1, "dim").toInt()}; return; }
-        if (k == "aten::transpose") {
-            addNode(n, OpKind::Transpose, {in(0)}).dims = {constArg(n, 1, "dim0").toInt(), constArg(n, 2, "dim1").toInt()};
-            return;
-        }
-        if (k == "aten::contiguous") return unary(OpKind::Contiguous);
-        if (k == "aten::dropout" || k == "aten::dropout_" || k == "aten::feature_dropout" ||
-            k == "aten::feature_dropout_" || k == "aten::alpha_dropout") {
-            if (constArg(n, 2, "train").toBool())
-                unsupported(n, "dropout in training mode");
-            return unary(OpKind::Identity);
-        }
-        if (k == "aten::chunk") {
-            Node &c = addNode(n, OpKind::Chunk, {in(0)});
-            c.chunks = constArg(n, 1, "chunks").toInt();
-            c.dims = {constArg(n, 2, "dim").toInt()};
-            return;
-        }
-        if (k == "aten::size") {
-            Node &s = addNode(n, OpKind::Size, {in(0)});
-            if (n->inputs().size() >= 2)
-                s.dims = {constArg(n, 1, "dim").toInt()};
-            return;
-        }
-        if (k == "aten::Int" || k == "aten::IntImplicit" || k == "aten::ScalarImplicit") return unary(OpKind::ToInt);
-        if (k == "prim::NumToTensor") return unary(OpKind::NumToTensor);
-        if (k == "prim::ListConstruct") {
-            std::vector<int> ins;
-            for (size_t i = 0; i < n->inputs().size(); ++i)
-                ins.push_back(in(i));
-            addNode(n, OpKind::ListConstruct, ins);
-            return;
-        }
-        if (k == "prim::ListUnpack" || k == "prim::TupleUnpack") return unary(OpKind::ListUnpack);
-        unsupported(n, "this op is not supported");
+    }
+
+    void atenFloorDivide(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        addNode(n, OpKind::Div, {in(0), in(1)}).floorDiv = true;
+    }
+
+    void atenMaxPool2d(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        Node &p = addNode(n, OpKind::MaxPool2d, {in(0)});
+        p.kernel = intList(n, 1, "kernel_size");
+        p.stride = intList(n, 2, "stride");
+        p.padding = intList(n, 3, "padding");
+        p.dilation = intList(n, 4, "dilation");
+        p.ceilMode = constArg(n, 5, "ceil_mode").toBool();
+    }
+
+    void atenAvgPool2d(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        Node &p = addNode(n, OpKind::AvgPool2d, {in(0)});
+        p.kernel = intList(n, 1, "kernel_size");
+        p.stride = intList(n, 2, "stride");
+        p.padding = intList(n, 3, "padding");
+        p.ceilMode = constArg(n, 4, "ceil_mode").toBool();
+        p.countIncludePad = constArg(n, 5, "count_include_pad").toBool();
+        auto div = constArg(n, 6, "divisor_override");
+        if (!div.isNone())
+            p.divisorOverride = div.toInt();
+    }
+
+    void atenAdaptiveAvgPool2d(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        addNode(n, OpKind::AdaptiveAvgPool2d, {in(0)}).outputSize = intList(n, 1, "output_size");
+    }
+
+    void atenMean(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        if (n->inputs().size() < 3)
+            unsupported(n, "mean over all dimensions");
+        Node &m = addNode(n, OpKind::Mean, {in(0)});
+        m.dims = intList(n, 1, "dim");
+        m.keepDim = constArg(n, 2, "keepdim").toBool();
+    }
+
+    void atenFlatten(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        Node &f = addNode(n, OpKind::Flatten, {in(0)});
+        f.dims = {constArg(n, 1, "start_dim").toInt(), constArg(n, 2, "end_dim").toInt()};
+    }
+
+    void atenView(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        addNode(n, OpKind::Reshape, {in(0), in(1)}); return;
+    }
+
+    void atenCat(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        addNode(n, OpKind::Cat, {in(0)}).dims = {constArg(n, 1, "dim").toInt()}; return;
+    }
+
+    void atenTranspose(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        addNode(n, OpKind::Transpose, {in(0)}).dims = {constArg(n, 1, "dim0").toInt(), constArg(n, 2, "dim1").toInt()};
+    }
+
+    void atenContiguous(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        auto unary = [&](OpKind op) { addNode(n, op, {in(0)}); };
+        return unary(OpKind::Contiguous);
+    }
+
+    void atenDropout(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        auto unary = [&](OpKind op) { addNode(n, op, {in(0)}); };
+        if (constArg(n, 2, "train").toBool())
+            unsupported(n, "dropout in training mode");
+        return unary(OpKind::Identity);
+    }
+
+    void atenChunk(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        Node &c = addNode(n, OpKind::Chunk, {in(0)});
+        c.chunks = constArg(n, 1, "chunks").toInt();
+        c.dims = {constArg(n, 2, "dim").toInt()};
+    }
+
+    void atenSize(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        Node &s = addNode(n, OpKind::Size, {in(0)});
+        if (n->inputs().size() >= 2)
+            s.dims = {constArg(n, 1, "dim").toInt()};
+    }
+
+    void atenInt(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        auto unary = [&](OpKind op) { addNode(n, op, {in(0)}); };
+        return unary(OpKind::ToInt);
+    }
+
+    void primNumToTensor(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        auto unary = [&](OpKind op) { addNode(n, op, {in(0)}); };
+        return unary(OpKind::NumToTensor);
+    }
+
+    void primListConstruct(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        std::vector<int> ins;
+        for (size_t i = 0; i < n->inputs().size(); ++i)
+            ins.push_back(in(i));
+        addNode(n, OpKind::ListConstruct, ins);
+    }
+
+    void primListUnpack(const JitNode *n)
+    {
+        auto in = [&](size_t i) { return id(n->input(i), n); };
+        auto unary = [&](OpKind op) { addNode(n, op, {in(0)}); };
+        return unary(OpKind::ListUnpack);
     }
 
     Graph &m_g;
@@ -471,9 +623,8 @@ void assignNames(Graph &g)
 QString supportedTorchScriptOps()
 {
     QStringList l;
-    for (const auto &k : supportedKinds())
-        if (k != "prim::Constant")
-            l << QString::fromStdString(k);
+    for (const auto &[k, handler] : Translator::handlers())
+        l << QString::fromStdString(k);
     return l.join(QStringLiteral(", "));
 }
 
