@@ -15,9 +15,6 @@ namespace {
 using graph::Node;
 using graph::OpKind;
 
-const char kSupported[] = "Conv, Gemm, MatMul, BatchNormalization, Relu, Clip, Sigmoid, HardSwish, HardSigmoid, Add, Sub, Mul, "
-                          "Div, MaxPool, AveragePool, GlobalAveragePool, ReduceMean, Flatten, Reshape, Concat, Transpose, "
-                          "Identity, Dropout, Constant";
 const char kSequential[] = "__torch__.torch.nn.modules.container.Sequential";
 
 struct ReadError : std::runtime_error {
@@ -122,10 +119,18 @@ private:
         }
     }
 
+    static std::string supportedOps()
+    {
+        std::string list;
+        for (const auto &[type, handler] : handlers())
+            list += (list.empty() ? "" : ", ") + type;
+        return list;
+    }
+
     [[noreturn]] void unsupported(const onnx::NodeProto &n, const std::string &why) const
     {
         throw ReadError(ErrorCode::Unsupported, m_what + ": node " + n.name() + " (" + n.op_type() + ") " + why +
-                                                    "; supported ONNX ops: " + kSupported);
+                                                    "; supported ONNX ops: " + supportedOps());
     }
 
     int value(const std::string &name, const onnx::NodeProto *user)
@@ -219,143 +224,233 @@ private:
         return value(n.input(i), &n);
     }
 
+public:
+    // The op table: each ONNX op type and the handler that adds its node(s);
+    // the supported list in messages is its keys.
+    using Handler = void (Reader::*)(const onnx::NodeProto &);
+    static const std::map<std::string, Handler> &handlers()
+    {
+        static const std::map<std::string, Handler> table = [] {
+            std::map<std::string, Handler> t;
+            const std::pair<std::vector<const char *>, Handler> rows[] = {
+            {{"Constant"}, &Reader::readConstant},
+            {{"Conv"}, &Reader::readConv},
+            {{"Gemm"}, &Reader::readGemm},
+            {{"MatMul"}, &Reader::readMatMul},
+            {{"BatchNormalization"}, &Reader::readBatchNormalization},
+            {{"Relu", "Sigmoid", "HardSwish"}, &Reader::readRelu},
+            {{"HardSigmoid"}, &Reader::readHardSigmoid},
+            {{"Clip"}, &Reader::readClip},
+            {{"Add", "Sub", "Mul", "Div"}, &Reader::readAdd},
+            {{"MaxPool", "AveragePool"}, &Reader::readMaxPool},
+            {{"GlobalAveragePool"}, &Reader::readGlobalAveragePool},
+            {{"ReduceMean"}, &Reader::readReduceMean},
+            {{"Flatten"}, &Reader::readFlatten},
+            {{"Reshape"}, &Reader::readReshape},
+            {{"Concat"}, &Reader::readConcat},
+            {{"Transpose"}, &Reader::readTranspose},
+            {{"Identity", "Dropout"}, &Reader::readIdentity},
+            };
+            for (const auto &[types, handler] : rows)
+                for (const char *type : types)
+                    t[type] = handler;
+            return t;
+        }();
+        return table;
+    }
+
+private:
     void translate(const onnx::NodeProto &n)
     {
-        const std::string &op = n.op_type();
         // The checker does not run on every path here: arity is ours to check (found by fuzzing).
         if (n.output_size() < 1)
             unsupported(n, "has no output");
-        if (op == "Constant") {
-            const auto *a = attr(n, "value");
-            if (!a || !a->has_t())
-                unsupported(n, "is not a tensor constant");
-            m_consts[n.output(0)] = fromProto(a->t());
-        } else if (op == "Conv") {
-            const torch::Tensor &w = constant(n, 1, "weight");
-            if (w.dim() != 4)
-                unsupported(n, "is not a 2-D convolution");
-            Node &c = add(n, OpKind::Conv2d, {in(n, 0)}, true);
-            c.weight = w;
-            if (n.input_size() > 2 && !n.input(2).empty())
-                c.bias = constant(n, 2, "bias");
-            c.stride = intsAttr(n, "strides", {1, 1});
-            c.padding = symmetricPads(n);
-            c.dilation = intsAttr(n, "dilations", {1, 1});
-            c.groups = intAttr(n, "group", 1);
-        } else if (op == "Gemm") {
-            if (intAttr(n, "transA", 0) != 0 || floatAttr(n, "alpha", 1) != 1.f || floatAttr(n, "beta", 1) != 1.f)
-                unsupported(n, "has transA, alpha or beta other than 0, 1, 1");
-            const torch::Tensor &b = constant(n, 1, "weight");
-            Node &l = add(n, OpKind::Linear, {in(n, 0)}, true);
-            l.weight = intAttr(n, "transB", 0) ? b : b.t().contiguous();
-            if (n.input_size() > 2 && !n.input(2).empty())
-                l.bias = constant(n, 2, "bias").flatten();
-        } else if (op == "MatMul") {
-            const torch::Tensor &b = constant(n, 1, "weight");
-            if (b.dim() != 2)
-                unsupported(n, "multiplies by something other than a constant matrix");
-            add(n, OpKind::Linear, {in(n, 0)}, true).weight = b.t().contiguous();
-        } else if (op == "BatchNormalization") {
-            Node &bn = add(n, OpKind::BatchNorm, {in(n, 0)});
-            bn.bnWeight = constant(n, 1, "scale");
-            bn.bnBias = constant(n, 2, "bias");
-            bn.bnMean = constant(n, 3, "mean");
-            bn.bnVar = constant(n, 4, "variance");
-            bn.bnEps = floatAttr(n, "epsilon", 1e-5f);
-            graph::computeBatchNormAffine(bn);
-        } else if (op == "Relu" || op == "Sigmoid" || op == "HardSwish") {
-            add(n, op == "Relu" ? OpKind::Relu : op == "Sigmoid" ? OpKind::Sigmoid : OpKind::Hardswish, {in(n, 0)});
-        } else if (op == "HardSigmoid") {
-            if (std::abs(floatAttr(n, "alpha", 0.2f) - 1.f / 6.f) > 1e-6f || floatAttr(n, "beta", 0.5f) != 0.5f)
-                unsupported(n, "has alpha/beta other than torch's 1/6, 0.5");
-            add(n, OpKind::Hardsigmoid, {in(n, 0)});
-        } else if (op == "Clip") {
-            Node &c = add(n, OpKind::Clamp, {in(n, 0)});
-            if (n.input_size() > 1 && !n.input(1).empty())
-                c.minValue = constant(n, 1, "minimum").item<double>();
-            else if (attr(n, "min"))
-                c.minValue = floatAttr(n, "min", 0);
-            if (n.input_size() > 2 && !n.input(2).empty())
-                c.maxValue = constant(n, 2, "maximum").item<double>();
-            else if (attr(n, "max"))
-                c.maxValue = floatAttr(n, "max", 0);
-        } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
-            const OpKind k = op == "Add" ? OpKind::Add : op == "Sub" ? OpKind::Sub : op == "Mul" ? OpKind::Mul : OpKind::Div;
-            add(n, k, {in(n, 0), in(n, 1)});
-        } else if (op == "MaxPool" || op == "AveragePool") {
-            const bool max = op == "MaxPool";
-            Node &p = add(n, max ? OpKind::MaxPool2d : OpKind::AvgPool2d, {in(n, 0)});
-            p.kernel = intsAttr(n, "kernel_shape", {});
-            p.stride = intsAttr(n, "strides", {1, 1});
-            p.padding = symmetricPads(n);
-            p.dilation = intsAttr(n, "dilations", {1, 1});
-            p.ceilMode = intAttr(n, "ceil_mode", 0) != 0;
-            p.countIncludePad = intAttr(n, "count_include_pad", 0) != 0;
-            if (p.kernel.size() != 2)
-                unsupported(n, "is not 2-D pooling");
-        } else if (op == "GlobalAveragePool") {
-            add(n, OpKind::AdaptiveAvgPool2d, {in(n, 0)}).outputSize = {1, 1};
-        } else if (op == "ReduceMean") {
-            Node &m = add(n, OpKind::Mean, {in(n, 0)});
-            m.dims = intsAttr(n, "axes", {});
-            m.keepDim = intAttr(n, "keepdims", 1) != 0;
-            if (m.dims.empty())
-                unsupported(n, "reduces over all axes");
-        } else if (op == "Flatten") {
-            if (intAttr(n, "axis", 1) != 1)
-                unsupported(n, "flattens from an axis other than 1");
-            add(n, OpKind::Flatten, {in(n, 0)}).dims = {1, -1};
-        } else if (op == "Reshape") {
-            const torch::Tensor shape = constant(n, 1, "shape");
-            std::vector<int64_t> dims(shape.data_ptr<int64_t>(), shape.data_ptr<int64_t>() + shape.numel());
-            const int x = in(n, 0);
-            int target;
-            if (!dims.empty() && dims[0] == 0) {
-                // ONNX 0 = "this input dimension": the batch, as x.size(0).
-                onnx::NodeProto helper = n;
-                helper.clear_output();
-                helper.add_output(n.output(0) + "#batch");
-                add(helper, OpKind::Size, {x}).dims = {0};
-                std::vector<int> items{m_ids.at(n.output(0) + "#batch")};
-                for (size_t i = 1; i < dims.size(); ++i) {
-                    if (dims[i] == 0)
-                        unsupported(n, "copies an input dimension other than the batch");
-                    const int v = m_g.addValue(n.output(0) + "#" + std::to_string(i));
-                    m_g.constants[v] = c10::IValue(dims[i]);
-                    items.push_back(v);
-                }
-                helper.clear_output();
-                helper.add_output(n.output(0) + "#shape");
-                add(helper, OpKind::ListConstruct, items);
-                target = m_ids.at(n.output(0) + "#shape");
-            } else {
-                target = m_g.addValue(n.output(0) + "#shape");
-                m_g.constants[target] = c10::IValue(dims);
-            }
-            add(n, OpKind::Reshape, {x, target});
-        } else if (op == "Concat") {
-            std::vector<int> items;
-            for (int i = 0; i < n.input_size(); ++i)
-                items.push_back(in(n, i));
+        const auto it = handlers().find(n.op_type());
+        if (it == handlers().end())
+            unsupported(n, "is not supported");
+        (this->*it->second)(n);
+    }
+
+    void readConstant(const onnx::NodeProto &n)
+    {
+        const auto *a = attr(n, "value");
+        if (!a || !a->has_t())
+            unsupported(n, "is not a tensor constant");
+        m_consts[n.output(0)] = fromProto(a->t());
+    }
+
+    void readConv(const onnx::NodeProto &n)
+    {
+        const torch::Tensor &w = constant(n, 1, "weight");
+        if (w.dim() != 4)
+            unsupported(n, "is not a 2-D convolution");
+        Node &c = add(n, OpKind::Conv2d, {in(n, 0)}, true);
+        c.weight = w;
+        if (n.input_size() > 2 && !n.input(2).empty())
+            c.bias = constant(n, 2, "bias");
+        c.stride = intsAttr(n, "strides", {1, 1});
+        c.padding = symmetricPads(n);
+        c.dilation = intsAttr(n, "dilations", {1, 1});
+        c.groups = intAttr(n, "group", 1);
+    }
+
+    void readGemm(const onnx::NodeProto &n)
+    {
+        if (intAttr(n, "transA", 0) != 0 || floatAttr(n, "alpha", 1) != 1.f || floatAttr(n, "beta", 1) != 1.f)
+            unsupported(n, "has transA, alpha or beta other than 0, 1, 1");
+        const torch::Tensor &b = constant(n, 1, "weight");
+        Node &l = add(n, OpKind::Linear, {in(n, 0)}, true);
+        l.weight = intAttr(n, "transB", 0) ? b : b.t().contiguous();
+        if (n.input_size() > 2 && !n.input(2).empty())
+            l.bias = constant(n, 2, "bias").flatten();
+    }
+
+    void readMatMul(const onnx::NodeProto &n)
+    {
+        const torch::Tensor &b = constant(n, 1, "weight");
+        if (b.dim() != 2)
+            unsupported(n, "multiplies by something other than a constant matrix");
+        add(n, OpKind::Linear, {in(n, 0)}, true).weight = b.t().contiguous();
+    }
+
+    void readBatchNormalization(const onnx::NodeProto &n)
+    {
+        Node &bn = add(n, OpKind::BatchNorm, {in(n, 0)});
+        bn.bnWeight = constant(n, 1, "scale");
+        bn.bnBias = constant(n, 2, "bias");
+        bn.bnMean = constant(n, 3, "mean");
+        bn.bnVar = constant(n, 4, "variance");
+        bn.bnEps = floatAttr(n, "epsilon", 1e-5f);
+        graph::computeBatchNormAffine(bn);
+    }
+
+    void readRelu(const onnx::NodeProto &n)
+    {
+        const std::string &op = n.op_type();
+        add(n, op == "Relu" ? OpKind::Relu : op == "Sigmoid" ? OpKind::Sigmoid : OpKind::Hardswish, {in(n, 0)});
+    }
+
+    void readHardSigmoid(const onnx::NodeProto &n)
+    {
+        if (std::abs(floatAttr(n, "alpha", 0.2f) - 1.f / 6.f) > 1e-6f || floatAttr(n, "beta", 0.5f) != 0.5f)
+            unsupported(n, "has alpha/beta other than torch's 1/6, 0.5");
+        add(n, OpKind::Hardsigmoid, {in(n, 0)});
+    }
+
+    void readClip(const onnx::NodeProto &n)
+    {
+        Node &c = add(n, OpKind::Clamp, {in(n, 0)});
+        if (n.input_size() > 1 && !n.input(1).empty())
+            c.minValue = constant(n, 1, "minimum").item<double>();
+        else if (attr(n, "min"))
+            c.minValue = floatAttr(n, "min", 0);
+        if (n.input_size() > 2 && !n.input(2).empty())
+            c.maxValue = constant(n, 2, "maximum").item<double>();
+        else if (attr(n, "max"))
+            c.maxValue = floatAttr(n, "max", 0);
+    }
+
+    void readAdd(const onnx::NodeProto &n)
+    {
+        const std::string &op = n.op_type();
+        const OpKind k = op == "Add" ? OpKind::Add : op == "Sub" ? OpKind::Sub : op == "Mul" ? OpKind::Mul : OpKind::Div;
+        add(n, k, {in(n, 0), in(n, 1)});
+    }
+
+    void readMaxPool(const onnx::NodeProto &n)
+    {
+        const std::string &op = n.op_type();
+        const bool max = op == "MaxPool";
+        Node &p = add(n, max ? OpKind::MaxPool2d : OpKind::AvgPool2d, {in(n, 0)});
+        p.kernel = intsAttr(n, "kernel_shape", {});
+        p.stride = intsAttr(n, "strides", {1, 1});
+        p.padding = symmetricPads(n);
+        p.dilation = intsAttr(n, "dilations", {1, 1});
+        p.ceilMode = intAttr(n, "ceil_mode", 0) != 0;
+        p.countIncludePad = intAttr(n, "count_include_pad", 0) != 0;
+        if (p.kernel.size() != 2)
+            unsupported(n, "is not 2-D pooling");
+    }
+
+    void readGlobalAveragePool(const onnx::NodeProto &n)
+    {
+        add(n, OpKind::AdaptiveAvgPool2d, {in(n, 0)}).outputSize = {1, 1};
+    }
+
+    void readReduceMean(const onnx::NodeProto &n)
+    {
+        Node &m = add(n, OpKind::Mean, {in(n, 0)});
+        m.dims = intsAttr(n, "axes", {});
+        m.keepDim = intAttr(n, "keepdims", 1) != 0;
+        if (m.dims.empty())
+            unsupported(n, "reduces over all axes");
+    }
+
+    void readFlatten(const onnx::NodeProto &n)
+    {
+        if (intAttr(n, "axis", 1) != 1)
+            unsupported(n, "flattens from an axis other than 1");
+        add(n, OpKind::Flatten, {in(n, 0)}).dims = {1, -1};
+    }
+
+    void readReshape(const onnx::NodeProto &n)
+    {
+        const torch::Tensor shape = constant(n, 1, "shape");
+        std::vector<int64_t> dims(shape.data_ptr<int64_t>(), shape.data_ptr<int64_t>() + shape.numel());
+        const int x = in(n, 0);
+        int target;
+        if (!dims.empty() && dims[0] == 0) {
+            // ONNX 0 = "this input dimension": the batch, as x.size(0).
             onnx::NodeProto helper = n;
             helper.clear_output();
-            helper.add_output(n.output(0) + "#list");
+            helper.add_output(n.output(0) + "#batch");
+            add(helper, OpKind::Size, {x}).dims = {0};
+            std::vector<int> items{m_ids.at(n.output(0) + "#batch")};
+            for (size_t i = 1; i < dims.size(); ++i) {
+                if (dims[i] == 0)
+                    unsupported(n, "copies an input dimension other than the batch");
+                const int v = m_g.addValue(n.output(0) + "#" + std::to_string(i));
+                m_g.constants[v] = c10::IValue(dims[i]);
+                items.push_back(v);
+            }
+            helper.clear_output();
+            helper.add_output(n.output(0) + "#shape");
             add(helper, OpKind::ListConstruct, items);
-            add(n, OpKind::Cat, {m_ids.at(n.output(0) + "#list")}).dims = {intAttr(n, "axis", 0)};
-        } else if (op == "Transpose") {
-            const auto perm = intsAttr(n, "perm", {});
-            std::vector<int64_t> swapped;
-            for (size_t i = 0; i < perm.size(); ++i)
-                if (perm[i] != int64_t(i))
-                    swapped.push_back(int64_t(i));
-            if (swapped.size() != 2 || perm[swapped[0]] != swapped[1])
-                unsupported(n, "permutes more than two axes");
-            add(n, OpKind::Transpose, {in(n, 0)}).dims = swapped;
-        } else if (op == "Identity" || op == "Dropout") {
-            add(n, OpKind::Identity, {in(n, 0)});
+            target = m_ids.at(n.output(0) + "#shape");
         } else {
-            unsupported(n, "is not supported");
+            target = m_g.addValue(n.output(0) + "#shape");
+            m_g.constants[target] = c10::IValue(dims);
         }
+        add(n, OpKind::Reshape, {x, target});
+    }
+
+    void readConcat(const onnx::NodeProto &n)
+    {
+        std::vector<int> items;
+        for (int i = 0; i < n.input_size(); ++i)
+            items.push_back(in(n, i));
+        onnx::NodeProto helper = n;
+        helper.clear_output();
+        helper.add_output(n.output(0) + "#list");
+        add(helper, OpKind::ListConstruct, items);
+        add(n, OpKind::Cat, {m_ids.at(n.output(0) + "#list")}).dims = {intAttr(n, "axis", 0)};
+    }
+
+    void readTranspose(const onnx::NodeProto &n)
+    {
+        const auto perm = intsAttr(n, "perm", {});
+        std::vector<int64_t> swapped;
+        for (size_t i = 0; i < perm.size(); ++i)
+            if (perm[i] != int64_t(i))
+                swapped.push_back(int64_t(i));
+        if (swapped.size() != 2 || perm[swapped[0]] != swapped[1])
+            unsupported(n, "permutes more than two axes");
+        add(n, OpKind::Transpose, {in(n, 0)}).dims = swapped;
+    }
+
+    void readIdentity(const onnx::NodeProto &n)
+    {
+        add(n, OpKind::Identity, {in(n, 0)});
     }
 
     const onnx::GraphProto &m_onnx;
