@@ -59,9 +59,8 @@ RunSetupPanel::RunSetupPanel(QWidget *parent) : QWidget(parent)
     connect(m_form, &FieldForm::changed, this, &RunSetupPanel::changed);
     connect(method, &QComboBox::currentIndexChanged, this, &RunSetupPanel::showMethodSection);
     connect(m_preset, &QComboBox::activated, this, [this] { applyPreset(m_preset->currentData().toString()); });
-    // The workbench opens on MetaAug, the product's method, with the quick preset.
-    setSpec(QJsonObject{{"method", "metaaug"}});
-    applyPreset(QStringLiteral("quick"));
+    setSpec(QJsonObject{{"method", workbenchDefaultMethod()}});
+    applyPreset(workbenchDefaultPreset());
 }
 
 QComboBox *RunSetupPanel::methodBox() const

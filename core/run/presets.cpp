@@ -51,6 +51,16 @@ QStringList runPresetIds()
     return ids;
 }
 
+QString workbenchDefaultMethod()
+{
+    return QStringLiteral("metaaug");
+}
+
+QString workbenchDefaultPreset()
+{
+    return QStringLiteral("quick");
+}
+
 QJsonObject applyPreset(const RunPreset *preset, const QJsonObject &given)
 {
     QJsonObject spec;

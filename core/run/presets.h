@@ -25,6 +25,11 @@ const std::vector<RunPreset> &runPresets();
 const RunPreset *findRunPreset(const QString &id);
 QStringList runPresetIds();
 
+// The method and preset the workbench opens on: the product's method with a
+// run that takes minutes. (The CLI's default method is the spec table's.)
+QString workbenchDefaultMethod();
+QString workbenchDefaultPreset();
+
 // The spec a front end runs: the field defaults, then the preset's keys
 // (with the chosen method's preset options), then `given` (what the user set,
 // its "method_options" merged over the preset's). The method is given's, else
