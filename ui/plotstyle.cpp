@@ -27,7 +27,7 @@ void stylePlot(QCustomPlot *plot, const QString &title, const QString &xLabel, c
     plot->legend->setRowSpacing(-3);
     plot->legend->setBrush(QColor(255, 255, 255, 200));
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    plot->setMinimumSize(260, 180);
+    plot->setMinimumSize(240, 180);  // two side by side leave the run view's side room for the results table
     QFont ticks = plot->xAxis->tickLabelFont();
     ticks.setPointSize(std::max(6, ticks.pointSize() - 1));
     plot->xAxis->setTickLabelFont(ticks);

@@ -7,6 +7,8 @@
 #include <QtWidgets/QTableWidget>
 #include <QtWidgets/QVBoxLayout>
 
+#include <iterator>
+
 namespace metaaug::ui {
 
 ResultsPanel::ResultsPanel(QWidget *parent) : QWidget(parent)
@@ -35,8 +37,19 @@ ResultsPanel::ResultsPanel(QWidget *parent) : QWidget(parent)
     m_metrics->hide();
     m_layers = new QTableWidget(0, 6, this);
     m_layers->setObjectName(QStringLiteral("layerTable"));
-    m_layers->setHorizontalHeaderLabels({tr("Layer"), tr("W bits"), tr("A bits"), tr("Weight SQNR (dB)"),
-                                         tr("Output SQNR (dB)"), tr("Output MSE")});
+    // Short headers keep the table narrow; the tooltips say what each column is.
+    const std::pair<QString, QString> columns[] = {
+        {tr("Layer"), tr("The conv/linear layer")},
+        {tr("W"), tr("Weight bits")},
+        {tr("A"), tr("Input activation bits (0: not quantized)")},
+        {tr("W dB"), tr("Weight SQNR (dB): quantized vs floating-point weights")},
+        {tr("Out dB"), tr("Output SQNR (dB) on 64 calibration images: the layer's output in the quantized vs the FP model")},
+        {tr("Out MSE"), tr("Output MSE on the same images")}};
+    for (int c = 0; c < int(std::size(columns)); ++c) {
+        auto *item = new QTableWidgetItem(columns[c].first);
+        item->setToolTip(columns[c].second);
+        m_layers->setHorizontalHeaderItem(c, item);
+    }
     m_layers->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_layers->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_layers->setSortingEnabled(true);
@@ -77,12 +90,12 @@ void ResultsPanel::setResult(const std::optional<RunResult> &r, std::optional<Ru
         m_layers->setItem(i, 3, num(l.weightSqnrDb, 2));
         m_layers->setItem(i, 4, num(l.outputSqnrDb, 2));
         auto *mse = new QTableWidgetItem;
-        mse->setData(Qt::DisplayRole, l.outputMse);
+        mse->setData(Qt::DisplayRole, QString::number(l.outputMse, 'g', 3).toDouble());
         m_layers->setItem(i, 5, mse);
     }
     m_layers->setSortingEnabled(true);
     m_layers->resizeColumnsToContents();
-    setMinimumWidth(neededWidth());
+    Q_EMIT widthNeeded(neededWidth());
 }
 
 QString ResultsPanel::headline() const

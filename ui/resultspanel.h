@@ -34,6 +34,10 @@ public:
     // The width the metrics and every layer column need without wrapping or cutting.
     int neededWidth() const;
 
+Q_SIGNALS:
+    // A result was shown that needs this width (RunView widens its side to it).
+    void widthNeeded(int width);
+
 private:
     QLabel *m_headline;
     QWidget *m_metrics;

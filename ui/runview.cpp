@@ -9,6 +9,7 @@
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QSplitter>
+#include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QTabWidget>
 #include <QtWidgets/QVBoxLayout>
 
@@ -62,6 +63,17 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     l->addWidget(split, 1);
+    // A result widens the side so its metrics and table fit, leaving the
+    // charts at least a third (no minimum width: the docks keep theirs).
+    connect(m_results, &ResultsPanel::widthNeeded, this, [split, side](int needed) {
+        const QList<int> sizes = split->sizes();
+        const int total = sizes.value(0) + sizes.value(1);
+        const auto *pages = side->findChild<QStackedWidget *>();  // every tab's page has its size
+        const int frame = side->width() - (pages ? pages->contentsRect().width() : side->width());  // the tab widget's own frame
+        const int want = std::min(needed + frame, total * 2 / 3);
+        if (total > 0 && sizes.value(1) < want)
+            split->setSizes({total - want, want});
+    });
 
     connect(m_charts, &RunCharts::refreshRequested, this, &RunView::redraw);
     m_timer = new QTimer(this);

@@ -54,8 +54,17 @@ void ScreenshotDemo::begin()
         }
         m_runs << id;
         if (m_runs.size() == 1) {
-            save(QStringLiteral("workbench-finished-run.png"));
-            startRun(QStringLiteral("geniem"));
+            // Charts replot on their timer: let the last events land first.
+            QTimer::singleShot(300, this, [this] {
+                save(QStringLiteral("workbench-finished-run.png"));
+                auto *side = m_window.liveView()->findChild<QTabWidget *>(QStringLiteral("runSideTabs"));
+                side->setCurrentIndex(1);  // Results
+                QTimer::singleShot(300, this, [this, side] {
+                    save(QStringLiteral("workbench-results.png"));
+                    side->setCurrentIndex(0);
+                    startRun(QStringLiteral("geniem"));
+                });
+            });
             return;
         }
         m_window.compareRuns(m_runs);

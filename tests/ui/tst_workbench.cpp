@@ -34,6 +34,8 @@
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QTabWidget>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QTableWidget>
 #include <QtWidgets/QTreeWidget>
@@ -234,9 +236,13 @@ void TestWorkbench::runToCompletionInBrowser()
     QVERIFY2(results->headline().contains("geniem W2A4"), qPrintable(results->headline()));
     QVERIFY(results->metricText("q_top1").contains(" %"));
     QCOMPARE(results->layerTable()->rowCount(), 22);
+    QCOMPARE(w->liveView()->data().layerSqnr.size(), 22);  // every layer's final SQNR reached the live view
     // At the default window size the metrics and every layer column fit:
     // nothing wraps, no column is cut.
-    QVERIFY2(results->width() >= results->neededWidth(), qPrintable(QStringLiteral("%1 < %2").arg(results->width()).arg(results->neededWidth())));
+    auto *side = w->liveView()->findChild<QTabWidget *>("runSideTabs");
+    side->setCurrentWidget(results);
+    QTRY_VERIFY2(results->width() >= results->neededWidth(),
+                 qPrintable(QStringLiteral("%1 < %2").arg(results->width()).arg(results->neededWidth())));
     for (int c = 0; c < results->layerTable()->columnCount(); ++c)
         QVERIFY(results->layerTable()->columnWidth(c) >= results->layerTable()->horizontalHeader()->sectionSizeHint(c));
 
