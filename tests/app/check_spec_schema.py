@@ -2,7 +2,7 @@
 """The published run-spec schema (`metaaug spec --json-schema`) is valid JSON
 Schema 2020-12, accepts the specs the engine accepts and refuses the ones it
 refuses: each example is also given to `metaaug spec --check`."""
-import json, os, subprocess, sys, tempfile
+import json, os, re, subprocess, sys, tempfile
 
 import jsonschema
 
@@ -53,6 +53,23 @@ with tempfile.TemporaryDirectory() as tmp:
             failures.append(f"invalid {spec}: the schema accepts it")
         if rc == 0 or (named != "model" and named not in err):
             failures.append(f"invalid {spec}: engine rc {rc}, message {err.strip()!r} does not name {named}")
+
+# Every flag of `metaaug quantize` is a field of the schema (a run-spec key or
+# a method option), or one of the front end's own: output, recording, and
+# the card overrides the schema's "card" (a card file) stands for.
+frontEnd = {"help", "help-all", "json", "preset", "db", "no-store", "export", "input-shape", "mean", "std"}
+helpText = subprocess.run([cli, "quantize", "--help"], check=True, capture_output=True, text=True).stdout
+flags = set(re.findall(r"^\s+(?:-\w, )?--([a-z0-9-]+)", helpText, re.M))
+optionKeys = set()
+for rule in schema["allOf"]:
+    optionKeys |= set(rule["then"]["properties"]["method_options"].get("properties", {}))
+for flag in sorted(flags - frontEnd):
+    key = flag.replace("-", "_")
+    if key.startswith("no_") and key[3:] in schema["properties"]:
+        key = key[3:]
+    if key not in schema["properties"] and key not in optionKeys:
+        failures.append(f"--{flag} of metaaug quantize is not in the schema")
+print(f"{len(flags)} quantize flags, {len(flags - frontEnd)} of them run-spec fields or method options, all in the schema")
 
 print(f"{len(valid)} valid and {len(invalid)} invalid specs checked against schema and engine")
 for f in failures:
