@@ -11,11 +11,19 @@ test set-up costs seconds after the first run.
 With MODELS_DIR (the bundled models), also their ONNX exports (export_onnx).
 """
 import os, sys
+import json
 import torch
 import torchvision.models as tvm
 
 TRACED = ["resnet18", "resnet50", "mobilenet_v2", "mnasnet1_0", "regnet_x_400mf",
-          "shufflenet_v2_x1_0", "efficientnet_b0"]
+          "shufflenet_v2_x1_0", "efficientnet_b0", "mobilenet_v3_small"]
+# Eager torchvision models as PyTorch users hand them over: torch.onnx.export
+# with its default options (constant folding, weights as initializers, BN
+# folded into the convolutions), at these opsets, each with an ImageNet card.
+TORCHVISION_ONNX = ["resnet18", "mobilenet_v3_small"]
+ONNX_OPSETS = [13, 17]
+IMAGENET_CARD = {"input_shape": [3, 224, 224], "channels": 3, "resize": 256, "crop": 224, "scale": 1 / 255,
+                 "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
 SCRIPTED = ["resnet18", "mobilenet_v2"]
 
 
@@ -125,6 +133,21 @@ def export_onnx(out, models_dir):
         print(f"wrote {path}")
 
 
+def export_torchvision_onnx(out):
+    for name in TORCHVISION_ONNX:
+        for opset in ONNX_OPSETS:
+            path = os.path.join(out, f"{name}_op{opset}.onnx")
+            if os.path.exists(path):
+                continue
+            tmp = path + ".tmp"
+            torch.onnx.export(build(name), (torch.randn(1, 3, 224, 224),), tmp, opset_version=opset,
+                              input_names=["input"], output_names=["logits"])
+            with open(os.path.join(out, f"{name}_op{opset}.json"), "w") as f:
+                json.dump(dict(IMAGENET_CARD, name=f"{name}_op{opset}"), f)
+            os.replace(tmp, path)
+            print(f"wrote {path}")
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "fixtures"
     os.makedirs(out, exist_ok=True)
@@ -149,6 +172,7 @@ def main():
         sm.save(tmp)
         os.replace(tmp, path)
         print(f"wrote {path}")
+    export_torchvision_onnx(out)
     if len(sys.argv) > 2:
         export_onnx(out, sys.argv[2])
 

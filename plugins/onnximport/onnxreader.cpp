@@ -101,7 +101,30 @@ private:
             parts.pop_back();  // the op's own name
         else
             parts.clear();
-        return parts;
+        // torch.onnx.export (1.13+) names each module's scope by its dotted
+        // path from the nearest ancestor that is not a plain container
+        // ("/layer1/layer1.0/conv1/Conv", "/features/features.1/block/block.0/...").
+        // Keep each level's own instance name ("layer1", "0", "conv1"), as a
+        // TorchScript import has it: strip the longest run of enclosing
+        // levels the name starts with.
+        std::vector<std::string> levels;
+        for (std::string p : parts) {
+            for (size_t k = levels.size(); k > 0; --k) {
+                std::string prefix;
+                for (size_t i = levels.size() - k; i < levels.size(); ++i)
+                    prefix += levels[i] + ".";
+                if (p.size() > prefix.size() && p.compare(0, prefix.size(), prefix) == 0) {
+                    p = p.substr(prefix.size());
+                    break;
+                }
+            }
+            // A remainder may still hold several levels ("0.0"): keep them apart.
+            size_t start = 0;
+            for (size_t dot; (dot = p.find('.', start)) != std::string::npos; start = dot + 1)
+                levels.push_back(p.substr(start, dot - start));
+            levels.push_back(p.substr(start));
+        }
+        return levels;
     }
 
     // A module with a numbered child ("layer1" has "0") is a plain container.
@@ -450,6 +473,13 @@ private:
 
     void readIdentity(const onnx::NodeProto &n)
     {
+        // torch.onnx.export shares equal initializers (the zero biases of a
+        // randomly initialised network) through Identity nodes: an alias of a
+        // constant stays a constant, so the layers reading it get their bias.
+        if (n.input_size() > 0 && m_consts.count(n.input(0))) {
+            m_consts[n.output(0)] = m_consts.at(n.input(0));
+            return;
+        }
         add(n, OpKind::Identity, {in(n, 0)});
     }
 

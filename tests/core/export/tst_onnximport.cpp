@@ -25,6 +25,42 @@ double relDiff(const torch::Tensor &a, const torch::Tensor &b)
 {
     return (a - b).abs().max().item<double>() / std::max(1.0, b.abs().max().item<double>());
 }
+
+// The logits ONNX Runtime (npm onnxruntime-node) computes for `x` on `file`;
+// undefined (with a warning) when it cannot run.
+torch::Tensor onnxRuntime(const QString &file, const torch::Tensor &x)
+{
+    const QString ort = qEnvironmentVariable("METAAUG_ORT_DIR") + "/node_modules";
+    if (!QFileInfo::exists(ort + "/onnxruntime-node")) {
+        qWarning("onnxruntime-node is missing: run scripts/setup-node.sh");
+        return {};
+    }
+    QTemporaryDir dir;
+    QFile in(dir.filePath("x.bin"));
+    if (!in.open(QIODevice::WriteOnly))
+        return {};
+    in.write(reinterpret_cast<const char *>(x.contiguous().data_ptr<float>()), x.numel() * 4);
+    in.close();
+    QProcess node;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("NODE_PATH", ort);
+    node.setProcessEnvironment(env);
+    QStringList args{qEnvironmentVariable("METAAUG_TESTS_DIR") + "/export/onnx_logits.js", file, in.fileName()};
+    for (int64_t d : x.sizes())
+        args << QString::number(d);
+    args << dir.filePath("y.bin");
+    node.start("node", args);
+    if (!node.waitForFinished(120000) || node.exitCode() != 0) {
+        qWarning("onnx_logits.js failed: %s", node.readAllStandardError().constData());
+        return {};
+    }
+    QFile out(dir.filePath("y.bin"));
+    if (!out.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray bytes = out.readAll();
+    const int64_t n = bytes.size() / 4;
+    return torch::from_blob(const_cast<char *>(bytes.constData()), {x.size(0), n / x.size(0)}, torch::kFloat).clone();
+}
 }  // namespace
 
 class TestOnnxImport : public QObject {
@@ -33,6 +69,8 @@ private slots:
     void initTestCase() { configureRuntime(); }
     void bundledModel_data();
     void bundledModel();
+    void torchvisionExport_data();
+    void torchvisionExport();
     void unsupportedOpNamed();
     void notAnOnnxFile();
 };
@@ -68,29 +106,58 @@ void TestOnnxImport::bundledModel()
     const torch::Tensor yOnnx = *onnx->forward(x), yTs = *ts->forward(x);
     QVERIFY2(relDiff(yOnnx, yTs) <= test::kEngineRelTolerance, qPrintable(QString::number(relDiff(yOnnx, yTs))));
 
-    // ONNX Runtime on the same batch.
-    const QString ort = qEnvironmentVariable("METAAUG_ORT_DIR") + "/node_modules";
-    QVERIFY2(QFileInfo::exists(ort + "/onnxruntime-node"), "onnxruntime-node is missing: run scripts/setup-node.sh");
-    QTemporaryDir dir;
-    QFile in(dir.filePath("x.bin"));
-    QVERIFY(in.open(QIODevice::WriteOnly));
-    in.write(reinterpret_cast<const char *>(x.contiguous().data_ptr<float>()), x.numel() * 4);
-    in.close();
-    QProcess node;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("NODE_PATH", ort);
-    node.setProcessEnvironment(env);
-    node.start("node", {qEnvironmentVariable("METAAUG_TESTS_DIR") + "/export/onnx_logits.js", fixture(name + ".onnx"),
-                        in.fileName(), "8", "1", "28", "28", dir.filePath("y.bin")});
-    QVERIFY(node.waitForFinished(120000));
-    QVERIFY2(node.exitCode() == 0, node.readAllStandardError().constData());
-    QFile out(dir.filePath("y.bin"));
-    QVERIFY(out.open(QIODevice::ReadOnly));
-    const QByteArray bytes = out.readAll();
-    QCOMPARE(bytes.size(), qsizetype(yOnnx.numel() * 4));
-    const torch::Tensor yOrt = torch::from_blob(const_cast<char *>(bytes.constData()), yOnnx.sizes(), torch::kFloat).clone();
+    const torch::Tensor yOrt = onnxRuntime(fixture(name + ".onnx"), x);
+    QVERIFY(yOrt.defined());
+    QCOMPARE(yOrt.numel(), yOnnx.numel());
     qInfo("%s: engine (ONNX import) vs ONNX Runtime max rel diff %.2g, vs TorchScript import %.2g", qPrintable(name),
           relDiff(yOnnx, yOrt), relDiff(yOnnx, yTs));
+    QVERIFY(relDiff(yOnnx, yOrt) <= test::kEngineRelTolerance);
+}
+
+void TestOnnxImport::torchvisionExport_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("opset");
+    for (const char *name : {"resnet18", "mobilenet_v3_small"})
+        for (int opset : {13, 17})
+            QTest::newRow(qPrintable(QStringLiteral("%1 opset %2").arg(name).arg(opset))) << QString(name) << opset;
+}
+
+// torch.onnx.export of an eager torchvision model with default options (as a
+// PyTorch 2.x user hands a model over): it imports, partitions into the
+// units of the TorchScript import of the same model, and its logits are
+// ONNX Runtime's and TorchScript's.
+void TestOnnxImport::torchvisionExport()
+{
+    QFETCH(QString, name);
+    QFETCH(int, opset);
+    const QString file = fixture(QStringLiteral("%1_op%2.onnx").arg(name).arg(opset));
+    QVERIFY2(QFileInfo::exists(file), "run the make_fixtures CTest fixture first");
+    auto onnx = Model::load(file);
+    QVERIFY2(onnx, qPrintable(onnx ? QString() : onnx.error().message));
+    ModelLoadOptions withCard;
+    withCard.card = onnx->card();
+    auto ts = Model::load(fixture(name + "_traced.pt"), withCard);
+    QVERIFY2(ts, qPrintable(ts ? QString() : ts.error().message));
+    // The same units: each unit's layers, by name (unit names may differ
+    // where a stem's activation is scoped apart in the ONNX file).
+    QCOMPARE(onnx->partition().units.size(), ts->partition().units.size());
+    for (size_t u = 0; u < ts->partition().units.size(); ++u) {
+        const auto &a = onnx->partition().units[u], &b = ts->partition().units[u];
+        QCOMPARE(a.layers.size(), b.layers.size());
+        for (size_t l = 0; l < a.layers.size(); ++l)
+            QCOMPARE(QString::fromStdString(onnx->graph().nodes[a.layers[l]].name),
+                     QString::fromStdString(ts->graph().nodes[b.layers[l]].name));
+    }
+    torch::manual_seed(0);
+    const torch::Tensor x = torch::randn({1, 3, 224, 224});
+    const torch::Tensor yOnnx = *onnx->forward(x), yTs = *ts->forward(x);
+    QVERIFY2(relDiff(yOnnx, yTs) <= test::kEngineRelTolerance, qPrintable(QString::number(relDiff(yOnnx, yTs))));
+    const torch::Tensor yOrt = onnxRuntime(file, x);
+    QVERIFY(yOrt.defined());
+    QCOMPARE(yOrt.numel(), yOnnx.numel());
+    qInfo("%s opset %d: engine (ONNX import) vs ONNX Runtime max rel diff %.2g, vs TorchScript import %.2g", qPrintable(name),
+          opset, relDiff(yOnnx, yOrt), relDiff(yOnnx, yTs));
     QVERIFY(relDiff(yOnnx, yOrt) <= test::kEngineRelTolerance);
 }
 
