@@ -8,6 +8,7 @@
 #include "common/paths.h"
 #include "common/runtime.h"
 #include "model/modelcard.h"
+#include "run/presets.h"
 
 #include <QtCore/QFileInfo>
 
@@ -147,6 +148,18 @@ bool intOption(const QCommandLineParser &parser, const char *name, qint64 lo, qi
     }
     *out = x;
     return true;
+}
+
+bool presetOption(const QCommandLineParser &parser, const RunPreset **preset, QString *error)
+{
+    *preset = nullptr;
+    if (!parser.isSet(QStringLiteral("preset")))
+        return true;
+    const QString id = parser.value(QStringLiteral("preset"));
+    *preset = findRunPreset(id);
+    if (!*preset)
+        *error = QStringLiteral("--preset '%1' is not one of %2").arg(id, runPresetIds().join(QStringLiteral(", ")));
+    return *preset != nullptr;
 }
 
 void addDbOption(QCommandLineParser &parser)

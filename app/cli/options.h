@@ -8,6 +8,7 @@
 
 namespace metaaug {
 struct ModelCard;
+struct RunPreset;
 }
 
 namespace metaaug::cli {
@@ -32,6 +33,10 @@ bool applyThreads(const QCommandLineParser &parser, QString *error);
 // Parses args, prints --help, rejects positional arguments and applies
 // --threads. Returns the exit code when the command should stop now.
 std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args);
+
+// --preset NAME (core's runPresets()): the preset, null when not given;
+// false with `error` naming the value and the known ids when unknown.
+bool presetOption(const QCommandLineParser &parser, const RunPreset **preset, QString *error);
 
 // Reads --name as a whole number in [lo, hi]; false with `error` naming the
 // option and the value otherwise.

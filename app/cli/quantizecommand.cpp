@@ -141,8 +141,9 @@ int quantizeCommand(const QStringList &args)
     if (auto exit = parseCommandLine(p, args))
         return *exit;
     const RunPreset *preset = nullptr;
-    if (p.isSet(QStringLiteral("preset")) && !(preset = findRunPreset(p.value(QStringLiteral("preset")))))
-        return fail(QStringLiteral("--preset '%1' is not one of %2").arg(p.value(QStringLiteral("preset")), runPresetIds().join(QStringLiteral(", "))), Usage);
+    QString error;
+    if (!presetOption(p, &preset, &error))
+        return fail(error, Usage);
     auto given = specFromFlags(p);
     if (!given)
         return fail(given.error().message, Usage);
@@ -152,7 +153,6 @@ int quantizeCommand(const QStringList &args)
     if (!parsed)
         return fail(withFlagNames(parsed.error().message), Usage);
     RunSpec spec = *parsed;
-    QString error;
     auto card = resolveCard(p, &error);
     if (!card)
         return fail(error);

@@ -22,16 +22,16 @@ QString num(const QJsonValue &v, int digits = 2)
     return v.isDouble() ? QString::number(v.toDouble(), 'f', digits) : QStringLiteral("-");
 }
 
-// A headline metric of a stored run (core's resultMetrics()), or none.
-std::optional<double> metricOf(const RunRow &r, const char *key)
+// A headline metric (core's resultMetrics()) of a stored run's result, read
+// once per row by the caller (RunRow::typedResult() parses the whole result).
+std::optional<double> metricOf(const std::optional<RunResult> &result, const QString &key)
 {
-    const std::optional<RunResult> result = r.typedResult();
-    return result ? findResultMetric(QLatin1String(key))->get(*result) : std::nullopt;
+    return result ? findResultMetric(key)->get(*result) : std::nullopt;
 }
 
-QJsonValue metricJson(const RunRow &r, const char *key)
+QJsonValue metricJson(const std::optional<RunResult> &result, const QString &key)
 {
-    const std::optional<double> v = metricOf(r, key);
+    const std::optional<double> v = metricOf(result, key);
     return v ? QJsonValue(*v) : QJsonValue();
 }
 
@@ -43,6 +43,7 @@ QString bits(const RunRow &r)
 
 QJsonObject summaryJson(const RunRow &r)
 {
+    const std::optional<RunResult> result = r.typedResult();
     return QJsonObject{{"id", qint64(r.id)},
                        {"created", r.created},
                        {"finished", r.finished},
@@ -52,8 +53,8 @@ QJsonObject summaryJson(const RunRow &r)
                        {"wbits", r.spec.value("wbits")},
                        {"abits", r.spec.value("abits")},
                        {"seed", r.spec.value("seed")},
-                       {"q_top1", metricJson(r, "q_top1")},
-                       {"gap", metricJson(r, "gap")},
+                       {"q_top1", metricJson(result, QStringLiteral("q_top1"))},
+                       {"gap", metricJson(result, QStringLiteral("gap"))},
                        {"error", r.error.isEmpty() ? QJsonValue() : QJsonValue(r.error)}};
 }
 
@@ -103,13 +104,15 @@ int listRuns(store::RunStore &db, bool json)
     QStringList lines{QStringLiteral("%1  %2  %3 %4 %5 %6 %7 %8")
                           .arg("id", 5).arg("created", -19).arg("model", -22).arg("method", -9).arg("bits", -5)
                           .arg("status", -11).arg("q_top1", 7).arg("gap", 6)};
-    for (const RunRow &r : *rows)
+    for (const RunRow &r : *rows) {
+        const std::optional<RunResult> result = r.typedResult();
         lines << QStringLiteral("%1  %2  %3 %4 %5 %6 %7 %8")
                      .arg(r.id, 5).arg(r.created.left(19), -19)
                      .arg(QFileInfo(r.spec.value("model").toString()).fileName().left(22), -22)
                      .arg(r.spec.value("method").toString(), -9).arg(bits(r), -5)
                      .arg(QLatin1String(store::statusName(r.status)), -11)
-                     .arg(num(metricJson(r, "q_top1")), 7).arg(num(metricJson(r, "gap")), 6);
+                     .arg(num(metricJson(result, QStringLiteral("q_top1"))), 7).arg(num(metricJson(result, QStringLiteral("gap"))), 6);
+    }
     if (rows->empty())
         lines << QStringLiteral("(no runs in %1)").arg(db.path());
     printOut(lines.join('\n'));
@@ -176,16 +179,20 @@ int compareRuns(store::RunStore &db, const std::vector<int64_t> &ids, bool json)
             return fail(r.error().message);
         rows.push_back(*r);
     }
+    std::vector<std::optional<RunResult>> results;  // parsed once per run
+    for (const RunRow &r : rows)
+        results.push_back(r.typedResult());
     QStringList keys;  // every headline metric of core's table
     for (const ResultMetric &m : resultMetrics())
         keys << m.key;
     if (json) {
         QJsonArray runs;
-        for (const RunRow &r : rows) {
+        for (size_t i = 0; i < rows.size(); ++i) {
+            const RunRow &r = rows[i];
             QJsonObject o = summaryJson(r);
             QJsonObject deltas;
             for (const QString &k : keys) {
-                const std::optional<double> v = metricOf(r, qPrintable(k)), base = metricOf(rows.front(), qPrintable(k));
+                const std::optional<double> v = metricOf(results[i], k), base = metricOf(results.front(), k);
                 o[k] = v ? QJsonValue(*v) : QJsonValue();
                 deltas[k] = v && base ? QJsonValue(*v - *base) : QJsonValue();
             }
@@ -211,9 +218,9 @@ int compareRuns(store::RunStore &db, const std::vector<int64_t> &ids, bool json)
     lines << row(QStringLiteral("iterations"), [](const RunRow &r, size_t) { return QString::number(r.spec.value("iters").toInt()); });
     lines << row(QStringLiteral("status"), [](const RunRow &r, size_t) { return QString::fromLatin1(store::statusName(r.status)); });
     for (const QString &k : keys)
-        lines << row(k, [&](const RunRow &r, size_t i) {
+        lines << row(k, [&](const RunRow &, size_t i) {
             const ResultMetric *m = findResultMetric(k);
-            const std::optional<double> v = metricOf(r, qPrintable(k)), base = metricOf(rows.front(), qPrintable(k));
+            const std::optional<double> v = metricOf(results[i], k), base = metricOf(results.front(), k);
             const int digits = m->decimals < 0 ? 4 : m->decimals;
             QString s = v ? QString::number(*v, 'f', digits) : QStringLiteral("-");
             if (i > 0 && v && base)

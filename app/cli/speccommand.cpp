@@ -32,8 +32,9 @@ int specCommand(const QStringList &args)
     }
     if (p.isSet(QStringLiteral("defaults"))) {
         const RunPreset *preset = nullptr;
-        if (p.isSet(QStringLiteral("preset")) && !(preset = findRunPreset(p.value(QStringLiteral("preset")))))
-            return fail(QStringLiteral("--preset '%1' is not one of %2").arg(p.value(QStringLiteral("preset")), runPresetIds().join(QStringLiteral(", "))), Usage);
+        QString error;
+        if (!presetOption(p, &preset, &error))
+            return fail(error, Usage);
         QJsonObject spec = applyPreset(preset, {});
         spec[QStringLiteral("model")] = defaultModelPath();
         auto checked = RunSpec::fromJson(spec);
