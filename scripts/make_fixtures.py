@@ -12,24 +12,63 @@ With MODELS_DIR (the bundled models), also their ONNX exports (export_onnx).
 """
 import os, sys
 import json
+import shutil
 import torch
 import torchvision.models as tvm
 
 TRACED = ["resnet18", "resnet50", "mobilenet_v2", "mnasnet1_0", "regnet_x_400mf",
           "shufflenet_v2_x1_0", "efficientnet_b0", "mobilenet_v3_small"]
-# Eager torchvision models as PyTorch users hand them over: torch.onnx.export
-# with its default options (constant folding, weights as initializers, BN
-# folded into the convolutions), at these opsets, each with an ImageNet card.
-TORCHVISION_ONNX = ["resnet18", "mobilenet_v3_small"]
-ONNX_OPSETS = [13, 17]
+# Eager models as PyTorch users hand them over: torch.onnx.export with its
+# default options (constant folding, weights as initializers, BN folded into
+# the convolutions), each NAME_opK.onnx with its card and NAME_traced.pt (the
+# same weights traced). CI's set: two torchvision models at 224 at opset 17,
+# and the small TinyModern at every opset torch writes (bench/onnx_zoo.py has
+# every family at every opset). Opset 18 is written by respell_opset18.
+TORCHVISION_ONNX = {"resnet18": [17], "mobilenet_v3_small": [17], "tiny_modern": [13, 14, 17]}
 IMAGENET_CARD = {"input_shape": [3, 224, 224], "channels": 3, "resize": 256, "crop": 224, "scale": 1 / 255,
                  "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
 SCRIPTED = ["resnet18", "mobilenet_v2"]
 
 
+class TinyModern(torch.nn.Module):
+    """The ops of modern torchvision CNNs in a few layers at 3x32x32: batch
+    norm, a channel split (Split at opset 13+) and shuffle (shape arithmetic), a depthwise conv,
+    squeeze-excitation, zero padding before average pooling, LayerNorm over
+    channels between permutes, GELU, channels-last Linears, a softmax head."""
+    def __init__(self):
+        super().__init__()
+        nn = torch.nn
+        self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, 2, 1), nn.BatchNorm2d(16), nn.ReLU())
+        self.dw = nn.Conv2d(8, 8, 3, 1, 1, groups=8)
+        self.se_fc1 = nn.Conv2d(16, 4, 1)
+        self.se_fc2 = nn.Conv2d(4, 16, 1)
+        self.pool = nn.AvgPool2d(2, 2, padding=1)
+        self.norm = nn.LayerNorm(16, eps=1e-6)
+        self.mlp1 = nn.Linear(16, 32)
+        self.act = nn.GELU()
+        self.mlp2 = nn.Linear(32, 16)
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.stem(x)
+        a, b = x.split(8, dim=1)
+        x = torch.cat([a, torch.relu(self.dw(b))], 1)
+        n, c, h, w = x.shape
+        x = x.view(n, 2, c // 2, h, w).transpose(1, 2).reshape(n, c, h, w)
+        x = x * torch.sigmoid(self.se_fc2(torch.relu(self.se_fc1(x.mean((2, 3), keepdim=True)))))
+        x = self.pool(x)
+        y = self.mlp2(self.act(self.mlp1(self.norm(x.permute(0, 2, 3, 1)))))
+        x = x + y.permute(0, 3, 1, 2)
+        return torch.softmax(self.fc(x.mean((2, 3))), 1)
+
+
+def input_shape(name):
+    return [3, 32, 32] if name == "tiny_modern" else [3, 224, 224]
+
+
 def build(name):
     torch.manual_seed(0)
-    m = getattr(tvm, name)(weights=None).eval()
+    m = TinyModern().eval() if name == "tiny_modern" else getattr(tvm, name)(weights=None).eval()
     # Give BatchNorm non-trivial statistics so folding it is really tested.
     g = torch.Generator().manual_seed(1)
     for mod in m.modules():
@@ -41,12 +80,12 @@ def build(name):
     return m
 
 
-class GeluNet(torch.nn.Module):
-    """A small CNN with an op the engine does not support (GELU)."""
+class EluNet(torch.nn.Module):
+    """A small CNN with an op the engine does not support (ELU)."""
     def __init__(self):
         super().__init__()
         self.conv = torch.nn.Conv2d(1, 4, 3)
-        self.act = torch.nn.GELU()
+        self.act = torch.nn.ELU()
         self.fc = torch.nn.Linear(4, 10)
 
     def forward(self, x):
@@ -65,7 +104,7 @@ class LstmNet(torch.nn.Module):
         return self.fc(out[:, -1])
 
 
-SMALL = {"gelu_cnn": GeluNet, "lstm": LstmNet}
+SMALL = {"elu_cnn": EluNet, "lstm": LstmNet}
 
 
 class TinyCnn(torch.nn.Module):
@@ -112,12 +151,11 @@ def write_bad_inputs(out):
 
 
 def export_onnx(out, models_dir):
-    """The bundled models (and the GELU net, an unsupported op) exported to
+    """The bundled models (and the ELU net, an unsupported op) exported to
     ONNX by torch.onnx.export with a dynamic batch, each with a copy of its
     card: the ONNX importer's fixtures."""
-    import shutil
     jobs = [(os.path.join(models_dir, f"{n}.pt"), n) for n in ("resnet20_fmnist", "mobilenetv2s_fmnist")]
-    jobs.append((os.path.join(out, "gelu_cnn_traced.pt"), "gelu_cnn"))
+    jobs.append((os.path.join(out, "elu_cnn_traced.pt"), "elu_cnn"))
     for src, name in jobs:
         path = os.path.join(out, f"{name}.onnx")
         if os.path.exists(path) or not os.path.exists(src):
@@ -133,19 +171,90 @@ def export_onnx(out, models_dir):
         print(f"wrote {path}")
 
 
-def export_torchvision_onnx(out):
-    for name in TORCHVISION_ONNX:
-        for opset in ONNX_OPSETS:
+def card(name, shape):
+    c = dict(IMAGENET_CARD, name=name, input_shape=shape)
+    if shape[1] != 224:
+        c.update(resize=shape[1], crop=shape[1])
+    return c
+
+
+def export_torchvision_onnx(out, models=TORCHVISION_ONNX):
+    """NAME_opK.onnx + card and NAME_traced.pt for each model and opset."""
+    for name, opsets in models.items():
+        shape = input_shape(name)
+        x = torch.randn(1, *shape)
+        traced = os.path.join(out, f"{name}_traced.pt")
+        if not os.path.exists(traced):
+            with torch.no_grad():
+                torch.jit.trace(build(name), x, check_trace=False).save(traced + ".tmp")
+            os.replace(traced + ".tmp", traced)
+            print(f"wrote {traced}")
+        for opset in opsets:
             path = os.path.join(out, f"{name}_op{opset}.onnx")
             if os.path.exists(path):
                 continue
-            tmp = path + ".tmp"
-            torch.onnx.export(build(name), (torch.randn(1, 3, 224, 224),), tmp, opset_version=opset,
+            torch.onnx.export(build(name), (x,), path + ".tmp", opset_version=opset,
                               input_names=["input"], output_names=["logits"])
             with open(os.path.join(out, f"{name}_op{opset}.json"), "w") as f:
-                json.dump(dict(IMAGENET_CARD, name=f"{name}_op{opset}"), f)
-            os.replace(tmp, path)
+                json.dump(card(f"{name}_op{opset}", shape), f)
+            os.replace(path + ".tmp", path)
             print(f"wrote {path}")
+
+
+def respell_opset18(src, dst):
+    """An opset-17 file in the spellings of PyTorch 2.x's dynamo exporter at
+    opset 18: Reduce* axes and Pad axes as inputs, Split by num_outputs. The
+    onnx package here (1.12) checks up to opset 17, so ONNX Runtime is the
+    only check of these files."""
+    import onnx
+    from onnx import helper, numpy_helper
+    import numpy as np
+    if os.path.exists(dst) or not os.path.exists(src):
+        return
+    m = onnx.load(src)
+    nodes = []
+    for n in m.graph.node:
+        attrs = {a.name: helper.get_attribute_value(a) for a in n.attribute}
+        if n.op_type.startswith("Reduce") and "axes" in attrs:
+            axes = n.name + "_axes"
+            m.graph.initializer.append(numpy_helper.from_array(np.array(attrs.pop("axes"), np.int64), axes))
+            n = helper.make_node(n.op_type, [n.input[0], axes], list(n.output), name=n.name, **attrs)
+        elif n.op_type == "Split" and len(n.input) > 1:
+            n = helper.make_node("Split", [n.input[0]], list(n.output), name=n.name, num_outputs=len(n.output), **attrs)
+        elif n.op_type == "Pad" and len(n.input) == 2:
+            axes = n.name + "_axes"  # every axis of a CNN's 4-D tensors
+            m.graph.initializer.append(numpy_helper.from_array(np.arange(4, dtype=np.int64), axes))
+            n = helper.make_node("Pad", [n.input[0], n.input[1], "", axes], list(n.output), name=n.name, **attrs)
+        nodes.append(n)
+    del m.graph.node[:]
+    m.graph.node.extend(nodes)
+    del m.opset_import[:]
+    m.opset_import.extend([helper.make_opsetid("", 18)])
+    onnx.save(m, dst + ".tmp")
+    os.replace(dst + ".tmp", dst)
+    print(f"wrote {dst}")
+
+
+def strip_names(src, dst):
+    """A copy with every node name removed, as some exporters write files."""
+    import onnx
+    if os.path.exists(dst) or not os.path.exists(src):
+        return
+    m = onnx.load(src)
+    for n in m.graph.node:
+        n.name = ""
+    onnx.save(m, dst + ".tmp")
+    os.replace(dst + ".tmp", dst)
+    print(f"wrote {dst}")
+
+
+def write_onnx_variants(out, name, opset=17):
+    """NAME_op18 (respelled) and NAME_nonames_opK (names stripped), with cards."""
+    src = os.path.join(out, f"{name}_op{opset}")
+    for variant, make in ((f"{name}_op18", respell_opset18), (f"{name}_nonames_op{opset}", strip_names)):
+        make(src + ".onnx", os.path.join(out, variant + ".onnx"))
+        if os.path.exists(src + ".json") and not os.path.exists(os.path.join(out, variant + ".json")):
+            shutil.copy(src + ".json", os.path.join(out, variant + ".json"))
 
 
 def main():
@@ -173,6 +282,10 @@ def main():
         os.replace(tmp, path)
         print(f"wrote {path}")
     export_torchvision_onnx(out)
+    write_onnx_variants(out, "tiny_modern")
+    strip_names(os.path.join(out, "resnet18_op17.onnx"), os.path.join(out, "resnet18_nonames_op17.onnx"))
+    if os.path.exists(os.path.join(out, "resnet18_op17.json")):
+        shutil.copy(os.path.join(out, "resnet18_op17.json"), os.path.join(out, "resnet18_nonames_op17.json"))
     if len(sys.argv) > 2:
         export_onnx(out, sys.argv[2])
 

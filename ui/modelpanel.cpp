@@ -36,7 +36,9 @@ void ModelPanel::setSummary(const ModelSummary &s)
     m_header->setText(tr("<b>%1</b> (%2)<br>input %3 · %4 classes · %5 units · %6 parameters · partition %7%8")
                           .arg(QFileInfo(s.path).fileName().toHtmlEscaped(), s.cardName.toHtmlEscaped(), s.inputShape)
                           .arg(s.classNames.size()).arg(s.units.size()).arg(loc.toString(qlonglong(s.parameters)), s.partitionRule)
-                          .arg(s.fpTestTop1 >= 0 ? tr(" · FP test top-1 %1 %").arg(s.fpTestTop1, 0, 'f', 2) : QString()));
+                          .arg((s.fpTestTop1 >= 0 ? tr(" · FP test top-1 %1 %").arg(s.fpTestTop1, 0, 'f', 2) : QString()) +
+                               (s.softmaxHead.isEmpty() ? QString()
+                                                        : tr("<br>ends in %1: KL and agreement use the logits before it").arg(s.softmaxHead))));
     m_header->setToolTip(tr("%1\nSHA-256 %2").arg(s.path, s.sha256));
     m_tree->clear();
     for (size_t u = 0; u < s.units.size(); ++u) {

@@ -120,6 +120,9 @@ int infoCommand(const QStringList &args)
                 .arg(model->path(), model->sha256()).arg(g.nodes.size()).arg(g.layers().size())
                 .arg(model->partition().units.size())
                 .arg(QLatin1String(graph::partitionRuleName(model->partition().ruleUsed)));
+    if (model->softmaxHead())
+        text << QStringLiteral("head   %1 (the engine reads the logits before it: KL and agreement compare logits; exports keep it)\n")
+                    .arg(QLatin1String(model->softmaxHead()));
     text << QStringLiteral("%1 %2 %3 %4").arg(QStringLiteral("layer"), -36).arg(QStringLiteral("op"), -8)
                 .arg(QStringLiteral("output (batch 2)"), -20).arg(QStringLiteral("params"), 10);
     int64_t totalParams = 0;
@@ -158,6 +161,7 @@ int infoCommand(const QStringList &args)
     QJsonObject result{{QStringLiteral("model"), model->path()},
                        {QStringLiteral("sha256"), model->sha256()},
                        {QStringLiteral("partition_rule"), QLatin1String(graph::partitionRuleName(model->partition().ruleUsed))},
+                       {QStringLiteral("softmax_head"), model->softmaxHead() ? QJsonValue(QLatin1String(model->softmaxHead())) : QJsonValue()},
                        {QStringLiteral("layers"), layersJson},
                        {QStringLiteral("units"), unitsJson}};
     if (p.isSet(QStringLiteral("verify"))) {
@@ -172,6 +176,7 @@ int infoCommand(const QStringList &args)
         auto mine = model->forward(x);
         if (!mine)
             return fail(mine.error().message);
+        *mine = model->applyHead(*mine);
         const double diff = (*ref - *mine).abs().max().item<double>();
         const double scale = std::max(1.0, ref->abs().max().item<double>());
         result[QStringLiteral("max_abs_diff")] = diff;

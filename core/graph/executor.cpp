@@ -1,5 +1,6 @@
 #include "executor.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace metaaug::graph {
@@ -145,6 +146,14 @@ void Executor::exec(int index, Env &env, ExecutionHooks *hooks) const
     case OpKind::Hardsigmoid: set(at::hardsigmoid(t(0))); return;
     case OpKind::Silu: set(at::silu(t(0))); return;
     case OpKind::Sigmoid: set(at::sigmoid(t(0))); return;
+    case OpKind::Gelu: set(at::gelu(t(0), n.tanhGelu ? "tanh" : "none")); return;
+    case OpKind::LayerNorm: {
+        const torch::Tensor x = t(0);
+        set(at::layer_norm(x, {x.size(-1)}, n.bnWeight, n.bnBias, n.bnEps));
+        return;
+    }
+    case OpKind::Softmax: set(at::softmax(t(0), n.dims[0])); return;
+    case OpKind::LogSoftmax: set(at::log_softmax(t(0), n.dims[0])); return;
     case OpKind::Add:
     case OpKind::Sub:
     case OpKind::Mul:
@@ -170,9 +179,26 @@ void Executor::exec(int index, Env &env, ExecutionHooks *hooks) const
     case OpKind::Reshape: set(at::reshape(t(0), get(env, n.inputs[1]).toIntVector())); return;
     case OpKind::Cat: set(at::cat(get(env, n.inputs[0]).toTensorVector(), n.dims[0])); return;
     case OpKind::Transpose: set(at::transpose(t(0), n.dims[0], n.dims[1])); return;
+    case OpKind::Permute: set(t(0).permute(n.dims)); return;
+    case OpKind::Slice: {
+        const torch::Tensor x = t(0);
+        const int64_t size = x.size(n.dims[0]);
+        auto clampIndex = [size](int64_t i) { return std::clamp(i < 0 ? i + size : i, int64_t(0), size); };
+        const int64_t start = clampIndex(n.sliceStart), end = std::max(start, clampIndex(n.sliceEnd));
+        set(x.slice(n.dims[0], start, end, n.sliceStep));
+        return;
+    }
+    case OpKind::Pad: set(at::constant_pad_nd(t(0), n.padding, 0)); return;
     case OpKind::Contiguous: set(t(0).contiguous()); return;
     case OpKind::Identity: set(get(env, n.inputs[0])); return;
-    case OpKind::Chunk: set(c10::IValue(at::chunk(t(0), n.chunks, n.dims[0]))); return;
+    case OpKind::Chunk:
+        if (n.splitSizes.size() == 1)
+            set(c10::IValue(at::split(t(0), n.splitSizes[0], n.dims[0])));
+        else if (!n.splitSizes.empty())
+            set(c10::IValue(at::split_with_sizes(t(0), n.splitSizes, n.dims[0])));
+        else
+            set(c10::IValue(at::chunk(t(0), n.chunks, n.dims[0])));
+        return;
     case OpKind::Size: {
         const torch::Tensor x = t(0);
         if (n.dims.empty())

@@ -9,9 +9,9 @@ namespace metaaug::graph {
 namespace {
 // By OpKind, in enum order.
 const char *const kOpNames[] = {"conv2d", "linear", "batch_norm", "relu", "clamp", "hardswish", "hardsigmoid",
-                                "silu", "sigmoid", "add", "sub", "mul", "div", "max_pool2d", "avg_pool2d",
+                                "silu", "sigmoid", "gelu", "layer_norm", "softmax", "log_softmax", "add", "sub", "mul", "div", "max_pool2d", "avg_pool2d",
                                 "adaptive_avg_pool2d", "mean", "flatten", "reshape", "cat", "transpose",
-                                "contiguous", "identity", "chunk", "size", "int", "num_to_tensor", "list",
+                                "permute", "slice", "pad", "contiguous", "identity", "chunk", "size", "int", "num_to_tensor", "list",
                                 "list_unpack"};
 static_assert(std::size(kOpNames) == size_t(kOpKindCount), "every OpKind needs a name");
 }  // namespace

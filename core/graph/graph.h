@@ -28,6 +28,10 @@ enum class OpKind {
     Hardsigmoid,
     Silu,
     Sigmoid,
+    Gelu,               // exact (erf) or, with `tanhGelu`, the tanh approximation
+    LayerNorm,          // over the last dim: (x - mean) / sqrt(var + bnEps) * bnWeight + bnBias
+    Softmax,            // over dims[0]; as the last op, a deployment head (logits are read before it)
+    LogSoftmax,
     // element-wise and structure
     Add,                // a + alpha * b (tensors or scalars)
     Sub,
@@ -41,9 +45,12 @@ enum class OpKind {
     Reshape,            // shape from input 1 (an int list, possibly computed)
     Cat,                // input 0: tensor list
     Transpose,
+    Permute,            // dims: the permutation
+    Slice,              // x.narrow-like: dims[0], sliceStart, sliceEnd (clamped), sliceStep
+    Pad,                // constant zero padding; padding in torch's order (last dim first: l, r, t, b)
     Contiguous,
     Identity,           // dropout in eval mode
-    Chunk,              // -> a tensor list
+    Chunk,              // torch.chunk or, with splitSizes, torch.split -> a tensor list
     // shape arithmetic that traced and scripted graphs produce
     Size,               // x.size(dim) or x.size()
     ToInt,              // aten::Int: 0-dim tensor -> int
@@ -76,9 +83,14 @@ struct Node {
 
     // Conv2d / Linear: weight and bias (BatchNorm folded in when it followed)
     torch::Tensor weight, bias;
-    // BatchNorm (when kept): per-channel scale and shift, plus the raw statistics
+    // BatchNorm (when kept): per-channel scale and shift, plus the raw statistics;
+    // LayerNorm: bnWeight, bnBias (either may be undefined) and bnEps
     torch::Tensor bnScale, bnShift, bnMean, bnVar, bnWeight, bnBias;
     double bnEps = 1e-5;
+    // Gelu: the tanh approximation instead of the exact erf form
+    bool tanhGelu = false;
+    // Slice along dims[0]: [sliceStart, sliceEnd) by sliceStep, clamped as Python slicing does
+    int64_t sliceStart = 0, sliceEnd = INT64_MAX, sliceStep = 1;
     // Conv2d / pools
     std::vector<int64_t> kernel, stride, padding, dilation;
     int64_t groups = 1;
@@ -90,10 +102,13 @@ struct Node {
     // Add/Sub: alpha; Div: floor division
     double alpha = 1.0;
     bool floorDiv = false;
-    // Flatten (start, end), Transpose (d0, d1), Cat/Chunk/Size (dim), Mean (dims)
+    // Flatten (start, end), Transpose (d0, d1), Permute (perm), Cat/Chunk/Size/Softmax (dim), Mean (dims)
     std::vector<int64_t> dims;
     bool keepDim = false;
     int64_t chunks = 0;
+    // Chunk as torch.split: one size per part, or a single size every part has
+    // (the last may be smaller); `chunks` is then unused
+    std::vector<int64_t> splitSizes;
     std::vector<int64_t> outputSize;  // AdaptiveAvgPool2d
 
     bool isLayer() const { return op == OpKind::Conv2d || op == OpKind::Linear; }

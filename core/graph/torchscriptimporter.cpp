@@ -274,6 +274,10 @@ public:
             {{"aten::hardsigmoid", "aten::hardsigmoid_"}, &Translator::atenHardsigmoid},
             {{"aten::silu", "aten::silu_"}, &Translator::atenSilu},
             {{"aten::sigmoid", "aten::sigmoid_"}, &Translator::atenSigmoid},
+            {{"aten::gelu", "aten::gelu_"}, &Translator::atenGelu},
+            {{"aten::layer_norm"}, &Translator::atenLayerNorm},
+            {{"aten::softmax", "aten::log_softmax"}, &Translator::atenSoftmax},
+            {{"aten::permute"}, &Translator::atenPermute},
             {{"aten::add", "aten::add_", "aten::sub", "aten::sub_"}, &Translator::atenAdd},
             {{"aten::mul", "aten::mul_"}, &Translator::atenMul},
             {{"aten::div", "aten::div_"}, &Translator::atenDiv},
@@ -289,6 +293,7 @@ public:
             {{"aten::contiguous"}, &Translator::atenContiguous},
             {{"aten::dropout", "aten::dropout_", "aten::feature_dropout", "aten::feature_dropout_", "aten::alpha_dropout"}, &Translator::atenDropout},
             {{"aten::chunk"}, &Translator::atenChunk},
+            {{"aten::split", "aten::split_with_sizes"}, &Translator::atenSplit},
             {{"aten::size"}, &Translator::atenSize},
             {{"aten::Int", "aten::IntImplicit", "aten::ScalarImplicit"}, &Translator::atenInt},
             {{"prim::NumToTensor"}, &Translator::primNumToTensor},
@@ -422,6 +427,41 @@ private:
         return unary(OpKind::Sigmoid);
     }
 
+    void atenGelu(const JitNode *n)
+    {
+        Node &g = addNode(n, OpKind::Gelu, {id(n->input(0), n)});
+        if (n->inputs().size() >= 2) {
+            const std::string approximate = constArg(n, 1, "approximate").toStringRef();
+            if (approximate != "none" && approximate != "tanh")
+                unsupported(n, "gelu with approximate=" + approximate);
+            g.tanhGelu = approximate == "tanh";
+        }
+    }
+
+    // Over the last dimension only: ConvNeXt's channels-last LayerNorm.
+    void atenLayerNorm(const JitNode *n)
+    {
+        if (intList(n, 1, "normalized_shape").size() != 1)
+            unsupported(n, "layer norm over more than the last dimension");
+        Node &l = addNode(n, OpKind::LayerNorm, {id(n->input(0), n)});
+        l.bnWeight = constTensor(n, 2, "weight", true);
+        l.bnBias = constTensor(n, 3, "bias", true);
+        l.bnEps = constArg(n, 4, "eps").toDouble();
+    }
+
+    void atenSoftmax(const JitNode *n)
+    {
+        const bool log = std::string(n->kind().toQualString()) == "aten::log_softmax";
+        if (n->inputs().size() >= 3 && !constArg(n, 2, "dtype").isNone())
+            unsupported(n, "softmax with a dtype");
+        addNode(n, log ? OpKind::LogSoftmax : OpKind::Softmax, {id(n->input(0), n)}).dims = {constArg(n, 1, "dim").toInt()};
+    }
+
+    void atenPermute(const JitNode *n)
+    {
+        addNode(n, OpKind::Permute, {id(n->input(0), n)}).dims = intList(n, 1, "dims");
+    }
+
     void atenAdd(const JitNode *n)
     {
         const std::string k = n->kind().toQualString();
@@ -544,6 +584,13 @@ private:
         auto in = [&](size_t i) { return id(n->input(i), n); };
         Node &c = addNode(n, OpKind::Chunk, {in(0)});
         c.chunks = constArg(n, 1, "chunks").toInt();
+        c.dims = {constArg(n, 2, "dim").toInt()};
+    }
+
+    void atenSplit(const JitNode *n)
+    {
+        Node &c = addNode(n, OpKind::Chunk, {id(n->input(0), n)});
+        c.splitSizes = intList(n, 1, "split_size");
         c.dims = {constArg(n, 2, "dim").toInt()};
     }
 

@@ -40,13 +40,34 @@ Result<Model> Model::fromGraph(std::shared_ptr<const graph::Graph> graph, const 
 Result<void> Model::adopt(std::shared_ptr<const graph::Graph> graph, graph::PartitionRule partition)
 {
     try {
-        m_partition = graph::partition(*graph, partition);
-        m_executor = std::make_shared<const graph::Executor>(graph);
+        // A deployment head (softmax or log_softmax over the classes as the
+        // last op): logits are read before it, so KL and agreement compare
+        // logits, whatever the file ends with.
+        std::shared_ptr<const graph::Graph> logits = graph;
+        const graph::Node *last = graph->nodes.empty() ? nullptr : &graph->nodes.back();
+        m_softmaxHead = nullptr;
+        if (last && (last->op == graph::OpKind::Softmax || last->op == graph::OpKind::LogSoftmax) &&
+            last->outputs == std::vector<int>{graph->output} && !last->dims.empty() && (last->dims[0] == 1 || last->dims[0] == -1)) {
+            auto body = std::make_shared<graph::Graph>(*graph);
+            body->output = last->inputs[0];
+            body->nodes.pop_back();
+            m_softmaxHead = graph::opKindName(last->op);
+            logits = std::move(body);
+        }
+        m_partition = graph::partition(*logits, partition);
+        m_executor = std::make_shared<const graph::Executor>(logits);
         m_graph = std::move(graph);
     } catch (const std::exception &e) {
         return makeError(ErrorCode::Unsupported, QStringLiteral("%1: %2").arg(m_path, QString::fromUtf8(e.what())));
     }
     return checkRunnable();
+}
+
+torch::Tensor Model::applyHead(const torch::Tensor &logits) const
+{
+    if (!m_softmaxHead)
+        return logits;
+    return m_graph->nodes.back().op == graph::OpKind::Softmax ? logits.softmax(-1) : logits.log_softmax(-1);
 }
 
 Result<void> Model::checkRunnable() const

@@ -33,8 +33,15 @@ public:
     const QString &path() const { return m_path; }
     const QString &sha256() const { return m_sha256; }
     const ModelCard &card() const { return m_card; }
+    // The graph as imported: what exporters write (a softmax head included).
     const graph::Graph &graph() const { return *m_graph; }
     std::shared_ptr<const graph::Graph> sharedGraph() const { return m_graph; }
+    // The op of a final softmax / log_softmax over the classes, or nullptr.
+    // The engine (executor, partition, evaluation, KL, agreement) works on
+    // the logits before it: the same graph without that last node.
+    const char *softmaxHead() const { return m_softmaxHead; }
+    // What the file outputs for the engine's `logits`: the softmax head applied, if any.
+    torch::Tensor applyHead(const torch::Tensor &logits) const;
     const graph::Executor &executor() const { return *m_executor; }
     std::shared_ptr<const graph::Executor> sharedExecutor() const { return m_executor; }
     const graph::Partition &partition() const { return m_partition; }
@@ -53,6 +60,7 @@ private:
     QString m_path, m_sha256;
     ModelCard m_card;
     std::shared_ptr<const graph::Graph> m_graph;
+    const char *m_softmaxHead = nullptr;
     std::shared_ptr<const graph::Executor> m_executor;
     graph::Partition m_partition;
 };

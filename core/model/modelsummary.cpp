@@ -40,6 +40,7 @@ Result<ModelSummary> summarize(const QString &path)
     s.fpTestTop1 = model->card().fpTestTop1;
     s.nodes = int(g.nodes.size());
     s.partitionRule = QLatin1String(graph::partitionRuleName(model->partition().ruleUsed));
+    s.softmaxHead = QLatin1String(model->softmaxHead() ? model->softmaxHead() : "");
     const torch::Tensor probe = torch::zeros({1, pre.channels, pre.height, pre.width});
     s.inputShape = perImageShape(probe);
     std::vector<std::string> names;

@@ -32,6 +32,7 @@ struct ModelSummary {
     int nodes = 0;
     int64_t parameters = 0;    // of all conv/linear layers
     QString partitionRule;
+    QString softmaxHead;       // "softmax"/"log_softmax" when the file ends in one (logits are read before it)
     std::vector<UnitSummary> units;
 };
 

@@ -1,10 +1,15 @@
 #include "onnxreader.h"
 
+#include "onnxfusion.h"
 #include "graph/batchnormfolding.h"
+#include "graph/executor.h"
 
 #include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
 
+#include <algorithm>
 #include <fstream>
+#include <numeric>
 #include <regex>
 #include <set>
 
@@ -52,14 +57,27 @@ torch::Tensor fromProto(const onnx::TensorProto &t)
     }
 }
 
+// Static shapes by value name (-1 for a dimension that is not fixed), from
+// ONNX's own shape inference; what Shape nodes fold into.
+using Shapes = std::map<std::string, std::vector<int64_t>>;
+
 class Reader {
 public:
-    Reader(const onnx::GraphProto &g, std::string what) : m_onnx(g), m_what(std::move(what)) {}
+    Reader(const onnx::GraphProto &g, Shapes shapes, std::string what)
+        : m_onnx(g), m_shapes(std::move(shapes)), m_what(std::move(what)) {}
 
     graph::Graph run()
     {
         for (const auto &init : m_onnx.initializer())
             m_consts[init.name()] = fromProto(init);
+        // Constants as Constant nodes and Identity aliases, known before the
+        // fusion pass looks for eps, weights and biases.
+        for (const auto &n : m_onnx.node()) {
+            if (n.op_type() == "Constant" && n.output_size() == 1)
+                readConstant(n);
+            else if (n.op_type() == "Identity" && n.input_size() == 1 && n.output_size() == 1 && m_consts.count(n.input(0)))
+                m_consts[n.output(0)] = m_consts.at(n.input(0));
+        }
         findContainers();
         for (const auto &in : m_onnx.input()) {
             if (m_consts.count(in.name()))
@@ -70,10 +88,25 @@ public:
             m_ids["#input"] = 0;
             m_g.valueNames = {in.name()};
             m_g.constants.resize(1);
+            const auto &dims = in.type().tensor_type().shape().dim();
+            m_staticBatch = dims.size() > 0 && dims[0].has_dim_value() && dims[0].dim_value() == 1;
+            // The probe image of shapeOf(): batch 1, the fixed image shape (a
+            // bounded size: a damaged file must not make it allocate gigabytes).
+            int64_t numel = 1;
+            for (int d = 1; d < dims.size() && dims[d].has_dim_value() && dims[d].dim_value() > 0; ++d)
+                m_inputShape.push_back(dims[d].dim_value()), numel *= dims[d].dim_value();
+            if (dims.size() != 4 || m_inputShape.size() != 3 || numel > (int64_t(1) << 26))
+                m_inputShape.clear();
+            else
+                m_inputShape.insert(m_inputShape.begin(), 1);
         }
         if (!m_ids.count("#input"))
             throw ReadError(ErrorCode::Unsupported, m_what + ": the model has no image input");
-        for (const auto &n : m_onnx.node())
+        std::vector<std::string> outputs;
+        for (const auto &o : m_onnx.output())
+            outputs.push_back(o.name());
+        const std::vector<onnx::NodeProto> nodes(m_onnx.node().begin(), m_onnx.node().end());
+        for (const auto &n : fuseDecomposedOps(nodes, m_consts, outputs))
             translate(n);
         if (m_onnx.output_size() != 1)
             throw ReadError(ErrorCode::Unsupported, m_what + ": the model has " + std::to_string(m_onnx.output_size()) +
@@ -127,19 +160,32 @@ private:
         return levels;
     }
 
-    // A module with a numbered child ("layer1" has "0") is a plain container.
+    // Plain containers: a module with a numbered child ("layer1" has "0"),
+    // and a module with no op of its own whose children (two or more) hold
+    // layers (regnet's trunk_output and stages, which the file cannot tell
+    // from a Sequential).
     void findContainers()
     {
         static const std::regex digits("[0-9]+");
+        std::set<std::string> withOwnOps;
+        std::map<std::string, std::set<std::string>> layerChildren;
         for (const auto &n : m_onnx.node()) {
             const auto parts = modulePath(n.name());
+            const bool layer = n.op_type() == "Conv" || n.op_type() == "Gemm" || n.op_type() == "MatMul";
             std::string prefix;
-            for (size_t i = 0; i + 1 < parts.size(); ++i) {
+            for (size_t i = 0; i < parts.size(); ++i) {
                 prefix += (i ? "." : "") + parts[i];
-                if (std::regex_match(parts[i + 1], digits))
+                if (i + 1 < parts.size() && std::regex_match(parts[i + 1], digits))
                     m_containers.insert(prefix);
+                if (i + 1 < parts.size() && layer)
+                    layerChildren[prefix].insert(parts[i + 1]);
             }
+            if (n.op_type() != "Constant")
+                withOwnOps.insert(prefix);
         }
+        for (const auto &[module, children] : layerChildren)
+            if (children.size() >= 2 && !withOwnOps.count(module))
+                m_containers.insert(module);
     }
 
     static std::string supportedOps()
@@ -262,6 +308,12 @@ public:
             {{"MatMul"}, &Reader::readMatMul},
             {{"BatchNormalization"}, &Reader::readBatchNormalization},
             {{"Relu", "Sigmoid", "HardSwish"}, &Reader::readRelu},
+            {{"Gelu"}, &Reader::readGelu},
+            {{"LayerNormalization"}, &Reader::readLayerNormalization},
+            {{"Softmax", "LogSoftmax"}, &Reader::readSoftmax},
+            {{"Slice"}, &Reader::readSlice},
+            {{"Split"}, &Reader::readSplit},
+            {{"Pad"}, &Reader::readPad},
             {{"HardSigmoid"}, &Reader::readHardSigmoid},
             {{"Clip"}, &Reader::readClip},
             {{"Add", "Sub", "Mul", "Div"}, &Reader::readAdd},
@@ -288,10 +340,137 @@ private:
         // The checker does not run on every path here: arity is ours to check (found by fuzzing).
         if (n.output_size() < 1)
             unsupported(n, "has no output");
+        if (fold(n))
+            return;
         const auto it = handlers().find(n.op_type());
         if (it == handlers().end())
-            unsupported(n, "is not supported");
+            unsupported(n, foldableOps().count(n.op_type()) ? "computes at run time what only constants may compute "
+                                                              "(shape arithmetic on a dynamic batch: export with a fixed input shape)"
+                                                            : "is not supported");
         (this->*it->second)(n);
+    }
+
+    // Shape arithmetic that constant folding left in the file: evaluated
+    // here when every input is a constant (Shape: when the inferred shape is
+    // static). In a file exported for batch 1 the batch folds to 1, which
+    // readReshape reads back as the batch.
+    static const std::set<std::string> &foldableOps()
+    {
+        static const std::set<std::string> ops{"Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Slice", "Cast",
+                                               "Add", "Sub", "Mul", "Div", "Reshape"};
+        return ops;
+    }
+
+    // The static shape of a value (-1 where not fixed): ONNX's inference, or
+    // else the graph read so far run on a zero image of the input's shape
+    // (batch 1), which also sees through the shape arithmetic that inference
+    // cannot (Shape -> Gather -> Div -> Slice).
+    std::vector<int64_t> shapeOf(const std::string &name)
+    {
+        if (auto it = m_shapes.find(name); it != m_shapes.end() && !std::count(it->second.begin(), it->second.end(), -1))
+            return it->second;
+        const auto id = m_ids.find(name);
+        if (id == m_ids.end() || m_inputShape.empty())
+            return m_shapes.count(name) ? m_shapes.at(name) : std::vector<int64_t>{};
+        graph::Graph sofar = m_g;
+        sofar.output = id->second;
+        const graph::Executor probe(std::make_shared<const graph::Graph>(std::move(sofar)));
+        torch::NoGradGuard noGrad;
+        const torch::Tensor y = probe.runRange(0, int(m_g.nodes.size()), 0, torch::zeros(m_inputShape), id->second);
+        return m_shapes[name] = y.sizes().vec();
+    }
+
+    bool fold(const onnx::NodeProto &n)
+    {
+        const std::string &op = n.op_type();
+        if (!foldableOps().count(op) || n.input_size() < 1)
+            return false;
+        if (op == "Shape") {
+            const auto shape = shapeOf(n.input(0));
+            if (shape.empty() || std::count(shape.begin(), shape.end(), -1))
+                return false;
+            const int64_t rank = int64_t(shape.size());
+            auto bound = [rank](int64_t i) { return std::clamp(i < 0 ? i + rank : i, int64_t(0), rank); };
+            const int64_t start = bound(intAttr(n, "start", 0)), end = bound(intAttr(n, "end", rank));
+            m_consts[n.output(0)] = torch::tensor(std::vector<int64_t>(shape.begin() + start, shape.begin() + std::max(start, end)),
+                                                  torch::kLong);
+            return true;
+        }
+        std::vector<torch::Tensor> in;
+        for (const auto &name : n.input()) {
+            if (name.empty()) {
+                in.emplace_back();
+                continue;
+            }
+            const auto c = m_consts.find(name);
+            if (c == m_consts.end())
+                return false;
+            in.push_back(c->second);
+        }
+        const torch::Tensor x = in[0];
+        auto ints = [&](size_t i, const char *attrName) {
+            if (i < in.size() && in[i].defined())
+                return std::vector<int64_t>(in[i].to(torch::kLong).flatten().data_ptr<int64_t>(),
+                                            in[i].to(torch::kLong).flatten().data_ptr<int64_t>() + in[i].numel());
+            return intsAttr(n, attrName, {});
+        };
+        torch::Tensor y;
+        if (op == "Gather") {
+            const int64_t axis = intAttr(n, "axis", 0) < 0 ? intAttr(n, "axis", 0) + x.dim() : intAttr(n, "axis", 0);
+            const torch::Tensor idx = in.at(1).to(torch::kLong);
+            const torch::Tensor flat = torch::where(idx < 0, idx + x.size(axis), idx).flatten();
+            std::vector<int64_t> shape(x.sizes().begin(), x.sizes().begin() + axis);
+            shape.insert(shape.end(), idx.sizes().begin(), idx.sizes().end());
+            shape.insert(shape.end(), x.sizes().begin() + axis + 1, x.sizes().end());
+            y = x.index_select(axis, flat).reshape(shape);
+        } else if (op == "Unsqueeze") {
+            auto axes = ints(1, "axes");
+            const int64_t rank = x.dim() + int64_t(axes.size());
+            for (auto &a : axes)
+                a = a < 0 ? a + rank : a;
+            std::sort(axes.begin(), axes.end());
+            y = x;
+            for (int64_t a : axes)
+                y = y.unsqueeze(a);
+        } else if (op == "Squeeze") {
+            auto axes = ints(1, "axes");
+            y = x;
+            if (axes.empty())
+                y = x.squeeze();
+            for (auto a = axes.rbegin(); a != axes.rend(); ++a)
+                y = y.squeeze(*a < 0 ? *a + x.dim() : *a);
+        } else if (op == "Concat") {
+            y = torch::cat(in, intAttr(n, "axis", 0));
+        } else if (op == "Slice") {
+            y = x;
+            const auto starts = ints(1, "starts"), ends = ints(2, "ends");
+            auto axes = ints(3, "axes"), steps = ints(4, "steps");
+            for (size_t k = 0; k < starts.size(); ++k) {
+                const int64_t axis = k < axes.size() ? (axes[k] < 0 ? axes[k] + x.dim() : axes[k]) : int64_t(k);
+                const int64_t size = y.size(axis), step = k < steps.size() ? steps[k] : 1;
+                auto clampIndex = [size](int64_t i) { return std::clamp(i < 0 ? i + size : i, int64_t(0), size); };
+                if (step != 1)
+                    return false;
+                y = y.slice(axis, clampIndex(starts[k]), std::max(clampIndex(starts[k]), clampIndex(ends.at(k))));
+            }
+        } else if (op == "Cast") {
+            const int64_t to = intAttr(n, "to", 1);
+            if (to != onnx::TensorProto::FLOAT && to != onnx::TensorProto::INT64 && to != onnx::TensorProto::INT32)
+                return false;
+            y = x.to(to == onnx::TensorProto::FLOAT ? torch::kFloat : torch::kLong);
+        } else if (op == "Reshape") {
+            auto shape = ints(1, "shape");
+            for (size_t k = 0; k < shape.size(); ++k)
+                if (shape[k] == 0)
+                    shape[k] = x.size(int64_t(k));
+            y = x.reshape(shape);
+        } else {  // Add, Sub, Mul, Div
+            const torch::Tensor a = in.at(0), b = in.at(1);
+            y = op == "Add" ? a + b : op == "Sub" ? a - b : op == "Mul" ? a * b
+                : a.is_floating_point() ? a / b : torch::div(a, b, "trunc");
+        }
+        m_consts[n.output(0)] = y.contiguous();
+        return true;
     }
 
     void readConstant(const onnx::NodeProto &n)
@@ -333,7 +512,10 @@ private:
         const torch::Tensor &b = constant(n, 1, "weight");
         if (b.dim() != 2)
             unsupported(n, "multiplies by something other than a constant matrix");
-        add(n, OpKind::Linear, {in(n, 0)}, true).weight = b.t().contiguous();
+        Node &l = add(n, OpKind::Linear, {in(n, 0)}, true);
+        l.weight = b.t().contiguous();
+        if (n.input_size() > 2)  // the bias of an Add that onnxfusion folded in
+            l.bias = constant(n, 2, "bias");
     }
 
     void readBatchNormalization(const onnx::NodeProto &n)
@@ -351,6 +533,135 @@ private:
     {
         const std::string &op = n.op_type();
         add(n, op == "Relu" ? OpKind::Relu : op == "Sigmoid" ? OpKind::Sigmoid : OpKind::Hardswish, {in(n, 0)});
+    }
+
+    static std::vector<int64_t> ints(const torch::Tensor &t)
+    {
+        const torch::Tensor l = t.to(torch::kLong).flatten().contiguous();
+        return std::vector<int64_t>(l.data_ptr<int64_t>(), l.data_ptr<int64_t>() + l.numel());
+    }
+
+    void readGelu(const onnx::NodeProto &n)
+    {
+        const auto *approximate = attr(n, "approximate");
+        const std::string mode = approximate ? approximate->s() : "none";
+        if (mode != "none" && mode != "tanh")
+            unsupported(n, "has approximate=" + mode);
+        add(n, OpKind::Gelu, {in(n, 0)}).tanhGelu = mode == "tanh";
+    }
+
+    void readLayerNormalization(const onnx::NodeProto &n)
+    {
+        if (intAttr(n, "axis", -1) != -1 && intAttr(n, "axis", -1) != int64_t(shapeOf(n.input(0)).size()) - 1)
+            unsupported(n, "normalizes over more than the last axis");
+        Node &l = add(n, OpKind::LayerNorm, {in(n, 0)});
+        if (n.input_size() > 1 && !n.input(1).empty())
+            l.bnWeight = constant(n, 1, "scale");
+        if (n.input_size() > 2 && !n.input(2).empty())
+            l.bnBias = constant(n, 2, "bias");
+        l.bnEps = floatAttr(n, "epsilon", 1e-5f);
+    }
+
+    void readSoftmax(const onnx::NodeProto &n)
+    {
+        add(n, n.op_type() == "Softmax" ? OpKind::Softmax : OpKind::LogSoftmax, {in(n, 0)}).dims = {intAttr(n, "axis", -1)};
+    }
+
+    // One axis of a tensor (the slices torch.chunk and torch.split export to).
+    void readSlice(const onnx::NodeProto &n)
+    {
+        const bool inputs = n.input_size() > 1;  // opset 10 on: starts, ends, axes, steps as inputs
+        auto list = [&](int i, const char *name) {
+            if (inputs)
+                return i < n.input_size() && !n.input(i).empty() ? ints(constant(n, i, name)) : std::vector<int64_t>{};
+            return intsAttr(n, name, {});
+        };
+        const auto starts = list(1, "starts"), ends = list(2, "ends"), axes = list(3, "axes"), steps = list(4, "steps");
+        if (starts.size() != 1 || ends.size() != 1)
+            unsupported(n, "slices more than one axis");
+        Node &s = add(n, OpKind::Slice, {in(n, 0)});
+        s.dims = {axes.empty() ? 0 : axes[0]};
+        s.sliceStart = starts[0];
+        s.sliceEnd = ends[0];
+        s.sliceStep = steps.empty() ? 1 : steps[0];
+        if (s.sliceStep < 1)
+            unsupported(n, "slices backwards");
+    }
+
+    // Into slices: sizes from the split input (opset 13) or attribute, else
+    // equal parts of the inferred axis size (num_outputs from opset 18).
+    void readSplit(const onnx::NodeProto &n)
+    {
+        int64_t axis = intAttr(n, "axis", 0);
+        std::vector<int64_t> sizes = n.input_size() > 1 && !n.input(1).empty() ? ints(constant(n, 1, "split"))
+                                                                                : intsAttr(n, "split", {});
+        if (sizes.empty()) {
+            const auto shape = shapeOf(n.input(0));
+            const int64_t rank = int64_t(shape.size());
+            const int64_t a = axis < 0 ? axis + rank : axis;
+            if (a < 0 || a >= rank || shape[size_t(a)] < 0)
+                unsupported(n, "splits an axis whose size is not known before the run");
+            const int64_t parts = n.output_size(), total = shape[size_t(a)];
+            const int64_t each = (total + parts - 1) / parts;
+            for (int64_t k = 0; k < parts; ++k)
+                sizes.push_back(std::max<int64_t>(0, std::min(each, total - k * each)));
+        }
+        if (int64_t(sizes.size()) != n.output_size())
+            unsupported(n, "has " + std::to_string(sizes.size()) + " sizes for " + std::to_string(n.output_size()) + " outputs");
+        const int x = in(n, 0);
+        int64_t start = 0;
+        for (int k = 0; k < n.output_size(); ++k) {
+            onnx::NodeProto part = n;
+            part.clear_output();
+            part.add_output(n.output(k));
+            Node &s = add(part, OpKind::Slice, {x});
+            s.dims = {axis};
+            s.sliceStart = start;
+            s.sliceEnd = start += sizes[size_t(k)];
+        }
+    }
+
+    // Zero padding (constant mode): pads as an input from opset 11, axes from 18.
+    void readPad(const onnx::NodeProto &n)
+    {
+        const auto *mode = attr(n, "mode");
+        if (mode && mode->s() != "constant")
+            unsupported(n, "pads in mode " + mode->s() + " (constant zeros are supported)");
+        if (n.input_size() > 2 && !n.input(2).empty() && constant(n, 2, "value").item<double>() != 0)
+            unsupported(n, "pads with a value other than zero");
+        const std::vector<int64_t> pads = n.input_size() > 1 ? ints(constant(n, 1, "pads")) : intsAttr(n, "pads", {});
+        const size_t count = pads.size() / 2;
+        std::vector<int64_t> axes(count);
+        std::iota(axes.begin(), axes.end(), int64_t(0));
+        if (n.input_size() > 3 && !n.input(3).empty())
+            axes = ints(constant(n, 3, "axes"));
+        if (pads.size() % 2 || axes.size() != count)
+            unsupported(n, "has " + std::to_string(pads.size()) + " pads for " + std::to_string(axes.size()) + " axes");
+        const auto shape = shapeOf(n.input(0));
+        const int64_t rank = !shape.empty() ? int64_t(shape.size()) : int64_t(count);
+        // torch order: last axis first, (begin, end) pairs, up to the first padded axis.
+        std::vector<int64_t> torchPads;
+        int64_t first = rank;
+        for (size_t k = 0; k < count; ++k)
+            if (pads[k] || pads[k + count])
+                first = std::min(first, axes[k] < 0 ? axes[k] + rank : axes[k]);
+        for (int64_t a = rank - 1; a >= first; --a) {
+            int64_t begin = 0, end = 0;
+            for (size_t k = 0; k < count; ++k)
+                if ((axes[k] < 0 ? axes[k] + rank : axes[k]) == a) {
+                    begin = pads[k];
+                    end = pads[k + count];
+                }
+            torchPads.push_back(begin);
+            torchPads.push_back(end);
+        }
+        if (torchPads.empty()) {
+            add(n, OpKind::Identity, {in(n, 0)});
+            return;
+        }
+        if (std::any_of(torchPads.begin(), torchPads.end(), [](int64_t p) { return p < 0; }))
+            unsupported(n, "crops (negative pads)");
+        add(n, OpKind::Pad, {in(n, 0)}).padding = torchPads;
     }
 
     void readHardSigmoid(const onnx::NodeProto &n)
@@ -403,7 +714,7 @@ private:
     void readReduceMean(const onnx::NodeProto &n)
     {
         Node &m = add(n, OpKind::Mean, {in(n, 0)});
-        m.dims = intsAttr(n, "axes", {});
+        m.dims = n.input_size() > 1 ? ints(constant(n, 1, "axes")) : intsAttr(n, "axes", {});  // an input from opset 18
         m.keepDim = intAttr(n, "keepdims", 1) != 0;
         if (m.dims.empty())
             unsupported(n, "reduces over all axes");
@@ -422,6 +733,13 @@ private:
         std::vector<int64_t> dims(shape.data_ptr<int64_t>(), shape.data_ptr<int64_t>() + shape.numel());
         const int x = in(n, 0);
         int target;
+        // A file exported for a fixed batch of 1 spells the batch as 1 where
+        // the reshaped value has it first: read it as the batch (ONNX's 0).
+        if (m_staticBatch && !dims.empty() && dims[0] == 1) {
+            const auto xShape = shapeOf(n.input(0));
+            if (!xShape.empty() && xShape[0] == 1)
+                dims[0] = 0;
+        }
         if (!dims.empty() && dims[0] == 0) {
             // ONNX 0 = "this input dimension": the batch, as x.size(0).
             onnx::NodeProto helper = n;
@@ -466,9 +784,10 @@ private:
         for (size_t i = 0; i < perm.size(); ++i)
             if (perm[i] != int64_t(i))
                 swapped.push_back(int64_t(i));
-        if (swapped.size() != 2 || perm[swapped[0]] != swapped[1])
-            unsupported(n, "permutes more than two axes");
-        add(n, OpKind::Transpose, {in(n, 0)}).dims = swapped;
+        if (swapped.size() == 2 && perm[swapped[0]] == swapped[1])
+            add(n, OpKind::Transpose, {in(n, 0)}).dims = swapped;
+        else
+            add(n, OpKind::Permute, {in(n, 0)}).dims = perm;
     }
 
     void readIdentity(const onnx::NodeProto &n)
@@ -484,6 +803,9 @@ private:
     }
 
     const onnx::GraphProto &m_onnx;
+    Shapes m_shapes;
+    bool m_staticBatch = false;  // the input's batch dimension is a fixed 1
+    std::vector<int64_t> m_inputShape;  // 1 x C x H x W, or empty when not fixed
     std::string m_what;
     graph::Graph m_g;
     std::map<std::string, int> m_ids;
@@ -491,6 +813,34 @@ private:
     std::set<std::string> m_containers;
     std::map<std::string, int> m_names;
 };
+
+// ONNX's shape inference on a copy of the model; errors leave shapes out
+// (a Shape node without a static shape is then refused by name).
+Shapes inferShapes(const onnx::ModelProto &model)
+{
+    onnx::ModelProto copy = model;
+    try {
+        onnx::shape_inference::InferShapes(copy, onnx::OpSchemaRegistry::Instance(), onnx::ShapeInferenceOptions(false, 0, true));
+    } catch (const std::exception &) {
+        return {};
+    }
+    Shapes shapes;
+    auto collect = [&](const onnx::ValueInfoProto &v) {
+        if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape())
+            return;
+        std::vector<int64_t> dims;
+        for (const auto &d : v.type().tensor_type().shape().dim())
+            dims.push_back(d.has_dim_value() ? d.dim_value() : -1);
+        shapes[v.name()] = dims;
+    };
+    for (const auto &v : copy.graph().input())
+        collect(v);
+    for (const auto &v : copy.graph().value_info())
+        collect(v);
+    for (const auto &v : copy.graph().output())
+        collect(v);
+    return shapes;
+}
 
 }  // namespace
 
@@ -506,7 +856,7 @@ Result<graph::Graph> readOnnx(const QString &path, const graph::ImportOptions &o
             return makeError(ErrorCode::BadFile, QStringLiteral("%1 is not an ONNX model (the protobuf does not parse)").arg(path));
     }
     try {
-        graph::Graph g = Reader(model.graph(), what).run();
+        graph::Graph g = Reader(model.graph(), inferShapes(model), what).run();
         if (options.foldBatchNorm)
             graph::foldBatchNorms(g);
         graph::checkWellFormed(g);

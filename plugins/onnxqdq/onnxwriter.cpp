@@ -2,6 +2,7 @@
 
 #include "graph/executor.h"
 
+#include <cmath>
 #include <numeric>
 
 namespace metaaug::plugins {
@@ -225,6 +226,58 @@ private:
         return {};
     }
 
+    // Opset 14 has neither Gelu nor LayerNormalization: both in primitive ops.
+    // Exact: 0.5 x (1 + erf(x / sqrt 2)); tanh: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+    Result<void> gelu(const graph::Node &n)
+    {
+        const std::string x = name(n.inputs[0]), inner = fresh("gelu"), shaped = fresh("gelu"), one = fresh("gelu"),
+                          half = fresh("gelu");
+        if (n.tanhGelu) {
+            const std::string x3 = fresh("gelu"), sum = fresh("gelu"), scaled = fresh("gelu");
+            add("Mul", {x, x}, {x3 + "_sq"});
+            add("Mul", {x3 + "_sq", x}, {x3});
+            add("Mul", {x3, scalar(0.044715f)}, {inner + "_c"});
+            add("Add", {x, inner + "_c"}, {sum});
+            add("Mul", {sum, scalar(float(std::sqrt(2.0 / M_PI)))}, {scaled});
+            add("Tanh", {scaled}, {shaped});
+        } else {
+            add("Div", {x, scalar(float(std::sqrt(2.0)))}, {inner});
+            add("Erf", {inner}, {shaped});
+        }
+        add("Add", {shaped, scalar(1.0f)}, {one});
+        add("Mul", {x, one}, {half});
+        m_names[n.outputs[0]] = fresh("v");
+        add("Mul", {half, scalar(0.5f)}, {m_names[n.outputs[0]]});
+        return {};
+    }
+
+    // Over the last axis: (x - mean) / sqrt(mean((x - mean)^2) + eps) * weight + bias.
+    Result<void> layerNorm(const graph::Node &n)
+    {
+        const std::string x = name(n.inputs[0]), mean = fresh("ln"), centred = fresh("ln"), square = fresh("ln"),
+                          var = fresh("ln"), shifted = fresh("ln"), stdev = fresh("ln");
+        attr(add("ReduceMean", {x}, {mean}), "axes", std::vector<int64_t>{-1});
+        add("Sub", {x, mean}, {centred});
+        add("Mul", {centred, centred}, {square});
+        attr(add("ReduceMean", {square}, {var}), "axes", std::vector<int64_t>{-1});
+        add("Add", {var, scalar(float(n.bnEps))}, {shifted});
+        add("Sqrt", {shifted}, {stdev});
+        std::string y = fresh("ln");
+        add("Div", {centred, stdev}, {y});
+        if (n.bnWeight.defined()) {
+            const std::string scaled = fresh("ln");
+            add("Mul", {y, initializer("lnw", n.bnWeight.to(torch::kFloat))}, {scaled});
+            y = scaled;
+        }
+        if (n.bnBias.defined()) {
+            const std::string biased = fresh("ln");
+            add("Add", {y, initializer("lnb", n.bnBias.to(torch::kFloat))}, {biased});
+            y = biased;
+        }
+        m_names[n.outputs[0]] = y;
+        return {};
+    }
+
     Result<void> node(int index)
     {
         const graph::Node &n = m_g.nodes[index];
@@ -286,6 +339,10 @@ private:
             attr(h, "beta", 0.5f);
             return {};
         }
+        case OpKind::Gelu: return gelu(n);
+        case OpKind::LayerNorm: return layerNorm(n);
+        case OpKind::Softmax: attr(simple("Softmax"), "axis", n.dims[0]); return {};
+        case OpKind::LogSoftmax: attr(simple("LogSoftmax"), "axis", n.dims[0]); return {};
         case OpKind::Silu: {
             const std::string s = fresh("sig");
             add("Sigmoid", {name(n.inputs[0])}, {s});
@@ -358,6 +415,27 @@ private:
             auto norm = [&](int64_t d) { return d < 0 ? d + int64_t(perm.size()) : d; };
             std::swap(perm[norm(n.dims[0])], perm[norm(n.dims[1])]);
             attr(simple("Transpose"), "perm", perm);
+            return {};
+        }
+        case OpKind::Permute: attr(simple("Transpose"), "perm", n.dims); return {};
+        case OpKind::Slice: {
+            auto ints = [&](const char *base, int64_t v) { return initializer(base, torch::tensor({v}, torch::kLong)); };
+            m_names[out] = fresh("v");
+            add("Slice", {name(n.inputs[0]), ints("start", n.sliceStart), ints("end", n.sliceEnd), ints("axis", n.dims[0]),
+                          ints("step", n.sliceStep)}, {m_names[out]});
+            return {};
+        }
+        case OpKind::Pad: {
+            // torch: (begin, end) pairs from the last axis; ONNX: all begins, then all ends, from the first.
+            const int64_t r = rank(n.inputs[0]);
+            std::vector<int64_t> pads(size_t(2 * r), 0);
+            for (size_t k = 0; k + 1 < n.padding.size(); k += 2) {
+                const int64_t axis = r - 1 - int64_t(k / 2);
+                pads[size_t(axis)] = n.padding[k];
+                pads[size_t(axis + r)] = n.padding[k + 1];
+            }
+            m_names[out] = fresh("v");
+            add("Pad", {name(n.inputs[0]), initializer("pads", torch::tensor(pads, torch::kLong))}, {m_names[out]});
             return {};
         }
         case OpKind::Contiguous:

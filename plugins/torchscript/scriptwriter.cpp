@@ -224,6 +224,21 @@ private:
         case OpKind::Hardsigmoid: define(out, Type::Tensor, "torch.hardsigmoid(" + in(0) + ")"); return {};
         case OpKind::Silu: define(out, Type::Tensor, "torch.silu(" + in(0) + ")"); return {};
         case OpKind::Sigmoid: define(out, Type::Tensor, "torch.sigmoid(" + in(0) + ")"); return {};
+        case OpKind::Gelu:
+            define(out, Type::Tensor, in(0) + ".gelu(approximate='" + (n.tanhGelu ? "tanh" : "none") + "')");
+            return {};
+        case OpKind::LayerNorm: {
+            const std::string x = in(0);
+            define(out, Type::Tensor, "torch.layer_norm(" + x + ", [" + x + ".size(-1)], " +
+                                          (n.bnWeight.defined() ? buffer("lnw", n.bnWeight) : "None") + ", " +
+                                          (n.bnBias.defined() ? buffer("lnb", n.bnBias) : "None") + ", " + num(n.bnEps) + ")");
+            return {};
+        }
+        case OpKind::Softmax:
+        case OpKind::LogSoftmax:
+            define(out, Type::Tensor, std::string(n.op == OpKind::Softmax ? "torch.softmax(" : "torch.log_softmax(") + in(0) +
+                                          ", " + std::to_string(n.dims[0]) + ")");
+            return {};
         case OpKind::Add:
         case OpKind::Sub:
         case OpKind::Mul:
@@ -256,15 +271,29 @@ private:
         case OpKind::Transpose:
             define(out, Type::Tensor, "torch.transpose(" + in(0) + ", " + std::to_string(n.dims[0]) + ", " + std::to_string(n.dims[1]) + ")");
             return {};
+        case OpKind::Permute: define(out, Type::Tensor, "torch.permute(" + in(0) + ", " + list(n.dims) + ")"); return {};
+        case OpKind::Slice:
+            define(out, Type::Tensor, in(0) + ".slice(" + std::to_string(n.dims[0]) + ", " + std::to_string(n.sliceStart) + ", " +
+                                          std::to_string(n.sliceEnd) + ", " + std::to_string(n.sliceStep) + ")");
+            return {};
+        case OpKind::Pad: define(out, Type::Tensor, "torch.constant_pad_nd(" + in(0) + ", " + list(n.padding) + ", 0.0)"); return {};
         case OpKind::Contiguous: define(out, Type::Tensor, in(0) + ".contiguous()"); return {};
         case OpKind::Identity: {
             const std::string x = in(0);
             define(out, type(n.inputs[0]), x);
             return {};
         }
-        case OpKind::Chunk:
-            define(out, Type::TensorList, "torch.chunk(" + in(0) + ", " + std::to_string(n.chunks) + ", " + std::to_string(n.dims[0]) + ")");
+        case OpKind::Chunk: {
+            std::string sizes;
+            for (int64_t s : n.splitSizes)
+                sizes += (sizes.empty() ? "" : ", ") + std::to_string(s);
+            if (n.splitSizes.size() > 1)
+                sizes = "[" + sizes + "]";
+            const std::string dim = std::to_string(n.dims[0]);
+            define(out, Type::TensorList, n.splitSizes.empty() ? "torch.chunk(" + in(0) + ", " + std::to_string(n.chunks) + ", " + dim + ")"
+                                                               : "torch.split(" + in(0) + ", " + sizes + ", " + dim + ")");
             return {};
+        }
         case OpKind::Size:
             if (n.dims.empty())
                 define(out, Type::IntList, in(0) + ".size()");

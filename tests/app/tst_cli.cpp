@@ -122,10 +122,10 @@ void TestCli::infoJson()
 
 void TestCli::infoUnsupportedModel()
 {
-    const QString model = qEnvironmentVariable("METAAUG_FIXTURES_DIR") + "/gelu_cnn_traced.pt";
+    const QString model = qEnvironmentVariable("METAAUG_FIXTURES_DIR") + "/elu_cnn_traced.pt";
     const Run r = runCli({"info", "--model", model, "--input-shape", "1,28,28"});
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.err.contains("aten::gelu") && r.err.contains(model), qPrintable(r.err));
+    QVERIFY2(r.err.contains("aten::elu") && r.err.contains(model), qPrintable(r.err));
 }
 
 void TestCli::quantizeJson()

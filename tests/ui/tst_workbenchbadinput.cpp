@@ -91,7 +91,7 @@ void TestWorkbenchBadInput::badModel_data()
                                << QStringList{"not a loadable TorchScript file"};
     QTest::newRow("feature map output") << fixture("feature_map.pt") << fixture("feature_map.json") << QStringList{"2-D logits"};
     QTest::newRow("NaN weight") << fixture("nan_weight.pt") << fixture("nan_weight.json") << QStringList{"layer conv2", "non-finite"};
-    QTest::newRow("unsupported op") << fixture("gelu_cnn_traced.pt") << fixture("gelu_cnn.json") << QStringList{"aten::gelu"};
+    QTest::newRow("unsupported op") << fixture("elu_cnn_traced.pt") << fixture("elu_cnn.json") << QStringList{"aten::elu"};
     QTest::newRow("LSTM") << fixture("lstm_traced.pt") << resnetCard << QStringList{"aten::lstm"};
 }
 

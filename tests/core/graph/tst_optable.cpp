@@ -10,6 +10,10 @@
 #include "quant/bitpolicy.h"
 #include "quant/quantizedmodel.h"
 
+#include "tolerances.h"
+
+#include <torch/script.h>
+
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -113,6 +117,29 @@ int body(Builder &b, OpKind op, int x)
     case OpKind::Transpose:
         b.add(op, {x}).dims = {2, 3};
         return b.out();
+    case OpKind::Permute:
+        b.add(op, {x}).dims = {0, 1, 3, 2};
+        return b.out();
+    case OpKind::Softmax:
+    case OpKind::LogSoftmax:
+        b.add(op, {x}).dims = {1};
+        return b.out();
+    case OpKind::LayerNorm: {
+        Node &n = b.add(op, {x});
+        n.bnWeight = torch::rand({kSide}) + 0.5;
+        n.bnBias = torch::randn({kSide});
+        n.bnEps = 1e-6;
+        return b.out();
+    }
+    case OpKind::Slice: {
+        Node &n = b.add(op, {x});
+        n.dims = {1};
+        n.sliceStart = 1;  // channels 1..end
+        return b.out();
+    }
+    case OpKind::Pad:
+        b.add(op, {x}).padding = {1, 0, 2, 1};  // width: 1 before; height: 2 before, 1 after
+        return b.out();
     case OpKind::Cat:
     case OpKind::ListConstruct: {
         b.add(OpKind::ListConstruct, {x, x});
@@ -136,7 +163,7 @@ int body(Builder &b, OpKind op, int x)
     case OpKind::ToInt:
     case OpKind::NumToTensor:
         return b.reshapeChain(x);
-    default:  // unary ops: relu, hardswish, hardsigmoid, silu, sigmoid, contiguous, identity
+    default:  // unary ops: relu, hardswish, hardsigmoid, silu, sigmoid, gelu, contiguous, identity
         return b.unary(op, x);
     }
 }
@@ -229,6 +256,16 @@ void TestOpTable::everyOpRunsAndExportsOrIsNamed()
     for (const exporting::Exporter *e : exporters) {
         const QString path = dir.filePath(QStringLiteral("model.%1").arg(e->fileSuffix()));
         auto written = exporting::exportModel(*model, *state, QJsonObject{}, e->id(), path);
+        if (written && e->id() == QLatin1String("torchscript")) {
+            // The written program computes what the engine computes, quantized.
+            torch::NoGradGuard noGrad;
+            auto module = torch::jit::load(path.toStdString());
+            const torch::Tensor exported = module.forward({images}).toTensor();
+            const torch::Tensor engine = model->executor().run(images, &q);
+            const double diff = (exported - engine).abs().max().item<double>() / std::max(1.0, engine.abs().max().item<double>());
+            QVERIFY2(diff <= test::kExportLogitTolerance, qPrintable(QStringLiteral("%1: TorchScript export vs engine %2")
+                                                                         .arg(graph::opKindName(op)).arg(diff)));
+        }
         if (written)
             continue;
         // A refusal must name an op of the model (and the node), never fail silently or vaguely.
