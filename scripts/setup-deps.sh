@@ -19,6 +19,8 @@ PACKAGES=(
   xvfb xauth
   # scripts: fixtures, model training, export checks
   python3-torch python3-torchvision
+  # ONNX fixtures: the opset-18 respelling and the copy without node names
+  python3-onnx
   # the published run-spec schema is checked with it (tests/cli)
   python3-jsonschema
 )
