@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <unistd.h>
 
 namespace metaaug::cli {
 
@@ -21,12 +22,28 @@ namespace {
 std::atomic<bool> g_stop{false};
 extern "C" void onSignal(int) { g_stop = true; }
 
-// Terminal progress (unit k/n, iteration, loss, ETA) and cancel on SIGINT/SIGTERM.
+// Progress and cancel on SIGINT/SIGTERM. On a terminal, a bar (unit k/n,
+// iteration, loss, ETA); elsewhere (a log file, CI, a pipe) one line per
+// unit and phase with elapsed time and ETA, so a long run never looks hung.
+// The run's plan is printed first. --quiet: none of it.
 class CliSink : public RunSink {
 public:
-    CliSink() : m_bar(QStringLiteral("quantize")) {}
+    explicit CliSink(bool quiet) : m_bar(QStringLiteral("quantize")), m_quiet(quiet), m_tty(isatty(STDERR_FILENO) == 1) {}
+    void plan(const QStringList &lines) override
+    {
+        if (m_quiet)
+            return;
+        for (const QString &l : lines)
+            printErr(l);
+    }
     void progress(const ProgressEvent &e) override
     {
+        if (m_quiet)
+            return;
+        if (!m_tty) {
+            progressLine(e);
+            return;
+        }
         if (e.iterations <= 0)
             return;
         auto it = e.values.find(QStringLiteral("rec"));
@@ -57,7 +74,27 @@ public:
     void finish() { m_bar.finish(); }
 
 private:
+    void progressLine(const ProgressEvent &e)
+    {
+        const int key = e.unit * 16 + int(e.phase);
+        if (key == m_lastKey || e.phase == RunPhase::Done)
+            return;
+        m_lastKey = key;
+        // Share of the run done: units so far (evaluation counts as the end).
+        const double done = e.phase == RunPhase::Evaluation ? 1.0 : double(e.unit) / std::max(1, e.unitCount);
+        const QString eta = done > 0.02 && e.phase != RunPhase::Evaluation
+                                ? QStringLiteral(", ETA %1 s").arg(e.elapsedSeconds * (1 - done) / done, 0, 'f', 0)
+                                : QString();
+        const QString what = e.phase == RunPhase::Evaluation
+                                 ? QStringLiteral("evaluation")
+                                 : QStringLiteral("unit %1/%2 %3: %4").arg(e.unit + 1).arg(e.unitCount).arg(e.unitName,
+                                                                                                          QLatin1String(runPhaseName(e.phase)));
+        printErr(QStringLiteral("[%1 s] %2%3").arg(e.elapsedSeconds, 6, 'f', 1).arg(what, eta));
+    }
+
     ProgressBar m_bar;
+    bool m_quiet, m_tty;
+    int m_lastKey = -1;
 };
 
 QString metric(const RunResult &r, const char *key)
@@ -136,6 +173,7 @@ int quantizeCommand(const QStringList &args)
     }
     addDbOption(p);
     p.addOption({QStringLiteral("no-store"), QStringLiteral("Do not record the run in the run database.")});
+    p.addOption({QStringLiteral("quiet"), QStringLiteral("No plan and no progress on stderr (errors and warnings still go there).")});
     p.addOption({QStringLiteral("export"), QStringLiteral("After the run, export the quantized model as FORMAT to PATH (repeatable). Formats:\n%1").arg(formatList()),
                  QStringLiteral("FORMAT:PATH")});
     if (auto exit = parseCommandLine(p, args))
@@ -183,7 +221,7 @@ int quantizeCommand(const QStringList &args)
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
-    CliSink sink;
+    CliSink sink(p.isSet(QStringLiteral("quiet")));
     JobOutcome job = runJob(spec, db.get(), sink);
     sink.finish();
     for (const QString &w : job.warnings)

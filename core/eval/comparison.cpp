@@ -1,5 +1,8 @@
 #include "comparison.h"
 
+#include <array>
+#include <map>
+
 namespace metaaug {
 
 Result<Comparison> compareFpAndQuantized(const graph::Executor &ex, graph::ExecutionHooks &hooks,
@@ -53,23 +56,51 @@ double sqnrDb(const torch::Tensor &reference, const torch::Tensor &x)
     return 10.0 * std::log10(std::max(signal, 1e-30) / noise);
 }
 
-std::vector<LayerSqnr> layerSqnr(const graph::Executor &ex, graph::ExecutionHooks &hooks, const torch::Tensor &batch)
+std::vector<LayerSqnr> layerSqnr(const graph::Executor &ex, graph::ExecutionHooks &hooks, const torch::Tensor &batch, int64_t chunk)
 {
     torch::NoGradGuard ng;
     const graph::Graph &g = ex.graph();
     std::vector<std::string> names;
     for (int i : g.layers())
         names.push_back(g.nodes[i].name);
-    const auto fp = ex.intermediates(batch, names);
-    const auto q = ex.intermediates(batch, names, &hooks);
+    if (batch.size(0) <= chunk) {  // one pass: every layer's output at once
+        const auto fp = ex.intermediates(batch, names);
+        const auto q = ex.intermediates(batch, names, &hooks);
+        std::vector<LayerSqnr> out;
+        for (int i : g.layers()) {
+            const graph::Node &n = g.nodes[i];
+            LayerSqnr l;
+            l.layer = n.name;
+            l.weightDb = sqnrDb(n.weight, hooks.weight(i, n));
+            l.outputDb = sqnrDb(fp.at(n.name), q.at(n.name));
+            l.outputMse = (fp.at(n.name) - q.at(n.name)).pow(2).mean().item<double>();
+            out.push_back(l);
+        }
+        return out;
+    }
+    // In chunks of images (all layer outputs of a 224x224 batch take
+    // gigabytes): signal and noise summed over chunks.
+    std::map<std::string, std::array<double, 3>> sums;  // signal, noise, count
+    for (int64_t i = 0; i < batch.size(0); i += chunk) {
+        const torch::Tensor part = batch.slice(0, i, std::min(batch.size(0), i + chunk));
+        const auto fp = ex.intermediates(part, names);
+        const auto q = ex.intermediates(part, names, &hooks);
+        for (const std::string &name : names) {
+            auto &s = sums[name];
+            s[0] += fp.at(name).pow(2).sum().item<double>();
+            s[1] += (fp.at(name) - q.at(name)).pow(2).sum().item<double>();
+            s[2] += double(fp.at(name).numel());
+        }
+    }
     std::vector<LayerSqnr> out;
     for (int i : g.layers()) {
         const graph::Node &n = g.nodes[i];
+        const auto &s = sums.at(n.name);
         LayerSqnr l;
         l.layer = n.name;
         l.weightDb = sqnrDb(n.weight, hooks.weight(i, n));
-        l.outputDb = sqnrDb(fp.at(n.name), q.at(n.name));
-        l.outputMse = (fp.at(n.name) - q.at(n.name)).pow(2).mean().item<double>();
+        l.outputDb = s[1] == 0 ? std::numeric_limits<double>::infinity() : 10.0 * std::log10(std::max(s[0], 1e-30) / s[1]);
+        l.outputMse = s[1] / std::max(1.0, s[2]);
         out.push_back(l);
     }
     return out;

@@ -33,6 +33,9 @@ struct LayerSqnr {
 
 // Weight SQNR (hooks' weight vs FP) and output SQNR of each conv/linear on
 // a batch (quantized model vs FP model outputs of the same layer).
-std::vector<LayerSqnr> layerSqnr(const graph::Executor &ex, graph::ExecutionHooks &hooks, const torch::Tensor &batch);
+// `chunk`: images per pass (a larger batch is measured in chunks, summing
+// signal and noise over them).
+std::vector<LayerSqnr> layerSqnr(const graph::Executor &ex, graph::ExecutionHooks &hooks, const torch::Tensor &batch,
+                                 int64_t chunk = 64);
 
 }  // namespace metaaug

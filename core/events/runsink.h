@@ -55,6 +55,12 @@ public:
     virtual void layerMetric(const LayerMetricEvent &) {}
     virtual void image(const ImageEvent &) {}
     virtual void log(const QString &) {}
+    // The run's plan (memory and time per phase), once before the first unit.
+    virtual void plan(const QStringList &lines)
+    {
+        for (const QString &l : lines)
+            log(l);
+    }
     // Once the model and calibration set are loaded: model_sha256,
     // calib_hash, calib_size, engine and library versions.
     virtual void identity(const QJsonObject &) {}

@@ -64,6 +64,9 @@ public:
     virtual Result<QJsonObject> resolveOptions(const QJsonObject &options) const;
     // False for RTN: no cache, no optimisation.
     virtual bool reconstructs() const { return true; }
+    // Copies of the calibration set the method's caches hold: MetaAug adds
+    // T(x) beside every image (for the memory plan).
+    virtual int calibrationCopies() const { return 1; }
     // This method's run on `ctx`; an error stops the run before its first
     // unit. Default: a run that calls quantizeUnit() for every unit, for
     // methods that carry nothing from unit to unit.

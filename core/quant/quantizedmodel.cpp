@@ -1,5 +1,7 @@
 #include "quantizedmodel.h"
 
+#include <functional>
+
 namespace metaaug::quant {
 
 QuantizedModel::QuantizedModel(std::shared_ptr<const graph::Executor> executor, const BitPlan &plan)
@@ -21,12 +23,14 @@ bool QuantizedModel::activationEnabled(int point) const
 }
 
 namespace {
-// Records the FP value at each activation point.
+// Fits each activation point's grid to the FP value passing it, as the value
+// passes: no point's batch outlives its use (at 224x224 all of them at once
+// would take gigabytes).
 struct Observer : graph::ExecutionHooks {
-    std::map<int, torch::Tensor> seen;
+    std::function<void(int, const torch::Tensor &)> fit;
     torch::Tensor activation(int point, const torch::Tensor &x) override
     {
-        seen[point] = x.detach();
+        fit(point, x.detach());
         return x;
     }
 };
@@ -36,10 +40,11 @@ void QuantizedModel::initializeActivations(const torch::Tensor &batch)
 {
     torch::NoGradGuard ng;
     Observer obs;
-    m_executor->run(batch, &obs);
-    for (const auto &[point, x] : obs.seen)
+    obs.fit = [this](int point, const torch::Tensor &x) {
         if (m_plan.activationBits[point] > 0)
             m_acts[point].initialize(x);
+    };
+    m_executor->run(batch, &obs);
 }
 
 std::vector<int> QuantizedModel::pointsOf(const graph::Unit &unit) const

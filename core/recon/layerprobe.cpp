@@ -6,15 +6,15 @@ namespace metaaug::recon {
 
 LayerProbe::LayerProbe(const RunContext &ctx, int unit, const UnitCache &cache, int every, int batch) : m_every(every), m_unit(unit)
 {
-    if (every <= 0 || batch <= 0 || !cache.xQ.defined() || cache.xQ.size(0) == 0)
+    if (every <= 0 || batch <= 0 || !cache.xQ.defined() || cache.xQ.size() == 0)
         return;
     torch::NoGradGuard ng;
-    const int64_t n = std::min<int64_t>(batch, cache.xQ.size(0));
-    m_xq = cache.xQ.slice(0, 0, n);
+    const int64_t n = std::min<int64_t>(batch, cache.xQ.size());
+    m_xq = cache.xQ.slice(0, n);
     const graph::Unit &u = ctx.units[size_t(unit)];
     for (int layer : u.layers)
         m_names.push_back(ctx.executor.graph().nodes[layer].name);
-    m_fp = ctx.executor.unitIntermediates(u, cache.xFp.slice(0, 0, n), m_names);
+    m_fp = ctx.executor.unitIntermediates(u, cache.xFp.slice(0, n), m_names);
 }
 
 void LayerProbe::sample(const RunContext &ctx, int iteration) const

@@ -96,7 +96,7 @@ Result<ReconStats> reconstructUnit(const RunContext &ctx, int b, const UnitCache
     }
     torch::optim::Adam adam(std::move(groups));
 
-    const int64_t n = cache.xQ.size(0);
+    const int64_t n = cache.xQ.size();
     const int window = std::max(1, options.iterations / 10);
     double firstSum = 0, lastSum = 0;
     const quant::TrainingModeGuard mode(ctx.qmodel, options.qdropProb);  // QDrop off again on every way out
@@ -120,14 +120,14 @@ Result<ReconStats> reconstructUnit(const RunContext &ctx, int b, const UnitCache
                 opts.lr(cosineLr(options.lrActStep, t, options.iterations));
         }
         const torch::Tensor idx = torch::randint(n, {std::min<int64_t>(options.batch, n)}, torch::kLong);
-        const torch::Tensor xq = cache.xQ.index_select(0, idx);
+        const torch::Tensor xq = cache.xQ.rows(idx);
         torch::Tensor input = xq;
         if (options.qdropProb > 0) {
-            const torch::Tensor xfp = cache.xFp.index_select(0, idx);
+            const torch::Tensor xfp = cache.xFp.rows(idx);
             input = quant::qdropMix(xfp, xq, options.qdropProb);
         }
         const torch::Tensor out = ctx.executor.runUnit(unit, input, &ctx.qmodel);
-        const torch::Tensor rec = reconstructionLoss(out, cache.yFp.index_select(0, idx));
+        const torch::Tensor rec = reconstructionLoss(out, cache.yFp.rows(idx));
         const auto beta = roundingBeta(t, options.iterations, options.warmup, options.betaStart, options.betaEnd);
         torch::Tensor round = torch::zeros({});
         if (beta && options.learnRounding)

@@ -46,6 +46,8 @@ struct RunContext {
     quant::QuantizedModel &qmodel;
     RunSink &sink;
     std::chrono::steady_clock::time_point runStart;
+    CachePolicy cachePolicy = {};  // where and at what precision activation caches are kept
+    int64_t wholeSetBatch = 256;   // images per batch of a pass over the whole calibration set
 };
 
 // Runs the loop on the cache; leaves the unit's layers hard-rounded (or

@@ -9,9 +9,9 @@ namespace metaaug::recon {
 int64_t UnitCache::bytes() const
 {
     int64_t n = 0;
-    for (const torch::Tensor *t : {&xFp, &xQ, &yFp})
-        if (t->defined() && !(t == &xQ && xQ.is_same(xFp)))
-            n += t->numel() * int64_t(t->element_size());
+    for (const RowStore *t : {&xFp, &xQ, &yFp})
+        if (t->defined() && !(t == &xQ && xQ.sameAs(xFp)))
+            n += t->bytes();
     return n;
 }
 
@@ -25,22 +25,33 @@ bool prefixHasLayers(const graph::Executor &ex, const graph::Unit &unit)
 }
 }  // namespace
 
-int64_t estimateCacheBytes(const graph::Executor &ex, const graph::Unit &unit, const torch::Tensor &oneImage, int64_t n)
+int64_t estimateCacheBytes(const graph::Executor &ex, const graph::Unit &unit, const torch::Tensor &oneImage, int64_t n,
+                           int64_t elementBytes)
 {
     torch::NoGradGuard ng;
     const torch::Tensor in = ex.runPrefix(unit, oneImage);
     const torch::Tensor out = ex.runUnit(unit, in);
     const int64_t inputs = prefixHasLayers(ex, unit) ? 2 : 1;
-    return n * (inputs * in.numel() + out.numel()) * int64_t(sizeof(float));
+    return n * (inputs * in.numel() + out.numel()) * elementBytes;
 }
 
 int64_t estimatePeakCacheBytes(const graph::Executor &ex, const std::vector<graph::Unit> &units,
-                               const torch::Tensor &oneImage, int64_t n)
+                               const torch::Tensor &oneImage, int64_t n, int64_t elementBytes)
 {
     int64_t peak = 0;
     for (const graph::Unit &u : units)
-        peak = std::max(peak, estimateCacheBytes(ex, u, oneImage, n));
+        peak = std::max(peak, estimateCacheBytes(ex, u, oneImage, n, elementBytes));
     return peak;
+}
+
+int64_t largestActivationBytes(const graph::Executor &ex, const torch::Tensor &oneImage)
+{
+    torch::NoGradGuard ng;
+    int64_t largest = oneImage.numel();
+    for (const c10::IValue &v : ex.allValues(oneImage))
+        if (v.isTensor())
+            largest = std::max(largest, v.toTensor().numel());
+    return largest * int64_t(sizeof(float));
 }
 
 int64_t availableMemoryBytes()
@@ -82,10 +93,13 @@ UnitCache CacheBuilder::build(int b, const torch::Tensor &images, quant::Quantiz
     torch::NoGradGuard ng;
     const graph::Unit &unit = m_units[b];
     UnitCache c;
+    // Stored values are what the reconstruction reads: with a reduced cache
+    // dtype, the next unit's inputs come from the rounded values too.
     if (b == 0 || m_prev != b - 1 || !reachableFromOutput(m_ex.graph(), m_units[m_prev], unit)) {
-        c.xFp = batched(images, m_batch, [&](const torch::Tensor &x) { return m_ex.runPrefix(unit, x); });
+        const RowStore in = RowStore::wrap(images);
+        c.xFp = mapRows(in, m_batch, m_policy, [&](const torch::Tensor &x) { return m_ex.runPrefix(unit, x); });
         c.xQ = prefixHasLayers(m_ex, unit)
-                   ? batched(images, m_batch, [&](const torch::Tensor &x) { return m_ex.runPrefix(unit, x, &qmodel); })
+                   ? mapRows(in, m_batch, m_policy, [&](const torch::Tensor &x) { return m_ex.runPrefix(unit, x, &qmodel); })
                    : c.xFp;
     } else {
         // FP ops between the previous unit and this one (pooling, activations).
@@ -93,10 +107,10 @@ UnitCache CacheBuilder::build(int b, const torch::Tensor &images, quant::Quantiz
         auto between = [&](const torch::Tensor &x) {
             return m_ex.runRange(prev.lastNode + 1, unit.firstNode, prev.output, x, unit.input);
         };
-        c.xFp = batched(m_prevYFp, m_batch, between);
-        c.xQ = batched(m_prevXQ, m_batch, [&](const torch::Tensor &x) { return between(m_ex.runUnit(prev, x, &qmodel)); });
+        c.xFp = mapRows(m_prevYFp, m_batch, m_policy, between);
+        c.xQ = mapRows(m_prevXQ, m_batch, m_policy, [&](const torch::Tensor &x) { return between(m_ex.runUnit(prev, x, &qmodel)); });
     }
-    c.yFp = batched(c.xFp, m_batch, [&](const torch::Tensor &x) { return m_ex.runUnit(unit, x); });
+    c.yFp = mapRows(c.xFp, m_batch, m_policy, [&](const torch::Tensor &x) { return m_ex.runUnit(unit, x); });
     m_prev = b;
     m_prevYFp = c.yFp;
     m_prevXQ = c.xQ;

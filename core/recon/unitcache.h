@@ -8,24 +8,32 @@
 #include "common/result.h"
 #include "graph/executor.h"
 #include "quant/quantizedmodel.h"
+#include "rowstore.h"
 
 namespace metaaug::recon {
 
 struct UnitCache {
-    torch::Tensor xFp;  // [N, ...] FP input of the unit
-    torch::Tensor xQ;   // [N, ...] input with earlier units quantized (fixed)
-    torch::Tensor yFp;  // [N, ...] FP output of the unit on xFp
+    RowStore xFp;  // [N, ...] FP input of the unit
+    RowStore xQ;   // [N, ...] input with earlier units quantized (fixed)
+    RowStore yFp;  // [N, ...] FP output of the unit on xFp
 
     int64_t bytes() const;
+    bool onDisk() const { return yFp.onDisk(); }
 };
 
-// Bytes the cache of `unit` takes for n images (input twice, or once when
-// no layer precedes the unit; output once), from a probe forward of one image.
-int64_t estimateCacheBytes(const graph::Executor &ex, const graph::Unit &unit, const torch::Tensor &oneImage, int64_t n);
+// Bytes the cache of `unit` takes for n images at `elementBytes` per value
+// (input twice, or once when no layer precedes the unit; output once), from
+// a probe forward of one image.
+int64_t estimateCacheBytes(const graph::Executor &ex, const graph::Unit &unit, const torch::Tensor &oneImage, int64_t n,
+                           int64_t elementBytes = 4);
 
 // Largest cache over all units, in bytes.
 int64_t estimatePeakCacheBytes(const graph::Executor &ex, const std::vector<graph::Unit> &units,
-                               const torch::Tensor &oneImage, int64_t n);
+                               const torch::Tensor &oneImage, int64_t n, int64_t elementBytes = 4);
+
+// Float32 bytes of the largest value one image makes in a forward pass: the
+// unit of the per-batch memory of whole-set passes.
+int64_t largestActivationBytes(const graph::Executor &ex, const torch::Tensor &oneImage);
 
 // Memory the machine can give now (MemAvailable), in bytes; -1 if unknown.
 // $METAAUG_MEMORY_LIMIT_MB caps it (to share a machine, and for tests).
@@ -33,8 +41,9 @@ int64_t availableMemoryBytes();
 
 class CacheBuilder {
 public:
-    CacheBuilder(const graph::Executor &ex, const std::vector<graph::Unit> &units, int64_t batch = 64)
-        : m_ex(ex), m_units(units), m_batch(batch) {}
+    CacheBuilder(const graph::Executor &ex, const std::vector<graph::Unit> &units, CachePolicy policy = {},
+                 int64_t batch = 64)
+        : m_ex(ex), m_units(units), m_policy(std::move(policy)), m_batch(batch) {}
 
     // The cache of unit `b`, given the calibration images (normalised) and
     // the quantized model in which units < b are fixed. Must be called for
@@ -44,10 +53,11 @@ public:
 private:
     const graph::Executor &m_ex;
     const std::vector<graph::Unit> &m_units;
+    CachePolicy m_policy;
     int64_t m_batch;
     int m_prev = -1;
-    torch::Tensor m_prevYFp;  // FP output of unit m_prev
-    torch::Tensor m_prevXQ;   // quantized input of unit m_prev
+    RowStore m_prevYFp;  // FP output of unit m_prev
+    RowStore m_prevXQ;   // quantized input of unit m_prev
 };
 
 }  // namespace metaaug::recon

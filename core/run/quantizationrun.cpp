@@ -6,10 +6,14 @@
 #include "data/datasource.h"
 #include "eval/comparison.h"
 #include "methods/method.h"
+#include "memoryplan.h"
 #include "model/model.h"
+#include "recon/unitcache.h"
 
 #include <QtCore/QCryptographicHash>
+#include <QtCore/QDir>
 #include <QtCore/QJsonArray>
+#include <QtCore/QTemporaryDir>
 
 #include <chrono>
 
@@ -83,30 +87,40 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     const auto &units = model->partition().units;
     const torch::Tensor calibIdx = selection->indexTensor();
     const torch::Tensor calibImages = calib->input(calibIdx, pre);
-    if (method->reconstructs()) {
-        const int64_t need = recon::estimatePeakCacheBytes(model->executor(), units, calibImages.slice(0, 0, 1), spec.calibSize);
-        const int64_t avail = recon::availableMemoryBytes();
-        if (avail > 0 && need > avail * 8 / 10) {
-            const int64_t fits = std::max<int64_t>(1, spec.calibSize * (avail * 8 / 10) / std::max<int64_t>(1, need));
-            return makeError(ErrorCode::OutOfResources,
-                             QStringLiteral("the activation cache of %1 calibration images needs %2 MiB but only %3 MiB are available; "
-                                            "use --calib-size %4 or fewer")
-                                 .arg(spec.calibSize).arg(need >> 20).arg(avail >> 20).arg(fits));
-        }
-    }
+    // Cache files (unlinked at once) go to a folder of the run's own.
+    QTemporaryDir cacheDir(QDir(QDir::tempPath()).filePath(QStringLiteral("metaaug-run-XXXXXX")));
+    MemoryPlanInput planIn;
+    planIn.executor = &model->executor();
+    planIn.units = &units;
+    planIn.oneImage = calibImages.slice(0, 0, 1);
+    planIn.calibSize = calibImages.size(0);
+    planIn.evalImages = (spec.evalLimit > 0 ? std::min(spec.evalLimit, evalData->size()) : evalData->size()) +
+                        (calib->labelled() ? calibImages.size(0) : 0);
+    planIn.iterations = spec.iterations;  // per unit: the units together make one model
+    planIn.batch = spec.batch;
+    planIn.cacheCopies = method->calibrationCopies();
+    planIn.reconstructs = method->reconstructs();
+    planIn.cacheDtype = recon::cacheDtypeFromName(spec.cacheDtype);
+    auto plan = planMemory(planIn, recon::availableMemoryBytes(), cacheDir.path());
+    if (!plan)
+        return plan.error();
+    sink.plan(plan->lines());
 
     quant::QuantizedModel qmodel(model->sharedExecutor(),
                                  quant::planBits(model->executor(), spec.wbits, spec.abits, spec.setting));
-    qmodel.initializeActivations(calibImages.slice(0, 0, std::min<int64_t>(256, calibImages.size(0))));
+    // The grids are fitted on one batch of up to 256 images (fewer where one
+    // batch of large images would not fit the whole-set batch memory).
+    qmodel.initializeActivations(calibImages.slice(0, 0, std::min({int64_t(256), calibImages.size(0), plan->wholeSetBatch})));
     phases[QStringLiteral("setup")] = secondsSince(start);
 
-    methods::MethodContext ctx{{model->executor(), units, qmodel, sink, start}, calibImages, {}, *methodOptions};
+    methods::MethodContext ctx{{model->executor(), units, qmodel, sink, start, plan->policy, plan->wholeSetBatch},
+                               calibImages, {}, *methodOptions};
     ctx.seed = spec.seed;
     ctx.horizontalFlip = model->card().horizontalFlip;
     ctx.recon.iterations = spec.iterations;
     ctx.recon.batch = spec.batch;
     ctx.recon.probeEvery = spec.probeEvery;
-    recon::CacheBuilder caches(model->executor(), units);
+    recon::CacheBuilder caches(model->executor(), units, plan->policy, std::min<int64_t>(64, plan->wholeSetBatch));
     RunResult result;
     std::unique_ptr<methods::MethodRun> methodRun;
     for (int b = 0; b < int(units.size()); ++b) {
@@ -147,17 +161,18 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     sink.progress(evalEv);
     auto abort = [&sink] { return sink.shouldAbort(); };
     const int64_t evalN = spec.evalLimit > 0 ? std::min(spec.evalLimit, evalData->size()) : evalData->size();
-    auto onEval = compareFpAndQuantized(model->executor(), qmodel, *evalData, pre, torch::arange(evalN), 256, abort);
+    auto onEval = compareFpAndQuantized(model->executor(), qmodel, *evalData, pre, torch::arange(evalN), plan->wholeSetBatch, abort);
     if (!onEval)
         return onEval.error();
     Comparison onCalib;
     if (calib->labelled()) {
-        auto c = compareFpAndQuantized(model->executor(), qmodel, *calib, pre, calibIdx, 256, abort);
+        auto c = compareFpAndQuantized(model->executor(), qmodel, *calib, pre, calibIdx, plan->wholeSetBatch, abort);
         if (!c)
             return c.error();
         onCalib = *c;
     }
-    const auto sq = layerSqnr(model->executor(), qmodel, calibImages.slice(0, 0, std::min<int64_t>(64, calibImages.size(0))));
+    const auto sq = layerSqnr(model->executor(), qmodel, calibImages.slice(0, 0, std::min<int64_t>(64, calibImages.size(0))),
+                              std::max<int64_t>(1, plan->wholeSetBatch / 4));
     for (size_t i = 0; i < sq.size(); ++i) {
         const int node = model->graph().layers()[i];
         const int point = model->executor().pointOfValue(model->graph().nodes[node].inputs[0]);

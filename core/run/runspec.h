@@ -29,6 +29,7 @@ struct RunSpec {
     uint64_t seed = 0;
     int threads = 1;
     int probeEvery = 25;                   // per-layer probe samples every N iterations (0: off), see recon::LayerProbe
+    QString cacheDtype = QStringLiteral("float32");  // activation caches: recon::cacheDtypeNames()
     QJsonObject methodOptions;             // method-specific (e.g. MetaAug's)
 
     // Every field of specFields(), "method_options" and "engine_version", for

@@ -1,6 +1,7 @@
 #include "specfields.h"
 
 #include "methods/method.h"
+#include "recon/rowstore.h"
 #include "runspec.h"
 
 #include <limits>
@@ -115,6 +116,15 @@ std::vector<SpecField> build()
              return f;
          }(),
          learning, [](const RunSpec &s) { return QJsonValue(s.probeEvery); }, [](RunSpec &s, const QJsonValue &v) { s.probeEvery = v.toInt(); }},
+        {[&] {
+             Field f = field("cache_dtype", "cache-dtype", "Cache precision",
+                             "Precision of the stored activation caches: float32, or float16/bfloat16 for half the memory "
+                             "and disk (the reconstruction then reads rounded activations; results change slightly).",
+                             T::Choice, d.cacheDtype);
+             f.choices = recon::cacheDtypeNames();
+             return f;
+         }(),
+         learning, [](const RunSpec &s) { return QJsonValue(s.cacheDtype); }, [](RunSpec &s, const QJsonValue &v) { s.cacheDtype = v.toString(); }},
     };
     return t;
 }

@@ -161,7 +161,7 @@ Result<std::unique_ptr<MetaAugState>> makeState(MethodContext &ctx)
     state->strip = ctx.calibImages.slice(0, 0, std::min<int64_t>(8, ctx.calibImages.size(0)));
     {
         torch::NoGradGuard ng;
-        state->fpLogits = batched(ctx.calibImages, 256, [&](const torch::Tensor &x) { return ctx.executor.run(x); });
+        state->fpLogits = batched(ctx.calibImages, ctx.wholeSetBatch, [&](const torch::Tensor &x) { return ctx.executor.run(x); });
     }
     if (state->options.augment == Augment::Random) {
         ctx.sink.log(QStringLiteral("metaaug: control --augment random: no T; phase B on the originals plus one random "
@@ -262,7 +262,7 @@ Result<PhaseAStats> metaPhase(MethodContext &ctx, int b, const recon::UnitCache 
         MetaBatch batch;
         batch.images = ctx.calibImages.index_select(0, torch::randint(n, {std::min<int64_t>(recon.batch, n)}, torch::kLong));
         const torch::Tensor v = torch::randint(n, {std::min<int64_t>(o.outerBatch, n)}, torch::kLong);
-        batch.outerInput = cache.xQ.index_select(0, v);
+        batch.outerInput = cache.xQ.rows(v);
         batch.outerTeacher = s.fpLogits.index_select(0, v);
         batch.roundingBeta = recon::roundingBeta(it, M, recon.warmup, recon.betaStart, recon.betaEnd);
         batch.mixTransformed = augment::drawMixup(batch.images.size(0), o.mixupAlpha);
@@ -320,7 +320,7 @@ torch::Tensor augmentedImages(MethodContext &ctx, int b, MetaAugState &s)
         return augment::randomAugment(ctx.calibImages, ro, at::detail::createCPUGenerator(ctx.seed ^ (0x72616e64ULL + uint64_t(b))));
     }
     s.t->eval();
-    return batched(ctx.calibImages, 256, [&](const torch::Tensor &x) { return s.t->forward(x); });
+    return batched(ctx.calibImages, ctx.wholeSetBatch, [&](const torch::Tensor &x) { return s.t->forward(x); });
 }
 
 // The unit's cache extended by the augmented copies.
@@ -328,13 +328,16 @@ recon::UnitCache unionCache(MethodContext &ctx, const graph::Unit &unit, const r
 {
     torch::NoGradGuard ng;
     const quant::TrainingModeGuard noDrop(ctx.qmodel, 0.0);
-    const torch::Tensor xFp = batched(tx, 256, [&](const torch::Tensor &x) { return ctx.executor.runPrefix(unit, x); });
-    const torch::Tensor xQ = batched(tx, 256, [&](const torch::Tensor &x) { return ctx.executor.runPrefix(unit, x, &ctx.qmodel); });
-    const torch::Tensor yFp = batched(xFp, 256, [&](const torch::Tensor &x) { return ctx.executor.runUnit(unit, x); });
+    const recon::RowStore images = recon::RowStore::wrap(tx);
+    const int64_t batch = ctx.wholeSetBatch;
+    const recon::RowStore xFp = recon::mapRows(images, batch, ctx.cachePolicy, [&](const torch::Tensor &x) { return ctx.executor.runPrefix(unit, x); });
+    const recon::RowStore xQ =
+        recon::mapRows(images, batch, ctx.cachePolicy, [&](const torch::Tensor &x) { return ctx.executor.runPrefix(unit, x, &ctx.qmodel); });
+    const recon::RowStore yFp = recon::mapRows(xFp, batch, ctx.cachePolicy, [&](const torch::Tensor &x) { return ctx.executor.runUnit(unit, x); });
     recon::UnitCache u;
-    u.xFp = torch::cat({cache.xFp, xFp});
-    u.xQ = torch::cat({cache.xQ, xQ});
-    u.yFp = torch::cat({cache.yFp, yFp});
+    u.xFp = recon::RowStore::concat(cache.xFp, xFp);
+    u.xQ = recon::RowStore::concat(cache.xQ, xQ);
+    u.yFp = recon::RowStore::concat(cache.yFp, yFp);
     return u;
 }
 
@@ -425,6 +428,7 @@ private:
 class MetaAug final : public Method {
 public:
     QString id() const override { return QStringLiteral("metaaug"); }
+    int calibrationCopies() const override { return 2; }
     QString description() const override
     {
         return QStringLiteral("MetaAug: Genie-M whose calibration set is augmented by a transformation network "

@@ -210,8 +210,9 @@ void TestMethods::nanLossStopsWithUnitAndIteration()
     recon::CacheBuilder builder(m->executor(), units);
     recon::UnitCache cache = builder.build(0, images, q);
     cache = builder.build(1, images, q);
-    cache.yFp = cache.yFp.clone();
-    cache.yFp.select(1, 0).fill_(std::numeric_limits<float>::quiet_NaN());  // every image
+    torch::Tensor poisoned = cache.yFp.all().clone();
+    poisoned.select(1, 0).fill_(std::numeric_limits<float>::quiet_NaN());  // every image
+    cache.yFp = recon::RowStore::wrap(poisoned);
     RunSink sink;
     const recon::RunContext ctx{m->executor(), units, q, sink, std::chrono::steady_clock::now()};
     recon::ReconOptions o;
