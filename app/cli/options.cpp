@@ -7,6 +7,7 @@
 
 #include "common/paths.h"
 #include "common/runtime.h"
+#include "model/cardpresets.h"
 #include "model/modelcard.h"
 #include "run/presets.h"
 
@@ -36,6 +37,10 @@ void addModelOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("model"),
                       QStringLiteral("TorchScript model file (default: the bundled ResNet-20, %1).").arg(defaultModelPath()),
                       QStringLiteral("PATH")});
+    parser.addOption({QStringLiteral("card"),
+                      QStringLiteral("Model card: a card preset (%1) or a card file; default: the .json beside the model.")
+                          .arg(cardPresetIds().join(QStringLiteral(", "))),
+                      QStringLiteral("NAME|FILE")});
     parser.addOption({QStringLiteral("input-shape"),
                       QStringLiteral("Override the card's input shape, e.g. 3,224,224."), QStringLiteral("C,H,W")});
     parser.addOption({QStringLiteral("mean"), QStringLiteral("Override the card's per-channel mean (after scaling to [0,1])."),
@@ -58,10 +63,25 @@ QString modelPath(const QCommandLineParser &parser)
 std::optional<ModelCard> resolveCard(const QCommandLineParser &parser, QString *error)
 {
     const QString model = modelPath(parser);
+    if (QFileInfo(model).isDir()) {
+        *error = QStringLiteral("model %1 is a folder, not a model file (TorchScript .pt or ONNX .onnx)").arg(model);
+        return std::nullopt;
+    }
     ModelCard card;
     const QString cardPath = cardPathFor(model);
     const bool overrides = parser.isSet(QStringLiteral("input-shape"));
-    if (QFileInfo::exists(cardPath)) {
+    if (parser.isSet(QStringLiteral("card"))) {
+        const QString given = parser.value(QStringLiteral("card"));
+        auto loaded = findCardPreset(given) || !QFileInfo::exists(given) ? cardFromPreset(given, model) : ModelCard::load(given);
+        if (!loaded) {
+            *error = findCardPreset(given) || QFileInfo::exists(given)
+                         ? loaded.error().message
+                         : QStringLiteral("--card '%1' is neither a card preset (%2) nor an existing card file")
+                               .arg(given, cardPresetIds().join(QStringLiteral(", ")));
+            return std::nullopt;
+        }
+        card = *loaded;
+    } else if (QFileInfo::exists(cardPath)) {
         auto loaded = ModelCard::load(cardPath);
         if (!loaded) {
             *error = loaded.error().message;
@@ -72,8 +92,9 @@ std::optional<ModelCard> resolveCard(const QCommandLineParser &parser, QString *
         if (!QFileInfo::exists(model))
             *error = QStringLiteral("model file %1 does not exist").arg(model);
         else
-            *error = QStringLiteral("model %1 has no model card: write %2 (input_shape, mean, std) or pass --input-shape, --mean and --std")
-                         .arg(model, cardPath);
+            *error = QStringLiteral("model %1 has no model card: pass --card %2, write %3 (input_shape, mean, std), "
+                                    "or pass --input-shape, --mean and --std")
+                         .arg(model, cardPresetIds().join(QLatin1Char('|')), cardPath);
         return std::nullopt;
     }
     PreprocessSpec &s = card.preprocess;

@@ -61,7 +61,7 @@ Result<ModelCard> cardForModel(const QString &modelPath, const std::optional<Mod
     if (!QFileInfo::exists(cardPath))
         return makeError(ErrorCode::NotFound,
                          QStringLiteral("model %1 has no model card: write %2 (input_shape, mean, std) "
-                                        "or pass --input-shape/--mean/--std").arg(modelPath, cardPath));
+                                        "or choose a card preset").arg(modelPath, cardPath));
     return ModelCard::load(cardPath);
 }
 

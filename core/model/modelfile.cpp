@@ -11,6 +11,8 @@ Result<ModelFile> openModelFile(const QString &path, const std::optional<ModelCa
     const QFileInfo fi(path);
     if (!fi.exists())
         return makeError(ErrorCode::NotFound, QStringLiteral("model file %1 does not exist").arg(path));
+    if (fi.isDir())
+        return makeError(ErrorCode::BadFile, QStringLiteral("model %1 is a folder, not a model file (TorchScript .pt or ONNX .onnx)").arg(path));
     if (!fi.isFile())
         return makeError(ErrorCode::BadFile, QStringLiteral("model file %1 is not a regular file").arg(path));
     auto card = cardForModel(path, cardOverride);

@@ -1,5 +1,7 @@
 #include "runspec.h"
 
+#include "model/cardpresets.h"
+
 #include "methods/method.h"
 #include "specfields.h"
 
@@ -52,7 +54,8 @@ Result<RunSpec> RunSpec::fromJson(const QJsonObject &json)
     if (s.modelPath.isEmpty())
         return badKey(QStringLiteral("model"), QStringLiteral("is missing or empty"));
     if (const QString cardPath = json.value(QLatin1String("card")).toString(); !cardPath.isEmpty()) {
-        auto card = ModelCard::load(cardPath);
+        // A card file, or a card preset's name (what a run with --card NAME records).
+        auto card = findCardPreset(cardPath) ? cardFromPreset(cardPath, s.modelPath) : ModelCard::load(cardPath);
         if (!card)
             return card.error();
         s.card = *card;
