@@ -257,6 +257,24 @@ def write_onnx_variants(out, name, opset=17):
             shutil.copy(src + ".json", os.path.join(out, variant + ".json"))
 
 
+def write_photos(out, n):
+    """N seeded synthetic RGB photos of 256x256 (a smooth colour field plus
+    noise) in 10 class folders: data for 224x224 runs, nothing downloaded."""
+    import numpy as np
+    from PIL import Image
+    rng = np.random.default_rng(0)
+    for i in range(n):
+        folder = os.path.join(out, f"class_{i % 10}")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, f"img_{i:05d}.jpg")
+        low = rng.random((8, 8, 3)) * 255
+        noise = rng.normal(0, 12, (256, 256, 3))
+        if os.path.exists(path):
+            continue
+        img = Image.fromarray(low.astype(np.uint8)).resize((256, 256), Image.BICUBIC)
+        Image.fromarray(np.clip(np.asarray(img) + noise, 0, 255).astype(np.uint8)).save(path, quality=90)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "fixtures"
     os.makedirs(out, exist_ok=True)
@@ -282,6 +300,7 @@ def main():
         os.replace(tmp, path)
         print(f"wrote {path}")
     export_torchvision_onnx(out)
+    write_photos(os.path.join(out, "photos224"), 40)
     write_onnx_variants(out, "tiny_modern")
     strip_names(os.path.join(out, "resnet18_op17.onnx"), os.path.join(out, "resnet18_nonames_op17.onnx"))
     if os.path.exists(os.path.join(out, "resnet18_op17.json")):

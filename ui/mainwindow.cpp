@@ -9,6 +9,7 @@
 #include "runview.h"
 #include "stallmonitor.h"
 #include "async.h"
+#include "carddialog.h"
 #include "storeclient.h"
 
 #include "common/paths.h"
@@ -365,13 +366,19 @@ void MainWindow::connectState()
     connect(m_state, &WorkbenchState::recentChanged, this, &MainWindow::rebuildRecentMenu);
     connect(m_state, &WorkbenchState::modelLoaded, this, [this](const QString &, const Result<ModelSummary> &r) {
         if (r) {
+            m_modelSummary = *r;
             m_modelPanel->setSummary(*r);
         } else {
-            m_modelPanel->setMessage(tr("The model could not be loaded."));
-            showError(tr("Unsupported model"), r.error().message);
+            // The previous model stays open: show it again.
+            if (m_state->modelReady() && m_modelSummary)
+                m_modelPanel->setSummary(*m_modelSummary);
+            else
+                m_modelPanel->setMessage(tr("The model could not be loaded."));
+            showError(tr("Model not opened"), r.error().message);
         }
         Q_EMIT modelLoaded(bool(r));
     });
+    connect(m_state, &WorkbenchState::cardNeeded, this, &MainWindow::askForCard);
     connect(m_state, &WorkbenchState::calibrationLoaded, this, [this](const QString &, const Result<DataSummary> &r) {
         if (r) {
             m_dataPanel->setCalibration(*r);
@@ -397,6 +404,23 @@ void MainWindow::openModel(const QString &path)
     m_state->openModel(path);
 }
 
+void MainWindow::askForCard(const QString &path)
+{
+    // The declared input shape needs the file read: on the pool, then the dialog.
+    runAsync<std::vector<int64_t>>(this, [path] { return declaredInputShape(path); }, [this, path](const std::vector<int64_t> &shape) {
+        auto *dialog = new CardDialog(path, shape, m_state->calibSource(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QDialog::accepted, this, [this, dialog, path] { m_state->openModel(path, dialog->cardPath()); });
+        connect(dialog, &QDialog::rejected, this, [this] {
+            if (m_modelSummary && m_state->modelReady())
+                m_modelPanel->setSummary(*m_modelSummary);  // the previous model is still open
+            else
+                m_modelPanel->setMessage(tr("No model open: it needs a model card."));
+        });
+        dialog->open();
+    });
+}
+
 void MainWindow::openCalibration(const QString &source)
 {
     m_dataPanel->setCalibrationMessage(tr("Reading %1…").arg(source));
@@ -419,6 +443,8 @@ void MainWindow::startRun()
     }
     QJsonObject spec = m_setup->spec();
     spec[QStringLiteral("model")] = m_state->modelPath();
+    if (!m_state->cardPath().isEmpty())
+        spec[QStringLiteral("card")] = m_state->cardPath();
     spec[QStringLiteral("calib")] = m_state->calibSource();
     spec[QStringLiteral("eval")] = m_state->evalSource();
     m_live->startLive(spec);

@@ -7,6 +7,10 @@
 #include "events/runstatus.h"
 #include "workbenchstate.h"
 
+#include "model/modelsummary.h"
+
+#include <optional>
+
 #include <QtWidgets/QMainWindow>
 
 class QAction;
@@ -96,8 +100,11 @@ private:
     void saveSettings() const;
 
     void connectState();
+    // A model without a card: the card dialog, then the model opened with its card.
+    void askForCard(const QString &path);
 
     QString m_dbPath, m_lastError, m_stateText;
+    std::optional<ModelSummary> m_modelSummary;  // of the model open, shown again when another fails to open
     int m_pendingExports = 0;
     WorkbenchState *m_state;  // model, data, readiness, remembered files
     RunController *m_controller;

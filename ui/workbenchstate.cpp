@@ -4,8 +4,10 @@
 
 #include "common/paths.h"
 #include "model/datasummary.h"
+#include "model/modelcard.h"
 #include "model/modelsummary.h"
 
+#include <QtCore/QFileInfo>
 #include <QtCore/QSettings>
 
 namespace metaaug::ui {
@@ -30,24 +32,32 @@ QString WorkbenchState::notReadyReason() const
     return {};
 }
 
-void WorkbenchState::openModel(const QString &path)
+void WorkbenchState::openModel(const QString &path, const QString &cardPath)
 {
-    m_modelPath = path;
-    m_modelReady = false;
+    const QString card = cardPath == cardPathFor(path) ? QString() : cardPath;
+    if (card.isEmpty() && QFileInfo(path).isFile() && !QFileInfo::exists(cardPathFor(path))) {
+        Q_EMIT cardNeeded(path);
+        return;
+    }
+    const int generation = ++m_modelGeneration;
     ++m_pendingLoads;
     Q_EMIT changed();
-    runAsync<Result<ModelSummary>>(this, [path] { return summarizeModel(path); }, [this, path](const Result<ModelSummary> &r) {
+    runAsync<Result<ModelSummary>>(this, [path, card] { return summarizeModel(path, card); },
+                                   [this, path, card, generation](const Result<ModelSummary> &r) {
         --m_pendingLoads;
-        if (path != m_modelPath) {  // a newer choice replaced it
+        if (generation != m_modelGeneration) {  // a newer choice replaced it
             Q_EMIT changed();
             return;
         }
-        m_modelReady = bool(r);
-        if (r)
+        if (r) {  // else the previous model stays open
+            m_modelPath = path;
+            m_cardPath = card;
+            m_modelReady = true;
             addRecent(QStringLiteral("models"), path);
+        }
         Q_EMIT modelLoaded(path, r);
         Q_EMIT changed();
-        if (m_modelReady && !m_calibSource.isEmpty())
+        if (r && !m_calibSource.isEmpty())
             openCalibration(m_calibSource);
     });
 }
@@ -58,8 +68,8 @@ void WorkbenchState::openCalibration(const QString &source)
     m_calibReady = false;
     ++m_pendingLoads;
     Q_EMIT changed();
-    const QString model = m_modelReady ? m_modelPath : QString();
-    runAsync<Result<DataSummary>>(this, [source, model] { return summarizeData(source, model, kThumbnails); },
+    const QString model = m_modelReady ? m_modelPath : QString(), card = m_modelReady ? m_cardPath : QString();
+    runAsync<Result<DataSummary>>(this, [source, model, card] { return summarizeData(source, model, kThumbnails, card); },
                                   [this, source](const Result<DataSummary> &r) {
                                       --m_pendingLoads;
                                       if (source != m_calibSource) {
@@ -79,8 +89,8 @@ void WorkbenchState::openEvaluation(const QString &source)
     m_evalSource = source;
     ++m_pendingLoads;
     Q_EMIT changed();
-    const QString model = m_modelReady ? m_modelPath : QString();
-    runAsync<Result<DataSummary>>(this, [source, model] { return summarizeData(source, model, 0); },
+    const QString model = m_modelReady ? m_modelPath : QString(), card = m_modelReady ? m_cardPath : QString();
+    runAsync<Result<DataSummary>>(this, [source, model, card] { return summarizeData(source, model, 0, card); },
                                   [this, source](const Result<DataSummary> &r) {
                                       --m_pendingLoads;
                                       if (source == m_evalSource)

@@ -30,6 +30,8 @@ public:
     explicit WorkbenchState(bool useSettings, QObject *parent = nullptr);
 
     const QString &modelPath() const { return m_modelPath; }
+    // A card file used instead of the one beside the model (empty: none).
+    const QString &cardPath() const { return m_cardPath; }
     const QString &calibSource() const { return m_calibSource; }
     const QString &evalSource() const { return m_evalSource; }
     bool modelReady() const { return m_modelReady; }
@@ -41,7 +43,10 @@ public:
     // Why a run cannot start now (empty when it can).
     QString notReadyReason() const;
 
-    void openModel(const QString &path);
+    // A model without a card beside it and without `cardPath` is not opened:
+    // cardNeeded() asks for one. A model that fails to open leaves the
+    // previous one open (modelLoaded() carries the error).
+    void openModel(const QString &path, const QString &cardPath = {});
     // The data's preprocessing follows the model's card: reloaded once the model is.
     void openCalibration(const QString &source);
     void openEvaluation(const QString &source);
@@ -55,6 +60,7 @@ public:
 Q_SIGNALS:
     void changed();  // a source, readiness or the loading count changed
     void modelLoaded(const QString &path, const metaaug::Result<metaaug::ModelSummary> &summary);
+    void cardNeeded(const QString &path);
     void calibrationLoaded(const QString &source, const metaaug::Result<metaaug::DataSummary> &summary);
     void evaluationLoaded(const QString &source, const metaaug::Result<metaaug::DataSummary> &summary);
     void recentChanged();
@@ -62,7 +68,8 @@ Q_SIGNALS:
 private:
     void addRecent(const QString &kind, const QString &value);
 
-    QString m_modelPath, m_calibSource, m_evalSource;
+    QString m_modelPath, m_cardPath, m_calibSource, m_evalSource;
+    int m_modelGeneration = 0;  // the latest openModel(); older loads are dropped
     bool m_modelReady = false, m_calibReady = false, m_useSettings = true;
     int m_pendingLoads = 0;
 };

@@ -3,6 +3,7 @@
 #include "specflags.h"
 #include "terminal.h"
 
+#include "common/runtime.h"
 #include "jobs/exportjob.h"
 #include "run/presets.h"
 #include "jobs/runjob.h"
@@ -89,7 +90,10 @@ private:
                                  ? QStringLiteral("evaluation")
                                  : QStringLiteral("unit %1/%2 %3: %4").arg(e.unit + 1).arg(e.unitCount).arg(e.unitName,
                                                                                                           QLatin1String(runPhaseName(e.phase)));
-        printErr(QStringLiteral("[%1 s] %2%3").arg(e.elapsedSeconds, 6, 'f', 1).arg(what, eta));
+        const double gib = double(1ll << 30);
+        printErr(QStringLiteral("[%1 s] %2%3 (RSS %4 GiB, peak %5)")
+                     .arg(e.elapsedSeconds, 6, 'f', 1).arg(what, eta)
+                     .arg(double(residentBytes()) / gib, 0, 'f', 2).arg(double(peakResidentBytes()) / gib, 0, 'f', 2));
     }
 
     ProgressBar m_bar;

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <QtCore/QFile>
+
 #include <malloc.h>
 
 #include <algorithm>
@@ -35,5 +37,30 @@ void setThreads(int threads)
 }
 
 bool mallocTuned() { return g_mallocTuned; }
+
+namespace {
+int64_t statusKiB(const char *key)
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith(key))
+            return line.mid(int(std::strlen(key))).trimmed().split(' ').first().toLongLong();
+    return -1;
+}
+}  // namespace
+
+int64_t residentBytes()
+{
+    const int64_t k = statusKiB("VmRSS:");
+    return k < 0 ? -1 : k * 1024;
+}
+
+int64_t peakResidentBytes()
+{
+    const int64_t k = statusKiB("VmHWM:");
+    return k < 0 ? -1 : k * 1024;
+}
 
 }  // namespace metaaug

@@ -2,6 +2,8 @@
 // an order of magnitude (see README, "Performance notes").
 #pragma once
 
+#include <cstdint>
+
 namespace metaaug {
 
 struct RuntimeOptions {
@@ -22,5 +24,10 @@ void setThreads(int threads);
 
 // True when configureRuntime applied the malloc thresholds.
 bool mallocTuned();
+
+// This process's resident memory now and at its peak (VmRSS, VmHWM), in
+// bytes; -1 where /proc does not tell.
+int64_t residentBytes();
+int64_t peakResidentBytes();
 
 }  // namespace metaaug

@@ -120,6 +120,7 @@ struct Graph {
     int output = -1;                          // value returned by the model
     std::vector<std::optional<c10::IValue>> constants;  // by value id; set for constants
     std::vector<std::string> valueNames;      // by value id, for messages
+    std::vector<int64_t> declaredInput;       // [C, H, W] the file declares for its input; empty when it does not
 
     int addValue(const std::string &debugName);
     bool isConstant(int value) const;

@@ -1,21 +1,15 @@
 #include "datasummary.h"
 
 #include "data/datasource.h"
+#include "data/preprocess.h"
 #include "model/modelcard.h"
 
 namespace metaaug {
 
 namespace {
 
-Result<DataSummary> summarize(const QString &source, const QString &modelPath, int sampleCount)
+Result<DataSummary> summarize(const QString &source, const PreprocessSpec &pre, int sampleCount)
 {
-    PreprocessSpec pre;
-    if (!modelPath.isEmpty()) {
-        auto card = cardForModel(modelPath, std::nullopt);
-        if (!card)
-            return card.error();
-        pre = card->preprocess;
-    }
     auto data = openDataSource(source, pre);
     if (!data)
         return data.error();
@@ -40,10 +34,22 @@ Result<DataSummary> summarize(const QString &source, const QString &modelPath, i
 
 }  // namespace
 
-Result<DataSummary> summarizeData(const QString &source, const QString &modelPath, int sampleCount)
+Result<DataSummary> summarizeData(const QString &source, const QString &modelPath, int sampleCount, const QString &cardPath)
+{
+    PreprocessSpec pre;
+    if (!cardPath.isEmpty() || !modelPath.isEmpty()) {
+        auto card = cardPath.isEmpty() ? cardForModel(modelPath, std::nullopt) : ModelCard::load(cardPath);
+        if (!card)
+            return card.error();
+        pre = card->preprocess;
+    }
+    return summarizeData(source, pre, sampleCount);
+}
+
+Result<DataSummary> summarizeData(const QString &source, const PreprocessSpec &pre, int sampleCount)
 {
     try {
-        return summarize(source, modelPath, sampleCount);
+        return summarize(source, pre, sampleCount);
     } catch (const std::exception &e) {
         return makeError(ErrorCode::Internal, QStringLiteral("data source %1 could not be read: %2")
                                                   .arg(source, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "data/preprocessspec.h"
 
 #include <QtCore/QStringList>
 
@@ -25,6 +26,10 @@ struct DataSummary {
 // Opens `source` (fashion-mnist:train|test or a folder) with the
 // preprocessing of the model's card (`modelPath`; empty: the defaults, 1×28×28).
 // Errors name the source and the file at fault.
-Result<DataSummary> summarizeData(const QString &source, const QString &modelPath, int sampleCount = 8);
+// `cardPath`: a card file to use instead of the one beside the model.
+Result<DataSummary> summarizeData(const QString &source, const QString &modelPath, int sampleCount = 8,
+                                  const QString &cardPath = {});
+// With explicit preprocessing (a card being edited).
+Result<DataSummary> summarizeData(const QString &source, const PreprocessSpec &pre, int sampleCount);
 
 }  // namespace metaaug

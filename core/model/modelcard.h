@@ -4,7 +4,7 @@
 #pragma once
 
 #include "common/result.h"
-#include "data/preprocess.h"
+#include "data/preprocessspec.h"
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QStringList>

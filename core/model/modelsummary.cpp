@@ -1,6 +1,8 @@
 #include "modelsummary.h"
 
 #include "model.h"
+#include "plugin/importer.h"
+#include "plugin/pluginregistry.h"
 
 namespace metaaug {
 
@@ -25,9 +27,16 @@ QString shapeText(const torch::Tensor &t)
     return dims.join(QLatin1Char('x'));
 }
 
-Result<ModelSummary> summarize(const QString &path)
+Result<ModelSummary> summarize(const QString &path, const QString &cardPath)
 {
-    auto model = Model::load(path);
+    ModelLoadOptions options;
+    if (!cardPath.isEmpty()) {
+        auto card = ModelCard::load(cardPath);
+        if (!card)
+            return card.error();
+        options.card = *card;
+    }
+    auto model = Model::load(path, options);
     if (!model)
         return model.error();
     const graph::Graph &g = model->graph();
@@ -79,10 +88,23 @@ Result<ModelSummary> summarize(const QString &path)
 
 }  // namespace
 
-Result<ModelSummary> summarizeModel(const QString &path)
+std::vector<int64_t> declaredInputShape(const QString &path)
 {
     try {
-        return summarize(path);
+        const auto *importer = exporting::PluginRegistry::instance().importerFor(path);
+        if (!importer)
+            return {};
+        auto g = importer->importFile(path, {});
+        return g ? g->declaredInput : std::vector<int64_t>{};
+    } catch (const std::exception &) {
+        return {};
+    }
+}
+
+Result<ModelSummary> summarizeModel(const QString &path, const QString &cardPath)
+{
+    try {
+        return summarize(path, cardPath);
     } catch (const std::exception &e) {
         return makeError(ErrorCode::Internal, QStringLiteral("model %1 could not be run on a zero image: %2")
                                                   .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));

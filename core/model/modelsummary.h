@@ -39,6 +39,12 @@ struct ModelSummary {
 // Loads the model as a run would (card beside it, BN folded) and runs one
 // zero image through it for the shapes. Errors name the file, and for an
 // unsupported graph the op and module; library exceptions are caught.
-Result<ModelSummary> summarizeModel(const QString &path);
+// `cardPath`: a card file to use instead of the one beside the model.
+Result<ModelSummary> summarizeModel(const QString &path, const QString &cardPath = {});
+
+// The input shape [C, H, W] the model file declares (an ONNX input with
+// fixed dimensions), for a card dialog to start from; empty when the file
+// does not declare one or cannot be read. Needs no card.
+std::vector<int64_t> declaredInputShape(const QString &path);
 
 }  // namespace metaaug

@@ -76,7 +76,8 @@ Result<MemoryPlan> planMemory(const MemoryPlanInput &in, int64_t available, cons
                                                      int64_t(c10::elementSize(in.cacheDtype)));
         // While unit b's cache is built, unit b-1's output and quantized input are still read.
         p.diskBytes = 2 * p.cacheBytes;
-        p.cacheOnDisk = p.diskBytes > p.cacheBudgetBytes;
+        // Over the budget, or over half of what the machine has now: on disk.
+        p.cacheOnDisk = p.diskBytes > p.cacheBudgetBytes || (available > 0 && p.diskBytes > available / 2);
         p.policy.onDisk = p.cacheOnDisk;
         p.iterationBytes = in.batch * largestUnitActivations(ex, *in.units, in.oneImage) * 3;  // values, gradients, quantizer copies
         // Each image passes the model about three times (FP input, quantized input, FP output).
@@ -91,9 +92,9 @@ Result<MemoryPlan> planMemory(const MemoryPlanInput &in, int64_t available, cons
         const int64_t fixed = p.peakBytes - p.imagesBytes;
         const int64_t fits = (available * 9 / 10 - fixed) / std::max<int64_t>(1, imageBytes * in.cacheCopies);
         return makeError(ErrorCode::OutOfResources,
-                         QStringLiteral("this run needs about %1 of memory (calibration images %2, working memory %3) and "
-                                        "%4 are available; %5")
-                             .arg(mib(p.peakBytes), mib(p.imagesBytes), mib(fixed), mib(available))
+                         QStringLiteral("this run needs about %1 of memory (%2 calibration images %3, working memory %4) and "
+                                        "%5 are available; %6")
+                             .arg(mib(p.peakBytes)).arg(in.calibSize).arg(mib(p.imagesBytes), mib(fixed), mib(available))
                              .arg(fits >= 1 ? QStringLiteral("use --calib-size %1 or fewer").arg(fits)
                                             : QStringLiteral("use a smaller --batch")));
     }

@@ -19,7 +19,7 @@ namespace metaaug {
 constexpr int64_t kDefaultCacheBudgetMb = 2048;
 // Working memory of one batch of a whole-set pass: its largest activation
 // times the batch stays under this (28x28 models keep their batch of 256).
-constexpr int64_t kWholeSetBatchBytes = 256ll << 20;
+constexpr int64_t kWholeSetBatchBytes = 128ll << 20;
 constexpr int64_t kMaxWholeSetBatch = 256;
 
 struct MemoryPlanInput {

@@ -90,6 +90,8 @@ public:
             m_g.constants.resize(1);
             const auto &dims = in.type().tensor_type().shape().dim();
             m_staticBatch = dims.size() > 0 && dims[0].has_dim_value() && dims[0].dim_value() == 1;
+            if (dims.size() == 4 && dims[1].has_dim_value() && dims[2].has_dim_value() && dims[3].has_dim_value())
+                m_g.declaredInput = {dims[1].dim_value(), dims[2].dim_value(), dims[3].dim_value()};
             // The probe image of shapeOf(): batch 1, the fixed image shape (a
             // bounded size: a damaged file must not make it allocate gigabytes).
             int64_t numel = 1;

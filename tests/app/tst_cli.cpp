@@ -148,13 +148,16 @@ void TestCli::refusesCacheThatDoesNotFit()
 {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("METAAUG_MEMORY_LIMIT_MB", "20");  // 1024 images of ResNet-20's layer1 need ~147 MiB
+    // 60000 images take 179 MiB as float32; the caches would go to disk, but
+    // the images and a batch of working memory do not fit 150 MiB.
+    env.insert("METAAUG_MEMORY_LIMIT_MB", "150");
     p.setProcessEnvironment(env);
-    p.start(qEnvironmentVariable("METAAUG_CLI"), {"quantize", "--method", "qdrop", "--calib-size", "1024"});
+    p.start(qEnvironmentVariable("METAAUG_CLI"), {"quantize", "--method", "qdrop", "--calib-size", "60000"});
     QVERIFY(p.waitForFinished(120000));
     const QString err = QString::fromLocal8Bit(p.readAllStandardError());
     QCOMPARE(p.exitCode(), 1);
-    QVERIFY2(err.contains("1024 calibration images") && err.contains("--calib-size"), qPrintable(err));
+    QVERIFY2(err.contains("60000 calibration images") && err.contains("150 MiB are available") && err.contains("--calib-size"),
+             qPrintable(err));
 }
 
 void TestCli::badOptionValues_data()
