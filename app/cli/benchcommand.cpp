@@ -23,8 +23,11 @@ int benchCommand(const QStringList &args)
         "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas to force the reference BLAS."));
     p.addHelpOption();
     p.addOption({QStringLiteral("repeat"), QStringLiteral("Timed repetitions per kernel (default 30)."), QStringLiteral("N"), QStringLiteral("30")});
+    p.addOption({QStringLiteral("no-meta"), QStringLiteral("With --recon: skip metaaug's timings (a whole short metaaug run).")});
+    p.addOption({QStringLiteral("images"), QStringLiteral("With --recon: calibration images cached (default 256)."), QStringLiteral("N")});
     p.addOption({QStringLiteral("recon"), QStringLiteral(
         "Instead: median time of one reconstruction iteration (geniem, W2A4) for each unit of the model at batch 32 and 64, "
+        "beside its floor (the unit's convolutions alone, forward and backward), "
         "and metaaug's meta iteration (batch 32) and reconstruction iteration on originals + T(x) (batch 64).")});
     p.addOption({QStringLiteral("store"), QStringLiteral(
         "Instead: run-store throughput (scalar rows per second in the recorder's batches of 2000) and the writer's "
@@ -58,20 +61,34 @@ int benchCommand(const QStringList &args)
         return Ok;
     }
     if (p.isSet(QStringLiteral("recon"))) {
-        auto timings = benchReconstruction(modelPath(p), {32, 64}, std::max(int(reps), 5));
+        std::optional<ModelCard> card;
+        if (p.isSet(QStringLiteral("card"))) {
+            QString error;
+            card = resolveCard(p, &error);
+            if (!card)
+                return fail(error);
+        }
+        const int images = p.isSet(QStringLiteral("images")) ? p.value(QStringLiteral("images")).toInt() : 256;
+        auto timings = benchReconstruction(modelPath(p), {32, 64}, std::max(int(reps), 5), images, card);
         if (!timings)
             return fail(timings.error().message);
-        if (auto meta = benchMetaAug(modelPath(p), *timings, std::max(int(reps), 5)); !meta)
-            return fail(meta.error().message);
+        if (!p.isSet(QStringLiteral("no-meta")))
+            if (auto meta = benchMetaAug(modelPath(p), *timings, std::max(int(reps), 5)); !meta)
+                return fail(meta.error().message);
         QJsonArray units;
-        QStringList lines{QStringLiteral("%1 %2 %3 %4 %5").arg(QStringLiteral("unit"), -16).arg(QStringLiteral("geniem b32"), 11)
-                              .arg(QStringLiteral("geniem b64"), 11).arg(QStringLiteral("meta b32"), 11).arg(QStringLiteral("union b64"), 11)};
+        QStringList lines{QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8").arg(QStringLiteral("unit"), -16).arg(QStringLiteral("geniem b32"), 11)
+                              .arg(QStringLiteral("floor b32"), 10).arg(QStringLiteral("ratio"), 6)
+                              .arg(QStringLiteral("geniem b64"), 11).arg(QStringLiteral("floor b64"), 10)
+                              .arg(QStringLiteral("meta b32"), 11).arg(QStringLiteral("union b64"), 11)};
         for (const auto &t : *timings) {
             units.append(QJsonObject{{QStringLiteral("unit"), t.unit}, {QStringLiteral("batch32_ms"), t.medianMs[0]},
-                                     {QStringLiteral("batch64_ms"), t.medianMs[1]}, {QStringLiteral("meta_batch32_ms"), t.metaMs},
+                                     {QStringLiteral("batch64_ms"), t.medianMs[1]}, {QStringLiteral("floor_batch32_ms"), t.floorMs[0]},
+                                     {QStringLiteral("floor_batch64_ms"), t.floorMs[1]}, {QStringLiteral("meta_batch32_ms"), t.metaMs},
                                      {QStringLiteral("union_batch64_ms"), t.phaseBMs}});
             auto cell = [](double v) { return v > 0 ? QString::number(v, 'f', 2) : QStringLiteral("-"); };
-            lines << QStringLiteral("%1 %2 %3 %4 %5").arg(t.unit, -16).arg(t.medianMs[0], 11, 'f', 2).arg(t.medianMs[1], 11, 'f', 2)
+            lines << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8").arg(t.unit, -16).arg(t.medianMs[0], 11, 'f', 2).arg(t.floorMs[0], 10, 'f', 2)
+                         .arg(t.floorMs[0] > 0 ? t.medianMs[0] / t.floorMs[0] : 0.0, 6, 'f', 2)
+                         .arg(t.medianMs[1], 11, 'f', 2).arg(t.floorMs[1], 10, 'f', 2)
                          .arg(cell(t.metaMs), 11).arg(cell(t.phaseBMs), 11);
         }
         if (p.isSet(QStringLiteral("json")))

@@ -9,13 +9,67 @@
 
 #include <QtCore/QJsonArray>
 
+#include <chrono>
+
 namespace metaaug {
 
+namespace {
+
+// Records each activation point's input as the unit runs: the layers' inputs.
+struct InputRecorder : graph::ExecutionHooks {
+    std::map<int, torch::Tensor> inputs;
+    torch::Tensor activation(int point, const torch::Tensor &x) override
+    {
+        inputs[point] = x.detach();
+        return x;
+    }
+};
+
+// Median ms of the unit's conv/linear layers alone, forward and backward, on
+// the inputs they get for the first `batch` cached images.
+double convFloorMs(const graph::Executor &ex, const graph::Unit &unit, const torch::Tensor &unitInput, int reps)
+{
+    InputRecorder rec;
+    {
+        torch::NoGradGuard ng;
+        (void)ex.runUnit(unit, unitInput, &rec);
+    }
+    struct Op { const graph::Node *node; torch::Tensor x, w; };
+    std::vector<Op> ops;
+    for (int layer : unit.layers) {
+        const graph::Node &n = ex.graph().nodes[size_t(layer)];
+        const int point = ex.pointOfValue(n.inputs[0]);
+        const auto it = rec.inputs.find(point);
+        if (it == rec.inputs.end())
+            continue;
+        ops.push_back({&n, it->second.clone().requires_grad_(true), n.weight.clone().requires_grad_(true)});
+    }
+    std::vector<double> ms;
+    for (int r = 0; r < reps + 1; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        for (Op &o : ops) {
+            const graph::Node &n = *o.node;
+            const torch::Tensor y = n.op == graph::OpKind::Conv2d
+                                        ? at::conv2d(o.x, o.w, n.bias, n.stride, n.padding, n.dilation, n.groups)
+                                        : at::linear(o.x, o.w, n.bias);
+            y.backward(torch::ones_like(y));
+        }
+        if (r > 0)  // the first is a warm-up
+            ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
+    return ms.empty() ? 0 : ms[ms.size() / 2];
+}
+
+}  // namespace
+
 Result<std::vector<UnitIterationTiming>> benchReconstruction(const QString &modelPath, const std::vector<int> &batches,
-                                                             int iterations, int images)
+                                                             int iterations, int images, const std::optional<ModelCard> &card)
 {
     try {
-        auto model = Model::load(modelPath);
+        ModelLoadOptions options;
+        options.card = card;
+        auto model = Model::load(modelPath, options);
         if (!model)
             return model.error();
         auto data = openDataSource(QStringLiteral("fashion-mnist:train"), model->card().preprocess);
@@ -44,6 +98,8 @@ Result<std::vector<UnitIterationTiming>> benchReconstruction(const QString &mode
                 if (!stats)
                     return stats.error();
                 t.medianMs.push_back(stats->medianIterationMs);
+                t.floorMs.push_back(convFloorMs(model->executor(), units[size_t(b)],
+                                                cache.xQ.slice(0, std::min<int64_t>(batch, cache.xQ.size())), iterations));
             }
             out.push_back(t);
         }

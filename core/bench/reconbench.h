@@ -3,9 +3,11 @@
 #pragma once
 
 #include "common/result.h"
+#include "model/modelcard.h"
 
 #include <QtCore/QString>
 
+#include <optional>
 #include <vector>
 
 namespace metaaug {
@@ -13,13 +15,19 @@ namespace metaaug {
 struct UnitIterationTiming {
     QString unit;
     std::vector<double> medianMs;  // one per batch size asked for
+    // The physical floor, per batch size: the unit's convolutions and linear
+    // layers alone on the same inputs, forward and backward (input and
+    // weight gradients), no quantizer, no optimiser.
+    std::vector<double> floorMs;
     double metaMs = 0;             // metaaug: one meta iteration (batch 32, outer batch 64); 0 = no meta phase
     double phaseBMs = 0;           // metaaug: one reconstruction iteration on originals + T(x) (batch 64)
 };
 
-// Uses `images` calibration images of fashion-mnist:train (seed 0), W2A4.
+// Uses `images` calibration images of fashion-mnist:train (seed 0, resized
+// to the card's input), W2A4. `card`: instead of the one beside the model.
 Result<std::vector<UnitIterationTiming>> benchReconstruction(const QString &modelPath, const std::vector<int> &batches,
-                                                             int iterations = 30, int images = 256);
+                                                             int iterations = 30, int images = 256,
+                                                             const std::optional<ModelCard> &card = std::nullopt);
 
 // Adds metaaug's medians (a whole metaaug run with M = R = `iterations`)
 // to timings from benchReconstruction, matched by unit name.
