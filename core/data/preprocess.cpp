@@ -110,7 +110,18 @@ torch::Tensor normalizeBatch(const torch::Tensor &u8, const PreprocessSpec &spec
             f[i] = float(v.size() == 1 ? v[0] : v[i]);
         return torch::tensor(f).view({1, c, 1, 1});
     };
-    return (u8.to(torch::kFloat32) * float(spec.scale) - channelVec(spec.mean)) / channelVec(spec.std);
+    const torch::Tensor mean = channelVec(spec.mean), stdev = channelVec(spec.std);
+    // In place, a chunk of images at a time: a 224x224 calibration set is
+    // 588 MiB as float32 and must not exist three times over in temporaries.
+    // The same float32 operations in the same order as (x * scale - mean) / std.
+    torch::Tensor out = torch::empty(u8.sizes(), torch::kFloat32);
+    constexpr int64_t kChunk = 64;
+    for (int64_t i = 0; i < u8.size(0); i += kChunk) {
+        torch::Tensor part = out.slice(0, i, std::min(u8.size(0), i + kChunk));
+        part.copy_(u8.slice(0, i, std::min(u8.size(0), i + kChunk)));
+        part.mul_(float(spec.scale)).sub_(mean).div_(stdev);
+    }
+    return out;
 }
 
 }  // namespace metaaug
