@@ -42,7 +42,8 @@ double convFloorMs(const graph::Executor &ex, const graph::Unit &unit, const tor
         const auto it = rec.inputs.find(point);
         if (it == rec.inputs.end())
             continue;
-        ops.push_back({&n, it->second.clone().requires_grad_(true), n.weight.clone().requires_grad_(true)});
+        // The unit's input needs no gradient in reconstruction; inner inputs do.
+        ops.push_back({&n, it->second.clone().requires_grad_(n.inputs[0] != unit.input), n.weight.clone().requires_grad_(true)});
     }
     std::vector<double> ms;
     for (int r = 0; r < reps + 1; ++r) {

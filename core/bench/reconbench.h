@@ -16,8 +16,9 @@ struct UnitIterationTiming {
     QString unit;
     std::vector<double> medianMs;  // one per batch size asked for
     // The physical floor, per batch size: the unit's convolutions and linear
-    // layers alone on the same inputs, forward and backward (input and
-    // weight gradients), no quantizer, no optimiser.
+    // layers alone on the same inputs, forward and backward (weight
+    // gradients, and input gradients inside the unit), no quantizer, no
+    // optimiser.
     std::vector<double> floorMs;
     double metaMs = 0;             // metaaug: one meta iteration (batch 32, outer batch 64); 0 = no meta phase
     double phaseBMs = 0;           // metaaug: one reconstruction iteration on originals + T(x) (batch 64)
