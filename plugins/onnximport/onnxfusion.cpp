@@ -1,5 +1,7 @@
 #include "onnxfusion.h"
 
+#include "onnxattributes.h"
+
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
@@ -80,19 +82,14 @@ private:
     // ReduceMean over the last axis, keeping it (axes as attribute or, from opset 18, as input).
     bool reducesLastAxis(const NodeProto &n) const
     {
-        std::vector<int64_t> axes;
-        for (const auto &a : n.attribute()) {
-            if (a.name() == "keepdims" && a.i() == 0)
-                return false;
-            if (a.name() == "axes")
-                axes.assign(a.ints().begin(), a.ints().end());
-        }
+        if (intAttr(n, "keepdims", 1) == 0)
+            return false;
+        std::vector<int64_t> axes = intsAttr(n, "axes", {});
         if (n.input_size() > 1) {
             const auto it = m_consts.find(n.input(1));
             if (it == m_consts.end())
                 return false;
-            const torch::Tensor t = it->second.to(torch::kLong).flatten();
-            axes.assign(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + t.numel());
+            axes = tensorInts(it->second);
         }
         return axes == std::vector<int64_t>{-1};
     }

@@ -1,5 +1,7 @@
 #include "onnxreader.h"
 
+#include "onnxattributes.h"
+#include "onnxfolding.h"
 #include "onnxfusion.h"
 #include "graph/batchnormfolding.h"
 #include "graph/executor.h"
@@ -226,29 +228,6 @@ private:
         return m_consts.at(n.input(input));
     }
 
-    static const onnx::AttributeProto *attr(const onnx::NodeProto &n, const char *name)
-    {
-        for (const auto &a : n.attribute())
-            if (a.name() == name)
-                return &a;
-        return nullptr;
-    }
-    static int64_t intAttr(const onnx::NodeProto &n, const char *name, int64_t fallback)
-    {
-        const auto *a = attr(n, name);
-        return a ? a->i() : fallback;
-    }
-    static float floatAttr(const onnx::NodeProto &n, const char *name, float fallback)
-    {
-        const auto *a = attr(n, name);
-        return a ? a->f() : fallback;
-    }
-    static std::vector<int64_t> intsAttr(const onnx::NodeProto &n, const char *name, std::vector<int64_t> fallback)
-    {
-        const auto *a = attr(n, name);
-        return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : fallback;
-    }
-
     // pads [b0, b1, e0, e1] -> symmetric [p0, p1]
     std::vector<int64_t> symmetricPads(const onnx::NodeProto &n)
     {
@@ -346,21 +325,10 @@ private:
             return;
         const auto it = handlers().find(n.op_type());
         if (it == handlers().end())
-            unsupported(n, foldableOps().count(n.op_type()) ? "computes at run time what only constants may compute "
+            unsupported(n, isFoldableOp(n.op_type()) ? "computes at run time what only constants may compute "
                                                               "(shape arithmetic on a dynamic batch: export with a fixed input shape)"
                                                             : "is not supported");
         (this->*it->second)(n);
-    }
-
-    // Shape arithmetic that constant folding left in the file: evaluated
-    // here when every input is a constant (Shape: when the inferred shape is
-    // static). In a file exported for batch 1 the batch folds to 1, which
-    // readReshape reads back as the batch.
-    static const std::set<std::string> &foldableOps()
-    {
-        static const std::set<std::string> ops{"Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Slice", "Cast",
-                                               "Add", "Sub", "Mul", "Div", "Reshape"};
-        return ops;
     }
 
     // The static shape of a value (-1 where not fixed): ONNX's inference, or
@@ -384,10 +352,12 @@ private:
 
     bool fold(const onnx::NodeProto &n)
     {
-        const std::string &op = n.op_type();
-        if (!foldableOps().count(op) || n.input_size() < 1)
+        // Shape from the static shapes; the rest when every input is a
+        // constant (onnxfolding). In a file exported for batch 1 the batch
+        // folds to 1, which readReshape reads back as the batch.
+        if (!isFoldableOp(n.op_type()) || n.input_size() < 1)
             return false;
-        if (op == "Shape") {
+        if (n.op_type() == "Shape") {
             const auto shape = shapeOf(n.input(0));
             if (shape.empty() || std::count(shape.begin(), shape.end(), -1))
                 return false;
@@ -409,74 +379,17 @@ private:
                 return false;
             in.push_back(c->second);
         }
-        const torch::Tensor x = in[0];
-        auto ints = [&](size_t i, const char *attrName) {
-            if (i < in.size() && in[i].defined())
-                return std::vector<int64_t>(in[i].to(torch::kLong).flatten().data_ptr<int64_t>(),
-                                            in[i].to(torch::kLong).flatten().data_ptr<int64_t>() + in[i].numel());
-            return intsAttr(n, attrName, {});
-        };
-        torch::Tensor y;
-        if (op == "Gather") {
-            const int64_t axis = intAttr(n, "axis", 0) < 0 ? intAttr(n, "axis", 0) + x.dim() : intAttr(n, "axis", 0);
-            const torch::Tensor idx = in.at(1).to(torch::kLong);
-            const torch::Tensor flat = torch::where(idx < 0, idx + x.size(axis), idx).flatten();
-            std::vector<int64_t> shape(x.sizes().begin(), x.sizes().begin() + axis);
-            shape.insert(shape.end(), idx.sizes().begin(), idx.sizes().end());
-            shape.insert(shape.end(), x.sizes().begin() + axis + 1, x.sizes().end());
-            y = x.index_select(axis, flat).reshape(shape);
-        } else if (op == "Unsqueeze") {
-            auto axes = ints(1, "axes");
-            const int64_t rank = x.dim() + int64_t(axes.size());
-            for (auto &a : axes)
-                a = a < 0 ? a + rank : a;
-            std::sort(axes.begin(), axes.end());
-            y = x;
-            for (int64_t a : axes)
-                y = y.unsqueeze(a);
-        } else if (op == "Squeeze") {
-            auto axes = ints(1, "axes");
-            y = x;
-            if (axes.empty())
-                y = x.squeeze();
-            for (auto a = axes.rbegin(); a != axes.rend(); ++a)
-                y = y.squeeze(*a < 0 ? *a + x.dim() : *a);
-        } else if (op == "Concat") {
-            y = torch::cat(in, intAttr(n, "axis", 0));
-        } else if (op == "Slice") {
-            y = x;
-            const auto starts = ints(1, "starts"), ends = ints(2, "ends");
-            auto axes = ints(3, "axes"), steps = ints(4, "steps");
-            for (size_t k = 0; k < starts.size(); ++k) {
-                const int64_t axis = k < axes.size() ? (axes[k] < 0 ? axes[k] + x.dim() : axes[k]) : int64_t(k);
-                const int64_t size = y.size(axis), step = k < steps.size() ? steps[k] : 1;
-                auto clampIndex = [size](int64_t i) { return std::clamp(i < 0 ? i + size : i, int64_t(0), size); };
-                if (step != 1)
-                    return false;
-                y = y.slice(axis, clampIndex(starts[k]), std::max(clampIndex(starts[k]), clampIndex(ends.at(k))));
-            }
-        } else if (op == "Cast") {
-            const int64_t to = intAttr(n, "to", 1);
-            if (to != onnx::TensorProto::FLOAT && to != onnx::TensorProto::INT64 && to != onnx::TensorProto::INT32)
-                return false;
-            y = x.to(to == onnx::TensorProto::FLOAT ? torch::kFloat : torch::kLong);
-        } else if (op == "Reshape") {
-            auto shape = ints(1, "shape");
-            for (size_t k = 0; k < shape.size(); ++k)
-                if (shape[k] == 0)
-                    shape[k] = x.size(int64_t(k));
-            y = x.reshape(shape);
-        } else {  // Add, Sub, Mul, Div
-            const torch::Tensor a = in.at(0), b = in.at(1);
-            y = op == "Add" ? a + b : op == "Sub" ? a - b : op == "Mul" ? a * b
-                : a.is_floating_point() ? a / b : torch::div(a, b, "trunc");
-        }
-        m_consts[n.output(0)] = y.contiguous();
+        auto y = foldOnConstants(n, in);
+        if (!y)
+            return false;
+        m_consts[n.output(0)] = *y;
         return true;
     }
 
     void readConstant(const onnx::NodeProto &n)
     {
+        if (m_consts.count(n.output(0)))
+            return;  // read by run()'s first pass already
         const auto *a = attr(n, "value");
         if (!a || !a->has_t())
             unsupported(n, "is not a tensor constant");
@@ -537,12 +450,6 @@ private:
         add(n, op == "Relu" ? OpKind::Relu : op == "Sigmoid" ? OpKind::Sigmoid : OpKind::Hardswish, {in(n, 0)});
     }
 
-    static std::vector<int64_t> ints(const torch::Tensor &t)
-    {
-        const torch::Tensor l = t.to(torch::kLong).flatten().contiguous();
-        return std::vector<int64_t>(l.data_ptr<int64_t>(), l.data_ptr<int64_t>() + l.numel());
-    }
-
     void readGelu(const onnx::NodeProto &n)
     {
         const auto *approximate = attr(n, "approximate");
@@ -575,7 +482,7 @@ private:
         const bool inputs = n.input_size() > 1;  // opset 10 on: starts, ends, axes, steps as inputs
         auto list = [&](int i, const char *name) {
             if (inputs)
-                return i < n.input_size() && !n.input(i).empty() ? ints(constant(n, i, name)) : std::vector<int64_t>{};
+                return i < n.input_size() && !n.input(i).empty() ? tensorInts(constant(n, i, name)) : std::vector<int64_t>{};
             return intsAttr(n, name, {});
         };
         const auto starts = list(1, "starts"), ends = list(2, "ends"), axes = list(3, "axes"), steps = list(4, "steps");
@@ -595,7 +502,7 @@ private:
     void readSplit(const onnx::NodeProto &n)
     {
         int64_t axis = intAttr(n, "axis", 0);
-        std::vector<int64_t> sizes = n.input_size() > 1 && !n.input(1).empty() ? ints(constant(n, 1, "split"))
+        std::vector<int64_t> sizes = n.input_size() > 1 && !n.input(1).empty() ? tensorInts(constant(n, 1, "split"))
                                                                                 : intsAttr(n, "split", {});
         if (sizes.empty()) {
             const auto shape = shapeOf(n.input(0));
@@ -631,12 +538,12 @@ private:
             unsupported(n, "pads in mode " + mode->s() + " (constant zeros are supported)");
         if (n.input_size() > 2 && !n.input(2).empty() && constant(n, 2, "value").item<double>() != 0)
             unsupported(n, "pads with a value other than zero");
-        const std::vector<int64_t> pads = n.input_size() > 1 ? ints(constant(n, 1, "pads")) : intsAttr(n, "pads", {});
+        const std::vector<int64_t> pads = n.input_size() > 1 ? tensorInts(constant(n, 1, "pads")) : intsAttr(n, "pads", {});
         const size_t count = pads.size() / 2;
         std::vector<int64_t> axes(count);
         std::iota(axes.begin(), axes.end(), int64_t(0));
         if (n.input_size() > 3 && !n.input(3).empty())
-            axes = ints(constant(n, 3, "axes"));
+            axes = tensorInts(constant(n, 3, "axes"));
         if (pads.size() % 2 || axes.size() != count)
             unsupported(n, "has " + std::to_string(pads.size()) + " pads for " + std::to_string(axes.size()) + " axes");
         const auto shape = shapeOf(n.input(0));
@@ -716,7 +623,7 @@ private:
     void readReduceMean(const onnx::NodeProto &n)
     {
         Node &m = add(n, OpKind::Mean, {in(n, 0)});
-        m.dims = n.input_size() > 1 ? ints(constant(n, 1, "axes")) : intsAttr(n, "axes", {});  // an input from opset 18
+        m.dims = n.input_size() > 1 ? tensorInts(constant(n, 1, "axes")) : intsAttr(n, "axes", {});  // an input from opset 18
         m.keepDim = intAttr(n, "keepdims", 1) != 0;
         if (m.dims.empty())
             unsupported(n, "reduces over all axes");

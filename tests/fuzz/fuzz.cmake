@@ -32,7 +32,7 @@ endforeach()
 find_package(Protobuf REQUIRED)
 find_package(ONNX REQUIRED)
 target_sources(fuzz_onnx PRIVATE ${PROJECT_SOURCE_DIR}/plugins/onnximport/onnxreader.cpp
-  ${PROJECT_SOURCE_DIR}/plugins/onnximport/onnxfusion.cpp)
+  ${PROJECT_SOURCE_DIR}/plugins/onnximport/onnxfolding.cpp ${PROJECT_SOURCE_DIR}/plugins/onnximport/onnxfusion.cpp)
 target_include_directories(fuzz_onnx PRIVATE ${PROJECT_SOURCE_DIR}/plugins/onnximport)
 target_link_libraries(fuzz_onnx PRIVATE onnx onnx_proto protobuf::libprotobuf)
 # Without the shared precompiled header, Qt's `slots` macro would reach
