@@ -10,6 +10,7 @@
 #include "model/cardpresets.h"
 #include "model/modelcard.h"
 #include "run/presets.h"
+#include "run/specfields.h"
 
 #include <QtCore/QFileInfo>
 
@@ -50,9 +51,9 @@ void addModelOptions(QCommandLineParser &parser)
 
 void addThreadsOption(QCommandLineParser &parser)
 {
-    parser.addOption({QStringLiteral("threads"),
-                      QStringLiteral("LibTorch threads (default 1: fastest on a 2-core machine with other work)."),
-                      QStringLiteral("T"), QStringLiteral("1")});
+    // The run spec's field: one range, default and help for every command.
+    const Field &f = findSpecField(QStringLiteral("threads"))->field;
+    parser.addOption({f.flag, f.describe(), QStringLiteral("T"), f.defaultText()});
 }
 
 QString modelPath(const QCommandLineParser &parser)
@@ -132,13 +133,14 @@ std::optional<ModelCard> resolveCard(const QCommandLineParser &parser, QString *
 
 bool applyThreads(const QCommandLineParser &parser, QString *error)
 {
-    bool ok = false;
-    const int t = parser.value(QStringLiteral("threads")).toInt(&ok);
-    if (!ok || t < 1 || t > 256) {
-        *error = QStringLiteral("--threads '%1' must be a whole number from 1 to 256").arg(parser.value(QStringLiteral("threads")));
+    const Field &f = findSpecField(QStringLiteral("threads"))->field;
+    const QString text = parser.value(f.flag);
+    auto t = f.parse(text);
+    if (!t) {
+        *error = QStringLiteral("--%1 '%2' %3").arg(f.flag, text, t.error().message);
         return false;
     }
-    setThreads(t);
+    setThreads(t->toInt());
     return true;
 }
 

@@ -27,7 +27,7 @@ QString modelPath(const QCommandLineParser &parser);
 // Returns an error message when neither gives a usable spec.
 std::optional<ModelCard> resolveCard(const QCommandLineParser &parser, QString *error);
 
-// Applies --threads (default 1); false with `error` set on a bad value.
+// Applies --threads (the run spec's field: default one per physical core); false with `error` set on a bad value.
 bool applyThreads(const QCommandLineParser &parser, QString *error);
 
 // Parses args, prints --help, rejects positional arguments and applies

@@ -3,10 +3,14 @@
 #include <torch/torch.h>
 
 #include <QtCore/QFile>
+#include <QtCore/QSet>
+#include <QtCore/QThread>
 
 #include <malloc.h>
+#include <sched.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -15,6 +19,51 @@ namespace metaaug {
 
 namespace {
 bool g_mallocTuned = false;
+
+QByteArray readSmallFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll().trimmed() : QByteArray();
+}
+
+// "max 100000" or "200000 100000" (quota, period): the CPUs the quota allows,
+// rounded up; 0 without a quota.
+int cgroupCpuLimit()
+{
+    const QList<QByteArray> parts = readSmallFile(QStringLiteral("/sys/fs/cgroup/cpu.max")).split(' ');
+    if (parts.size() != 2 || parts[0] == "max")
+        return 0;
+    const double quota = parts[0].toDouble(), period = parts[1].toDouble();
+    return period > 0 && quota > 0 ? int(std::ceil(quota / period)) : 0;
+}
+}  // namespace
+
+int physicalCores()
+{
+    static const int cores = [] {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        int n = 0;
+        if (sched_getaffinity(0, sizeof set, &set) == 0) {
+            QSet<QByteArray> seen;
+            for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+                if (!CPU_ISSET(cpu, &set))
+                    continue;
+                const QString dir = QStringLiteral("/sys/devices/system/cpu/cpu%1/topology/").arg(cpu);
+                const QByteArray core = readSmallFile(dir + QStringLiteral("core_id"));
+                // Without topology (some containers) every CPU counts as a core.
+                seen.insert(core.isEmpty() ? QByteArray::number(cpu) + "cpu"
+                                           : readSmallFile(dir + QStringLiteral("physical_package_id")) + ':' + core);
+            }
+            n = int(seen.size());
+        }
+        if (n <= 0)
+            n = QThread::idealThreadCount();
+        if (const int limit = cgroupCpuLimit(); limit > 0)
+            n = std::min(n, limit);
+        return std::max(1, n);
+    }();
+    return cores;
 }
 
 void configureRuntime(const RuntimeOptions &options)

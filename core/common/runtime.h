@@ -6,12 +6,19 @@
 
 namespace metaaug {
 
+// Physical cores this process may run on: distinct (package, core) pairs of
+// the CPUs in its affinity mask, capped by a cgroup v2 CPU quota; at least 1.
+// The default thread count of a run, so that it is fixed per machine (hyper-
+// threads share a core's arithmetic units and only add contention to
+// LibTorch's kernels; results depend on the thread count, see README).
+int physicalCores();
+
 struct RuntimeOptions {
     // glibc malloc thresholds: without them oneDNN's reorder buffers are
     // mmapped and page-faulted on every convolution (~20x slower).
     bool tuneMalloc = true;
-    // LibTorch intra-op threads; 1 is fastest when the other core is busy.
-    int threads = 1;
+    // LibTorch intra-op threads: one per physical core (see physicalCores()).
+    int threads = physicalCores();
 };
 
 // Applies the options; call once at process start, before any tensor work.

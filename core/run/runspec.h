@@ -2,6 +2,7 @@
 // its outcome.
 #pragma once
 
+#include "common/runtime.h"
 #include "model/modelcard.h"
 #include "quant/bitpolicy.h"
 
@@ -27,7 +28,7 @@ struct RunSpec {
     int iterations = 500;                  // R per unit (kDefaultIterations)
     int batch = 32;
     uint64_t seed = 0;
-    int threads = 1;
+    int threads = physicalCores();        // fixed per machine, recorded: results depend on it
     int probeEvery = 25;                   // per-layer probe samples every N iterations (0: off), see recon::LayerProbe
     QString cacheDtype = QStringLiteral("float32");  // activation caches: recon::cacheDtypeNames()
     QJsonObject methodOptions;             // method-specific (e.g. MetaAug's)

@@ -106,7 +106,8 @@ std::vector<SpecField> build()
          }(),
          {}, [](const RunSpec &s) { return QJsonValue(QString::number(s.seed)); },
          [](RunSpec &s, const QJsonValue &v) { s.seed = v.isString() ? v.toString().toULongLong() : uint64_t(v.toInteger()); }},
-        {field("threads", "threads", "Threads", "LibTorch threads of the run (1 is fastest on a 2-core machine with other work).", T::Integer,
+        {field("threads", "threads", "Threads", "LibTorch threads of the run; the default is one per physical core of this machine. "
+                                             "Results can depend on the count (summation order), so the spec records it.", T::Integer,
                d.threads, 1, 256),
          {}, [](const RunSpec &s) { return QJsonValue(s.threads); }, [](RunSpec &s, const QJsonValue &v) { s.threads = v.toInt(); }},
         {[&] {

@@ -254,7 +254,7 @@ void TestOnnxImport::notAnOnnxFile()
     QTemporaryDir dir;
     QFile f(dir.filePath("junk.onnx"));
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(QByteArray(1000, '\\x07'));
+    f.write(QByteArray(1000, '\x07'));
     f.close();
     QFile::copy(modelsDir() + "/resnet20_fmnist.json", dir.filePath("junk.json"));
     auto m = Model::load(f.fileName());

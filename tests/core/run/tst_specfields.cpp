@@ -1,6 +1,8 @@
 // The run contract's tables: every field's and method option's range,
 // choices and default are what RunSpec::fromJson and the methods accept;
-// presets apply; the schema names every key.
+// presets apply; the schema names every key; the thread default is the
+// machine's physical cores and is recorded.
+#include "common/runtime.h"
 #include "methods/method.h"
 #include "run/presets.h"
 #include "run/runspec.h"
@@ -76,6 +78,7 @@ private Q_SLOTS:
     void unknownKeysRefused();
     void presetsApplyAndValidate();
     void schemaCoversEveryKey();
+    void defaultThreadsArePhysicalCores();
 };
 
 void TestSpecFields::specFieldsValidatedByTheirTable()
@@ -206,6 +209,22 @@ void TestSpecFields::schemaCoversEveryKey()
     for (const methods::Method *m : methods::allMethods())
         for (const Field &f : m->options())
             QVERIFY2(optionKeys.contains(f.key), qPrintable(m->id() + "." + f.key));
+}
+
+void TestSpecFields::defaultThreadsArePhysicalCores()
+{
+    const int cores = physicalCores();
+    QVERIFY(cores >= 1);
+    QVERIFY(cores <= QThread::idealThreadCount());
+    // Without simultaneous multithreading (and without a CPU quota) every
+    // CPU this process may use is a core of its own.
+    QFile smt(QStringLiteral("/sys/devices/system/cpu/smt/active"));
+    if (smt.open(QIODevice::ReadOnly) && smt.readAll().trimmed() == "0" && !QFile::exists(QStringLiteral("/sys/fs/cgroup/cpu.max")))
+        QCOMPARE(cores, QThread::idealThreadCount());
+    QCOMPARE(RunSpec{}.threads, cores);
+    QCOMPARE(findSpecField(QStringLiteral("threads"))->field.defaultValue.toInt(), cores);
+    // Recorded, so a stored spec replays with the count it ran with.
+    QCOMPARE(RunSpec{}.toJson().value(QStringLiteral("threads")).toInt(), cores);
 }
 
 QTEST_GUILESS_MAIN(TestSpecFields)
