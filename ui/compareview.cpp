@@ -138,7 +138,6 @@ CompareView::CompareView(QWidget *parent) : QWidget(parent)
     m_loss = make("compareLoss", tr("Reconstruction loss of the unit"), tr("iteration"), tr("loss"));
     setLogAxis(m_loss->yAxis);
     m_sqnr = make("compareSqnr", tr("Per-layer output SQNR"), QString(), tr("dB"));
-    m_sqnr->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
     m_sqnr->xAxis->setTickLabelRotation(90);
     m_sqnr->setMinimumHeight(360);
     m_method = make("compareMethod", tr("Method series (dashed: targets)"), tr("warm-up / meta step"), QString());
@@ -324,10 +323,7 @@ void CompareView::fillSqnr()
         if (layers.isEmpty())
             for (const auto &[layer, v] : r.layerSqnr)
                 layers << layer;
-    auto ticker = qSharedPointerCast<QCPAxisTickerText>(m_sqnr->xAxis->ticker());
-    ticker->clear();
-    for (int k = 0; k < layers.size(); ++k)
-        ticker->addTick(k, layers[k]);
+    setCategoryTicks(m_sqnr, layers);
     auto *group = new QCPBarsGroup(m_sqnr);
     const double width = 0.8 / std::max<int>(1, int(m_runs.size()));
     for (int i = 0; i < m_runs.size(); ++i) {

@@ -150,6 +150,8 @@ void MainWindow::createPanels()
     modelDock->raise();
     splitDockWidget(setupDock, modelDock, Qt::Vertical);
     resizeDocks({setupDock}, {380}, Qt::Horizontal);
+    // The model tree gets the most room: a 224x224 network has 50+ layers.
+    resizeDocks({setupDock, modelDock}, {320, 420}, Qt::Vertical);
 
     m_modelStatus = new QLabel(this);
     m_dataStatus = new QLabel(this);

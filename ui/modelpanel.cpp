@@ -9,6 +9,10 @@
 
 namespace metaaug::ui {
 
+namespace {
+constexpr size_t kExpandedUnits = 12;
+}
+
 ModelPanel::ModelPanel(QWidget *parent) : QWidget(parent)
 {
     auto *l = new QVBoxLayout(this);
@@ -35,7 +39,7 @@ void ModelPanel::setSummary(const ModelSummary &s)
     const QLocale loc;
     m_header->setText(tr("<b>%1</b> (%2)<br>input %3 · %4 classes · %5 units · %6 parameters · partition %7%8")
                           .arg(QFileInfo(s.path).fileName().toHtmlEscaped(), s.cardName.toHtmlEscaped(), s.inputShape)
-                          .arg(s.classNames.size()).arg(s.units.size()).arg(loc.toString(qlonglong(s.parameters)), s.partitionRule)
+                          .arg(s.classes).arg(s.units.size()).arg(loc.toString(qlonglong(s.parameters)), s.partitionRule)
                           .arg((s.fpTestTop1 >= 0 ? tr(" · FP test top-1 %1 %").arg(s.fpTestTop1, 0, 'f', 2) : QString()) +
                                (s.softmaxHead.isEmpty() ? QString()
                                                         : tr("<br>ends in %1: KL and agreement use the logits before it").arg(s.softmaxHead))));
@@ -51,7 +55,11 @@ void ModelPanel::setSummary(const ModelSummary &s)
         for (const LayerSummary &l : unit.layers)
             new QTreeWidgetItem(item, {l.name, l.op, l.weightShape, l.outputShape, loc.toString(qlonglong(l.parameters))});
     }
-    m_tree->expandAll();
+    // A small network shows every layer; a large one (ResNet-50: 18 units,
+    // 54 layers) its units, each opened on demand.
+    if (s.units.size() <= kExpandedUnits)
+        m_tree->expandAll();
+    m_tree->resizeColumnToContents(0);
 }
 
 }  // namespace metaaug::ui

@@ -2,6 +2,8 @@
 
 #include <qcustomplot.h>
 
+#include <cmath>
+
 namespace metaaug::ui {
 
 QColor seriesColor(int i)
@@ -43,6 +45,53 @@ QCustomPlot *makePlot(QWidget *parent, const char *objectName, const QString &ti
 }
 
 namespace {
+
+constexpr const char *kCategoryNames = "metaaugCategoryNames";
+
+void writeCategoryTicks(QCustomPlot *plot)
+{
+    const QStringList names = plot->property(kCategoryNames).toStringList();
+    auto ticker = qSharedPointerDynamicCast<QCPAxisTickerText>(plot->xAxis->ticker());
+    if (!ticker) {
+        ticker.reset(new QCPAxisTickerText);
+        plot->xAxis->setTicker(ticker);
+    }
+    // Rotated labels stack at one line height each: as many as the axis holds.
+    const int room = std::max(40, plot->axisRect()->width() > 0 ? plot->axisRect()->width() : plot->width() - 60);
+    const int line = QFontMetrics(plot->xAxis->tickLabelFont()).height() + 1;
+    const int step = std::max(1, int(std::ceil(double(names.size()) * line / room)));
+    ticker->clear();
+    for (int k = 0; k < names.size(); k += step)
+        ticker->addTick(k, names[k]);
+}
+
+// Re-thins the labels on resize; shows the category under the mouse.
+class CategoryTicks : public QObject {
+public:
+    explicit CategoryTicks(QCustomPlot *plot) : QObject(plot), m_plot(plot)
+    {
+        plot->installEventFilter(this);
+        connect(plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent *e) {
+            const QStringList names = m_plot->property(kCategoryNames).toStringList();
+            const int k = int(std::lround(m_plot->xAxis->pixelToCoord(e->pos().x())));
+            m_plot->setToolTip(k >= 0 && k < names.size() && m_plot->axisRect()->rect().contains(e->pos()) ? names[k] : QString());
+        });
+    }
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (watched == m_plot && event->type() == QEvent::Resize)
+            QMetaObject::invokeMethod(this, [this] {
+                m_plot->replot(QCustomPlot::rpImmediateRefresh);  // lays the axis rect out at the new size
+                writeCategoryTicks(m_plot);
+                m_plot->replot(QCustomPlot::rpQueuedReplot);
+            }, Qt::QueuedConnection);
+        return false;
+    }
+
+private:
+    QCustomPlot *m_plot;
+};
+
 // QCustomPlot's log ticker labels with a fixed precision, so over less than
 // a decade its ticks 0.15, 0.2, 0.25 all read "2·10^-1". This one keeps
 // the log ticks over a decade or more and, below that, places linear ticks
@@ -74,6 +123,14 @@ protected:
     int m_digits = 0;  // > 0: the range is under a decade
 };
 }  // namespace
+
+void setCategoryTicks(QCustomPlot *plot, const QStringList &names)
+{
+    if (!plot->property(kCategoryNames).isValid())  // the first call installs the resize and tool-tip handler
+        new CategoryTicks(plot);
+    plot->setProperty(kCategoryNames, names);
+    writeCategoryTicks(plot);
+}
 
 void setLogAxis(QCPAxis *axis)
 {

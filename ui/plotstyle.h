@@ -20,6 +20,12 @@ void stylePlot(QCustomPlot *plot, const QString &title, const QString &xLabel, c
 QCustomPlot *makePlot(QWidget *parent, const char *objectName, const QString &title, const QString &xLabel,
                       const QString &yLabel);
 
+// Names (layers, runs) as rotated x tick labels at 0..n-1. When they would
+// overlap (a 50-layer network on a narrow chart) only every k-th is written;
+// the plot's tool tip names the category under the mouse, and the labels
+// are thinned again whenever the plot is resized.
+void setCategoryTicks(QCustomPlot *plot, const QStringList &names);
+
 // Logarithmic y axis with a log ticker.
 void setLogAxis(QCPAxis *axis);
 

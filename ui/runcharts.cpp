@@ -55,8 +55,6 @@ RunCharts::RunCharts(QWidget *parent) : QWidget(parent)
     setLogAxis(m_meta->yAxis);
     m_sqnr = make("sqnrPlot", tr("Per-layer output SQNR"), QString(), tr("dB"));
     m_sqnr->legend->setVisible(false);
-    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    m_sqnr->xAxis->setTicker(ticker);
     m_sqnr->xAxis->setTickLabelRotation(90);
     auto *bars = new QCPBars(m_sqnr->xAxis, m_sqnr->yAxis);
     bars->setPen(Qt::NoPen);
@@ -216,13 +214,13 @@ void RunCharts::refreshSqnr(const RunData &d)
     m_bars = bars;
     auto *b = static_cast<QCPBars *>(m_sqnr->plottable(0));
     QVector<double> keys, values;
-    auto ticker = qSharedPointerCast<QCPAxisTickerText>(m_sqnr->xAxis->ticker());
-    ticker->clear();
+    QStringList names;
     for (int i = 0; i < bars.size(); ++i) {
         keys.append(i);
         values.append(std::isfinite(bars[i].second) ? bars[i].second : 0.0);
-        ticker->addTick(i, bars[i].first);
+        names << bars[i].first;
     }
+    setCategoryTicks(m_sqnr, names);
     b->setData(keys, values, true);
     rescale(m_sqnr);
     m_sqnr->xAxis->setRange(-0.7, std::max<double>(1, bars.size()) - 0.3);

@@ -4,8 +4,13 @@
 #include "screenshotdemo.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
 #include <QtWidgets/QApplication>
 
+#include <cstdio>
 #include <memory>
 
 int main(int argc, char **argv)
@@ -28,6 +33,10 @@ int main(int argc, char **argv)
     p.addOption({QStringLiteral("no-settings"), QStringLiteral("Start from the defaults; do not read or write remembered settings.")});
     p.addOption({QStringLiteral("screenshots"), QStringLiteral("Run a short MetaAug and a geniem run, save screenshots in DIR, print the event-loop lateness, quit."),
                  QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("screenshot-spec"),
+                 QStringLiteral("With --screenshots: run this one run spec (JSON) on the model and data given instead, and name the shots "
+                                "after the model."),
+                 QStringLiteral("FILE")});
     p.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A model file to open (same as --model)."), QStringLiteral("[model]"));
     p.process(app);
 
@@ -41,7 +50,19 @@ int main(int argc, char **argv)
     window.show();
     std::unique_ptr<ScreenshotDemo> demo;
     if (p.isSet(QStringLiteral("screenshots"))) {
-        demo = std::make_unique<ScreenshotDemo>(window, p.value(QStringLiteral("screenshots")));
+        QJsonObject spec;
+        QString prefix = QStringLiteral("workbench");
+        if (p.isSet(QStringLiteral("screenshot-spec"))) {
+            QFile f(p.value(QStringLiteral("screenshot-spec")));
+            QJsonParseError error;
+            spec = f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll(), &error).object() : QJsonObject();
+            if (spec.isEmpty()) {
+                std::fprintf(stderr, "metaaug-workbench: %s is not a JSON run spec\n", qPrintable(f.fileName()));
+                return 2;
+            }
+            prefix = QFileInfo(o.modelPath).completeBaseName();
+        }
+        demo = std::make_unique<ScreenshotDemo>(window, p.value(QStringLiteral("screenshots")), spec, prefix);
         demo->begin();
     }
     return app.exec();

@@ -59,6 +59,7 @@ Result<ModelSummary> summarize(const QString &path, const QString &cardPath)
     {
         torch::NoGradGuard ng;
         outs = model->executor().intermediates(probe, names);
+        s.classes = int(model->executor().run(probe).size(1));  // checked 2-D when the model loaded
     }
     const auto producers = g.producers();
     auto valueShape = [&](int v) {

@@ -27,7 +27,8 @@ struct UnitSummary {
 struct ModelSummary {
     QString path, sha256, cardName;
     QString inputShape;        // per image, "1x28x28"
-    QStringList classNames;
+    QStringList classNames;    // from the card; may be empty
+    int classes = 0;           // the logits' width, from the model
     double fpTestTop1 = -1;    // from the card, percent; -1 when unknown
     int nodes = 0;
     int64_t parameters = 0;    // of all conv/linear layers
