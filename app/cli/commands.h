@@ -20,6 +20,7 @@ int runsCommand(const QStringList &args);
 int exportCommand(const QStringList &args);
 int soakCommand(const QStringList &args);
 int specCommand(const QStringList &args);
+int sensitivityCommand(const QStringList &args);
 
 // The export formats of the plugin registry, one per line (and plugins that failed to load).
 QString formatList();

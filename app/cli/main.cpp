@@ -25,6 +25,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("runs"), {"The run database: list, show, compare, delete, export, import", metaaug::cli::runsCommand}},
         {QStringLiteral("export"), {"Export a stored run's quantized model (torchscript, onnx-qdq, encodings, ...)", metaaug::cli::exportCommand}},
         {QStringLiteral("spec"), {"The run spec as data: --json-schema, --defaults [--preset], --check FILE", metaaug::cli::specCommand}},
+        {QStringLiteral("sensitivity"), {"Per-layer RTN sensitivity of a model at candidate bit-widths (KL, agreement, SQNR)", metaaug::cli::sensitivityCommand}},
         {QStringLiteral("bench"), {"Time the conv/matmul kernels (runtime settings check)", metaaug::cli::benchCommand}},
         {QStringLiteral("soak"), {"Many short runs in one process: leaks, memory growth, database integrity", metaaug::cli::soakCommand}},
     };

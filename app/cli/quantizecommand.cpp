@@ -5,11 +5,15 @@
 
 #include "common/runtime.h"
 #include "jobs/exportjob.h"
+#include "quant/layerbits.h"
 #include "run/presets.h"
 #include "jobs/runjob.h"
 #include "run/runspec.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonDocument>
 #include <QtCore/QJsonArray>
 
 #include <atomic>
@@ -153,6 +157,25 @@ void printSummary(const RunResult &r, const QJsonArray &exports)
     printOut(out.join(QLatin1Char('\n')));
 }
 
+// A bits file: the JSON object of quant::layerBitsFromJson; errors name the file.
+Result<quant::LayerBitsMap> readBitsFile(const QString &path)
+{
+    QFile f(path);
+    if (QFileInfo(path).isDir())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("--bits-file %1 is a folder, not a JSON file").arg(path));
+    if (!f.open(QIODevice::ReadOnly))
+        return makeError(ErrorCode::NotFound, QStringLiteral("--bits-file %1 cannot be read: %2").arg(path, f.errorString()));
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("--bits-file %1 is not a JSON object: %2")
+                                                         .arg(path, pe.error != QJsonParseError::NoError ? pe.errorString() : QStringLiteral("not an object")));
+    auto bits = quant::layerBitsFromJson(doc.object());
+    if (!bits)
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("--bits-file %1: %2").arg(path, bits.error().message));
+    return *bits;
+}
+
 }  // namespace
 
 int quantizeCommand(const QStringList &args)
@@ -167,6 +190,10 @@ int quantizeCommand(const QStringList &args)
     addModelOptions(p);
     addSpecFlags(p);  // --method, --wbits, ... and every method's options, from core's tables
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object with the results.")});
+    p.addOption({QStringLiteral("bits-file"),
+                 QStringLiteral("Per-layer bits from a JSON file: {\"layer\": W, \"layer\": {\"w\": W, \"a\": A}, ...} (names as "
+                                "`metaaug info` prints them); sets --layer-bits."),
+                 QStringLiteral("FILE")});
     {
         QStringList presets;
         for (const RunPreset &r : runPresets())
@@ -191,6 +218,14 @@ int quantizeCommand(const QStringList &args)
         return fail(given.error().message, Usage);
     QJsonObject specJson = applyPreset(preset, *given);
     specJson[QStringLiteral("model")] = modelPath(p);
+    if (p.isSet(QStringLiteral("bits-file"))) {
+        if (p.isSet(QStringLiteral("layer-bits")))
+            return fail(QStringLiteral("give per-layer bits by --bits-file or by --layer-bits, not both"), Usage);
+        auto bits = readBitsFile(p.value(QStringLiteral("bits-file")));
+        if (!bits)
+            return fail(bits.error().message, Usage);
+        specJson[QStringLiteral("layer_bits")] = quant::formatLayerBits(*bits);
+    }
     auto parsed = RunSpec::fromJson(specJson);  // the one validation every entry point runs
     if (!parsed)
         return fail(withFlagNames(parsed.error().message), Usage);

@@ -17,25 +17,30 @@ BitSetting bitSettingFromName(const QString &name)
     return name == QLatin1String(bitSettingName(BitSetting::Brecq)) ? BitSetting::Brecq : BitSetting::QDrop;
 }
 
-BitPlan planBits(const graph::Executor &executor, int wbits, int abits, BitSetting setting)
+PinnedBits pinnedBits(const graph::Executor &executor, BitSetting setting)
 {
     const graph::Graph &g = executor.graph();
     const std::vector<int> layers = g.layers();
-    BitPlan plan;
-    plan.activationBits.assign(executor.activationPoints().size(), abits);
-    for (size_t k = 0; k < layers.size(); ++k) {
-        const bool first = k == 0, last = k + 1 == layers.size();
-        plan.weightBits[layers[k]] = first || last ? kEdgeBits : wbits;
-    }
-    const int lastPoint = executor.pointOfValue(g.nodes[layers.back()].inputs[0]);
-    plan.activationBits[lastPoint] = kEdgeBits;
-    if (setting == BitSetting::Brecq && layers.size() > 1) {
-        const int second = executor.pointOfValue(g.nodes[layers[1]].inputs[0]);
-        plan.activationBits[second] = kEdgeBits;
-    }
+    PinnedBits pinned;
+    pinned.layers = {layers.front(), layers.back()};
+    pinned.points.insert(executor.pointOfValue(g.nodes[layers.back()].inputs[0]));
+    if (setting == BitSetting::Brecq && layers.size() > 1)
+        pinned.points.insert(executor.pointOfValue(g.nodes[layers[1]].inputs[0]));
     for (size_t p = 0; p < executor.activationPoints().size(); ++p)
         if (executor.activationPoints()[p].isModelInput)
-            plan.activationBits[p] = 0;  // the image itself stays FP
+            pinned.points.insert(int(p));
+    return pinned;
+}
+
+BitPlan planBits(const graph::Executor &executor, int wbits, int abits, BitSetting setting)
+{
+    const PinnedBits pinned = pinnedBits(executor, setting);
+    BitPlan plan;
+    for (int layer : executor.graph().layers())
+        plan.weightBits[layer] = pinned.layers.count(layer) ? kEdgeBits : wbits;
+    plan.activationBits.assign(executor.activationPoints().size(), abits);
+    for (int p : pinned.points)
+        plan.activationBits[size_t(p)] = executor.activationPoints()[size_t(p)].isModelInput ? 0 : kEdgeBits;  // the image itself stays FP
     return plan;
 }
 

@@ -6,6 +6,7 @@
 #include <QtCore/QStringList>
 
 #include <map>
+#include <set>
 
 namespace metaaug::quant {
 
@@ -24,6 +25,15 @@ struct BitPlan {
 constexpr int kMinBits = 2, kMaxBits = 8;
 // The width the first and last layers keep under both settings.
 constexpr int kEdgeBits = 8;
+
+// What the setting fixes whatever the bits asked: the first and last layers'
+// weights (kEdgeBits), the last layer's input (kEdgeBits), under brecq the
+// second layer's input (kEdgeBits), and the image input (FP).
+struct PinnedBits {
+    std::set<int> layers;  // layer node indices
+    std::set<int> points;  // activation point indices
+};
+PinnedBits pinnedBits(const graph::Executor &executor, BitSetting setting);
 
 BitPlan planBits(const graph::Executor &executor, int wbits, int abits, BitSetting setting);
 

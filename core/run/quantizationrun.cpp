@@ -1,5 +1,6 @@
 #include "quantizationrun.h"
 
+#include "analysis/budget.h"
 #include "common/runtime.h"
 #include "common/versions.h"
 #include "data/calibrationsampler.h"
@@ -7,7 +8,9 @@
 #include "eval/comparison.h"
 #include "methods/method.h"
 #include "memoryplan.h"
+#include "mixedprecision.h"
 #include "model/model.h"
+#include "quant/layerbits.h"
 #include "recon/unitcache.h"
 
 #include <QtCore/QCryptographicHash>
@@ -106,8 +109,23 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
         return plan.error();
     sink.plan(plan->lines());
 
-    quant::QuantizedModel qmodel(model->sharedExecutor(),
-                                 quant::planBits(model->executor(), spec.wbits, spec.abits, spec.setting));
+    auto layerBits = quant::parseLayerBits(spec.layerBits);
+    if (!layerBits)
+        return layerBits.error();
+    auto bitPlan = quant::applyLayerBits(model->executor(), quant::planBits(model->executor(), spec.wbits, spec.abits, spec.setting),
+                                         *layerBits);
+    if (!bitPlan)
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("model %1: %2").arg(model->path(), bitPlan.error().message));
+    const std::vector<analysis::LayerCost> costs = analysis::layerCosts(model->executor(), calibImages);
+    QJsonObject allocation;
+    if (spec.bits == QLatin1String("auto")) {
+        auto mixed = chooseMixedPrecision(spec, *model, *bitPlan, *layerBits, costs, calibImages, sink);
+        if (!mixed)
+            return mixed.error();
+        *bitPlan = mixed->plan;
+        allocation = mixed->record;
+    }
+    quant::QuantizedModel qmodel(model->sharedExecutor(), *bitPlan);
     // The grids are fitted on one batch of up to 256 images (fewer where one
     // batch of large images would not fit the whole-set batch memory).
     qmodel.initializeActivations(calibImages.slice(0, 0, std::min({int64_t(256), calibImages.size(0), plan->wholeSetBatch})));
@@ -198,6 +216,10 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     specJson[QStringLiteral("model")] = model->path();
     specJson[QStringLiteral("method_options")] = *methodOptions;
     result.method = spec.method;
+    const analysis::BudgetFigures cost = analysis::budgetFigures(model->executor(), costs, qmodel.plan());
+    result.weightBitsAvg = cost.weightBitsAvg;
+    result.weightBytes = double(cost.weightBytes);
+    result.bops = cost.bops;
     result.wbits = spec.wbits;
     result.abits = spec.abits;
     result.fpTop1 = onEval->fpTop1;
@@ -216,6 +238,8 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     result.qweightsSha256 = QString::fromLatin1(weightsHash.result().toHex());
     result.wallSeconds = secondsSince(start);
     result.phaseSeconds = phases;
+    if (!allocation.isEmpty())  // the bits chosen, so the stored spec says what ran
+        specJson[QStringLiteral("allocation")] = allocation;
     result.spec = specJson;
     result.methodSummary = ctx.summary;
     RunOutcome out;

@@ -79,7 +79,8 @@ QJsonObject RunResult::toJson() const
     QJsonObject json{{"method", method}, {"wbits", wbits}, {"abits", abits},
                      {"fp_top1", fpTop1}, {"q_top1", qTop1},
                      {"fp_calib_top1", optional(fpCalibTop1)}, {"q_calib_top1", optional(qCalibTop1)}, {"gap", optional(gap)},
-                     {"agreement", agreement}, {"kl", kl}, {"eval_n", qint64(evalImages)}, {"seed", seed},
+                     {"agreement", agreement}, {"kl", kl}, {"weight_bits_avg", optional(weightBitsAvg)},
+                     {"weight_bytes", optional(weightBytes)}, {"bops", optional(bops)}, {"eval_n", qint64(evalImages)}, {"seed", seed},
                      {"calib_hash", calibHash}, {"model_sha256", modelSha256}, {"qweights_sha256", qweightsSha256},
                      {"wall_s", wallSeconds}, {"phases", mapJson(phaseSeconds)},
                      {"units", unitsJson}, {"layers", layersJson}, {"spec", spec}};
@@ -104,6 +105,9 @@ Result<RunResult> RunResult::fromJson(const QJsonObject &json)
     rd.optionalNumber(json, "gap", r.gap);
     rd.number(json, "agreement", r.agreement);
     rd.number(json, "kl", r.kl);
+    rd.optionalNumber(json, "weight_bits_avg", r.weightBitsAvg);
+    rd.optionalNumber(json, "weight_bytes", r.weightBytes);
+    rd.optionalNumber(json, "bops", r.bops);
     double evalN = 0, runId = 0;
     rd.number(json, "eval_n", evalN);
     rd.number(json, "run_id", runId);
@@ -166,6 +170,9 @@ const std::vector<ResultMetric> &resultMetrics()
         {"gap", "gap calibration − test", "pt", 2, [](const RunResult &r) { return r.gap; }},
         {"agreement", "agreement with FP", "%", 2, [](const RunResult &r) { return std::optional<double>(r.agreement); }},
         {"kl", "KL(FP‖Q)", "", -1, [](const RunResult &r) { return std::optional<double>(r.kl); }},
+        {"weight_bits_avg", "weight bits (mean)", "bits", 2, [](const RunResult &r) { return r.weightBitsAvg; }},
+        {"weight_bytes", "weight memory", "B", 0, [](const RunResult &r) { return r.weightBytes; }},
+        {"bops", "bit-operations per image", "", -1, [](const RunResult &r) { return r.bops; }},
         {"wall_s", "wall time", "s", 1, [](const RunResult &r) { return std::optional<double>(r.wallSeconds); }},
     };
     return table;

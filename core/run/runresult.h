@@ -39,6 +39,8 @@ struct RunResult {
     std::optional<double> fpCalibTop1, qCalibTop1, gap;  // % on the calibration images; none when unlabelled
     double agreement = 0;                                // % of images where Q and FP agree
     double kl = 0;                                       // KL(FP || Q), mean per image
+    // What the bit plan costs (analysis/budget.h); none in runs stored before them.
+    std::optional<double> weightBitsAvg, weightBytes, bops;
     int64_t evalImages = 0;
     QString seed;                                        // decimal (64-bit)
     QString calibHash, modelSha256, qweightsSha256;
@@ -51,7 +53,7 @@ struct RunResult {
     int64_t runId = 0;                                   // when recorded
 
     // The stored form: method, wbits, abits, fp_top1, q_top1, fp_calib_top1,
-    // q_calib_top1, gap, agreement, kl, eval_n, seed, calib_hash,
+    // q_calib_top1, gap, agreement, kl, weight_bits_avg, weight_bytes, bops, eval_n, seed, calib_hash,
     // model_sha256, qweights_sha256, wall_s, phases, units, layers, spec,
     // method_summary (when not empty), run_id (when recorded).
     QJsonObject toJson() const;
@@ -71,7 +73,8 @@ struct ResultMetric {
     QString format(const RunResult &r) const;
 };
 
-// fp_top1, q_top1, fp_calib_top1, q_calib_top1, gap, agreement, kl, wall_s.
+// fp_top1, q_top1, fp_calib_top1, q_calib_top1, gap, agreement, kl,
+// weight_bits_avg, weight_bytes, bops, wall_s.
 const std::vector<ResultMetric> &resultMetrics();
 const ResultMetric *findResultMetric(const QString &key);
 // The ones the run store keeps as columns for listing and sorting (q_top1, gap).

@@ -76,6 +76,14 @@ Result<QJsonObject> RunSpec::validate() const
                                                          .arg(method, methods::methodIds().join(QStringLiteral(", "))));
     if (const QString problem = methods::iterationsProblem(method, iterations); !problem.isEmpty())
         return badKey(QStringLiteral("iters"), problem);
+    const int budgets = (weightBudget > 0) + (avgWbits > 0) + (bopsBudget > 0);
+    if (bits == QLatin1String("auto") && budgets != 1)
+        return badKey(QStringLiteral("bits"), QStringLiteral("auto needs exactly one of weight_budget, avg_wbits, bops_budget (got %1)").arg(budgets));
+    if (bits != QLatin1String("auto") && budgets > 0)
+        return badKey(weightBudget > 0 ? QStringLiteral("weight_budget") : avgWbits > 0 ? QStringLiteral("avg_wbits") : QStringLiteral("bops_budget"),
+                      QStringLiteral("is a budget for bits auto, and bits is %1").arg(bits));
+    if (avgWbits > 0 && avgWbits < quant::kMinBits)
+        return badKey(QStringLiteral("avg_wbits"), QStringLiteral("must be 0 or from %1 to %2 (got %3)").arg(quant::kMinBits).arg(quant::kMaxBits).arg(avgWbits));
     return m->resolveOptions(methodOptions);
 }
 

@@ -20,6 +20,11 @@ struct RunSpec {
     int wbits = 2;                         // quant::kMinBits..kMaxBits
     int abits = 4;
     quant::BitSetting setting = quant::BitSetting::QDrop;
+    QString layerBits;                     // per-layer overrides, quant/layerbits.h text (empty: none)
+    QString bits = QStringLiteral("uniform");  // "auto": per-layer bits from a sensitivity analysis, within one budget
+    int64_t weightBudget = 0;              // bytes of packed weights (auto; 0: not given)
+    double avgWbits = 0;                   // parameter-weighted mean weight bits (auto; 0: not given)
+    double bopsBudget = 0;                 // bit-operations per image (auto; 0: not given)
     bool foldBatchNorm = true;
     QString calibSource = QStringLiteral("fashion-mnist:train");
     int64_t calibSize = 1024;

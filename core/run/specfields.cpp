@@ -1,6 +1,7 @@
 #include "specfields.h"
 
 #include "methods/method.h"
+#include "quant/layerbits.h"
 #include "recon/rowstore.h"
 #include "runspec.h"
 
@@ -118,6 +119,40 @@ std::vector<SpecField> build()
          }(),
          learning, [](const RunSpec &s) { return QJsonValue(s.probeEvery); }, [](RunSpec &s, const QJsonValue &v) { s.probeEvery = v.toInt(); }},
         {[&] {
+             Field f = field("layer_bits", "layer-bits", "Per-layer bits",
+                             "Bits of named layers, overriding wbits, abits and the bit policy: name=W, or name=W/A where A is "
+                             "the layer's input; comma-separated, names as `metaaug info` prints them. The CLI's --bits-file "
+                             "FILE.json sets it.",
+                             T::Text, d.layerBits);
+             f.pattern = quant::layerBitsPattern();
+             f.patternHelp = QStringLiteral("name=W or name=W/A, comma-separated");
+             f.inForm = false;
+             return f;
+         }(),
+         {}, [](const RunSpec &s) { return QJsonValue(s.layerBits); }, [](RunSpec &s, const QJsonValue &v) { s.layerBits = v.toString(); }},
+        {[&] {
+             Field f = field("bits", "bits", "Bit allocation",
+                             "uniform: wbits for every layer (the policy and layer_bits apart); auto: per-layer weight bits "
+                             "(and with bops_budget input bits) chosen from a sensitivity analysis to fit exactly one of "
+                             "weight_budget, avg_wbits, bops_budget.",
+                             T::Choice, d.bits);
+             f.choices = QStringList{QStringLiteral("uniform"), QStringLiteral("auto")};
+             return f;
+         }(),
+         {}, [](const RunSpec &s) { return QJsonValue(s.bits); }, [](RunSpec &s, const QJsonValue &v) { s.bits = v.toString(); }},
+        {field("weight_budget", "weight-budget", "Weight budget (bytes)",
+               "With bits auto: the packed weights' size in bytes (every conv/linear layer, first and last included; 0: not given).",
+               T::Integer, qint64(d.weightBudget), 0, 1e15),
+         {}, [](const RunSpec &s) { return QJsonValue(qint64(s.weightBudget)); }, [](RunSpec &s, const QJsonValue &v) { s.weightBudget = v.toInteger(); }},
+        {field("avg_wbits", "avg-wbits", "Mean weight bits",
+               "With bits auto: the parameter-weighted mean weight bits over every quantized layer (0: not given).",
+               T::Number, d.avgWbits, 0, quant::kMaxBits),
+         {}, [](const RunSpec &s) { return QJsonValue(s.avgWbits); }, [](RunSpec &s, const QJsonValue &v) { s.avgWbits = v.toDouble(); }},
+        {field("bops_budget", "bops-budget", "BOPs budget",
+               "With bits auto: bit-operations per image, MACs x weight bits x input bits (an FP input counts 32; 0: not given).",
+               T::Number, d.bopsBudget, 0, 1e18),
+         {}, [](const RunSpec &s) { return QJsonValue(s.bopsBudget); }, [](RunSpec &s, const QJsonValue &v) { s.bopsBudget = v.toDouble(); }},
+        {[&] {
              Field f = field("cache_dtype", "cache-dtype", "Cache precision",
                              "Precision of the stored activation caches: float32, or float16/bfloat16 for half the memory "
                              "and disk (the reconstruction then reads rounded activations; results change slightly).",
@@ -159,7 +194,7 @@ const FieldTable &specFieldTable()
 
 const QStringList &specRecordKeys()
 {
-    static const QStringList keys{QStringLiteral("engine_version")};
+    static const QStringList keys{QStringLiteral("engine_version"), QStringLiteral("allocation")};
     return keys;
 }
 

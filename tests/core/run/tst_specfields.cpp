@@ -90,6 +90,12 @@ void TestSpecFields::specFieldsValidatedByTheirTable()
         checkField(f, [&](const QJsonValue &v) {
             QJsonObject json = minimalSpec(f.key == QLatin1String("iters") ? QStringLiteral("rtn") : QStringLiteral("geniem"));
             json[f.key] = v;
+            // bits auto and its one budget are valid only together (tst_mixedprecision checks the rule).
+            static const QStringList budgets{"weight_budget", "avg_wbits", "bops_budget"};
+            if (f.key == QLatin1String("bits") && v == QJsonValue(QStringLiteral("auto")))
+                json[QStringLiteral("avg_wbits")] = 3;
+            if (budgets.contains(f.key) && v.isDouble() && v.toDouble() > 0)
+                json[QStringLiteral("bits")] = QStringLiteral("auto");
             auto s = RunSpec::fromJson(json);
             return s ? QString() : s.error().message;
         });
