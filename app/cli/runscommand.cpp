@@ -170,6 +170,12 @@ int showRun(store::RunStore &db, int64_t id, bool json)
     return Ok;
 }
 
+// "4/8": a layer's weight and input bits as a run used them ("4/FP": the image).
+QString layerBitsText(const LayerResult &l)
+{
+    return QStringLiteral("%1/%2").arg(l.wbits).arg(l.abits > 0 ? QString::number(l.abits) : QStringLiteral("FP"));
+}
+
 int compareRuns(store::RunStore &db, const std::vector<int64_t> &ids, bool json)
 {
     std::vector<RunRow> rows;
@@ -198,6 +204,11 @@ int compareRuns(store::RunStore &db, const std::vector<int64_t> &ids, bool json)
             }
             o["delta_vs_first"] = deltas;
             o["spec"] = r.spec;
+            QJsonObject layerBits;  // "W/A" per layer, as the run used them
+            if (results[i])
+                for (const LayerResult &l : results[i]->layers)
+                    layerBits[l.name] = layerBitsText(l);
+            o["layer_bits"] = layerBits;
             runs.append(o);
         }
         printJson(QJsonObject{{"runs", runs}});
@@ -227,6 +238,28 @@ int compareRuns(store::RunStore &db, const std::vector<int64_t> &ids, bool json)
                 s += QStringLiteral(" (%1%2)").arg(*v >= *base ? "+" : "").arg(*v - *base, 0, 'f', digits);
             return s;
         });
+    // Bits per layer side by side, when a layer's differ between the runs.
+    QStringList layerNames;
+    std::vector<std::map<QString, QString>> used(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i)
+        if (results[i])
+            for (const LayerResult &l : results[i]->layers) {
+                if (!used[i].count(l.name) && !layerNames.contains(l.name))
+                    layerNames << l.name;
+                used[i][l.name] = layerBitsText(l);
+            }
+    QStringList differing;
+    for (const QString &name : layerNames)
+        for (size_t i = 1; i < rows.size(); ++i)
+            if (used[i][name] != used[0][name]) {
+                differing << name;
+                break;
+            }
+    if (!differing.isEmpty()) {
+        lines << QString() << QStringLiteral("bits per layer (W/A), where they differ:");
+        for (const QString &name : differing)
+            lines << row(name, [&](const RunRow &, size_t i) { return used[i].count(name) ? used[i][name] : QStringLiteral("-"); });
+    }
     printOut(lines.join('\n'));
     return Ok;
 }

@@ -3,6 +3,8 @@
 // (unknown format, missing or unwritable folder, a full disk, a run that
 // did not succeed) a message naming it, a non-zero exit and no file left.
 #include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QRegularExpression>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -39,6 +41,7 @@ private slots:
     void unwritableTarget();
     void fullDisk();
     void runThatDidNotSucceed();
+    void bitsFileThroughStoreAndExport();
 
 private:
     QTemporaryDir m_dir;
@@ -89,6 +92,52 @@ void TestExportCli::quantizeWithExport()
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QCOMPARE(files(out.path()), (QStringList{"a.onnx", "a.pt"}));
     QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value("exports").toArray().size(), 2);
+}
+
+// Per-layer bits from a file: recorded in the stored spec, used by the run,
+// and written per layer by an export of the stored run.
+void TestExportCli::bitsFileThroughStoreAndExport()
+{
+    QTemporaryDir dir;
+    QFile f(dir.filePath("bits.json"));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"layer1.0.conv1": 2, "layer2.0.conv1": {"w": 3, "a": 5}, "fc": 6})");
+    f.close();
+    const Run r = cli({"quantize", "--method", "rtn", "--calib-size", "64", "--eval-limit", "200", "--db", m_db, "--json",
+                       "--bits-file", f.fileName()});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const qint64 run = QJsonDocument::fromJson(r.out.toUtf8()).object().value("run_id").toInteger();
+    const Run show = cli({"runs", "show", QString::number(run), "--db", m_db, "--json"});
+    QVERIFY2(show.exitCode == 0, qPrintable(show.err));
+    const QJsonObject stored = QJsonDocument::fromJson(show.out.toUtf8()).object();
+    const QString expected = QStringLiteral("fc=6,layer1.0.conv1=2,layer2.0.conv1=3/5");
+    QCOMPARE(stored.value("spec").toObject().value("layer_bits").toString(), expected);
+    QCOMPARE(stored.value("result").toObject().value("spec").toObject().value("layer_bits").toString(), expected);
+    // Compared with the uniform run, the layers whose bits differ are listed side by side.
+    const Run cmp = cli({"runs", "compare", QString::number(m_run), QString::number(run), "--db", m_db});
+    QVERIFY2(cmp.exitCode == 0, qPrintable(cmp.err));
+    QVERIFY2(cmp.out.contains("bits per layer") && QRegularExpression("layer2\\.0\\.conv1\\s+2/4\\s+3/5").match(cmp.out).hasMatch() &&
+                 !cmp.out.contains("layer3.1.conv1"),
+             qPrintable(cmp.out));
+    QTemporaryDir out;
+    const Run e = cli({"export", "--run", QString::number(run), "--format", "encodings", "--out", out.filePath("m.json"), "--db", m_db});
+    QVERIFY2(e.exitCode == 0, qPrintable(e.err));
+    QFile enc(out.filePath("m.json"));
+    QVERIFY(enc.open(QIODevice::ReadOnly));
+    const QJsonObject j = QJsonDocument::fromJson(enc.readAll()).object();
+    QMap<QString, int> wbits, abits;
+    for (const QJsonValue &l : j.value("layers").toArray())
+        wbits[l["name"].toString()] = l["bits"].toInt();
+    for (const QJsonValue &a : j.value("activations").toArray())
+        for (const QJsonValue &c : a["layers"].toArray())
+            abits[c.toString()] = a["bits"].toInt();
+    QCOMPARE(wbits.value("layer1.0.conv1"), 2);
+    QCOMPARE(wbits.value("layer2.0.conv1"), 3);
+    QCOMPARE(wbits.value("fc"), 6);
+    QCOMPARE(wbits.value("layer1.0.conv2"), 2);  // the default --wbits
+    QCOMPARE(abits.value("layer2.0.conv1"), 5);
+    QCOMPARE(abits.value("layer2.0.downsample.0"), 5);  // it reads the same input
+    QCOMPARE(abits.value("layer1.0.conv2"), 4);
 }
 
 void TestExportCli::unknownFormat()

@@ -3,7 +3,8 @@
 
 Usage: check_export.py torchscript|onnx-qdq
 
-Quantizes the bundled ResNet-20 with the CLI (RTN at W4A4 and W2A4: fast),
+Quantizes the bundled ResNet-20 with the CLI (RTN at W4A4, W2A4 and mixed
+precision from a bits file, each layer's weight and input at its own width: fast),
 exports it with --export FORMAT:PATH and evaluates the file on the whole
 Fashion-MNIST test set with the card's preprocessing: a TorchScript file
 with torch.jit.load (Debian's python3-torch), an ONNX file in ONNX Runtime
@@ -65,20 +66,30 @@ def main():
         card = json.load(f)
     failures = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for wbits, abits in [(4, 4), (2, 4)]:
-            out = os.path.join(tmp, f"rtn-w{wbits}a{abits}.{SUFFIX[fmt]}")
-            run = subprocess.run([cli, "quantize", "--method", "rtn", "--wbits", str(wbits), "--abits", str(abits),
+        bits = os.path.join(tmp, "bits.json")
+        with open(bits, "w") as f:
+            json.dump({"layer1.0.conv1": 2, "layer2.0.conv1": {"w": 3, "a": 2}, "layer2.1.conv2": {"w": 5, "a": 6},
+                       "layer3.0.conv2": 8}, f)
+        for label, args in [("W4A4", ["--wbits", "4", "--abits", "4"]), ("W2A4", ["--wbits", "2", "--abits", "4"]),
+                            ("mixed", ["--wbits", "4", "--abits", "4", "--bits-file", bits])]:
+            out = os.path.join(tmp, f"rtn-{label}.{SUFFIX[fmt]}")
+            run = subprocess.run([cli, "quantize", "--method", "rtn", *args,
                                   "--calib-size", "256", "--no-store", "--json", "--export", f"{fmt}:{out}"],
                                  capture_output=True, text=True)
             if run.returncode != 0:
                 print(run.stderr)
                 return 1
-            engine = json.loads(run.stdout)["q_top1"]
+            result = json.loads(run.stdout)
+            engine = result["q_top1"]
+            if label == "mixed":  # the run used the file's bits, layer by layer
+                used = {l["name"]: (l["wbits"], l["abits"]) for l in result["layers"]}
+                assert used["layer1.0.conv1"][0] == 2 and used["layer2.0.conv1"] == (3, 2), used
+                assert used["layer2.1.conv2"] == (5, 6) and used["layer3.0.conv2"][0] == 8, used
             top1 = torchscript_top1(out, card) if fmt == "torchscript" else onnx_top1(out, card)
             diff = abs(top1 - engine)
             ok = diff <= TOLERANCE_PT[fmt]
             failures += not ok
-            print(f"{fmt} rtn W{wbits}A{abits}: engine {engine:.2f} %, runtime {top1:.2f} %, "
+            print(f"{fmt} rtn {label}: engine {engine:.2f} %, runtime {top1:.2f} %, "
                   f"|diff| {diff:.3f} pt (<= {TOLERANCE_PT[fmt]}) {'ok' if ok else 'FAIL'}")
     return 1 if failures else 0
 
