@@ -34,14 +34,10 @@ int evalCommand(const QStringList &args)
 
     QElapsedTimer timer;
     timer.start();
-    auto card = resolveCard(p, &error);
-    if (!card)
-        return fail(error);
-    ModelLoadOptions loadOptions;
-    loadOptions.card = card;
-    auto model = Model::load(modelPath(p), loadOptions);
+    auto model = loadModelWithCard(p);
     if (!model)
         return fail(model.error().message);
+    const ModelCard *card = &model->card();
     auto data = openDataSource(p.value(QStringLiteral("data")), card->preprocess);
     if (!data)
         return fail(data.error().message);

@@ -77,15 +77,12 @@ int infoCommand(const QStringList &args)
     qint64 speedBatch = 0;
     if (!intOption(p, "speed-batch", 0, 4096, &speedBatch, &error))
         return fail(error, Usage);
-    auto card = resolveCard(p, &error);
-    if (!card)
-        return fail(error);
     ModelLoadOptions options;
-    options.card = card;
     options.import.foldBatchNorm = !p.isSet(QStringLiteral("no-fold-bn"));
-    auto model = Model::load(modelPath(p), options);
+    auto model = loadModelWithCard(p, options);
     if (!model)
         return fail(model.error().message);
+    const ModelCard *card = &model->card();
 
     const graph::Graph &g = model->graph();
     const PreprocessSpec &spec = card->preprocess;
@@ -165,7 +162,7 @@ int infoCommand(const QStringList &args)
                        {QStringLiteral("layers"), layersJson},
                        {QStringLiteral("units"), unitsJson}};
     if (p.isSet(QStringLiteral("verify"))) {
-        auto script = ScriptModel::load(modelPath(p), card);
+        auto script = ScriptModel::load(modelPath(p), *card);
         if (!script)
             return fail(script.error().message);
         torch::manual_seed(1);

@@ -131,6 +131,16 @@ std::optional<ModelCard> resolveCard(const QCommandLineParser &parser, QString *
     return card;
 }
 
+Result<Model> loadModelWithCard(const QCommandLineParser &parser, ModelLoadOptions options)
+{
+    QString error;
+    auto card = resolveCard(parser, &error);
+    if (!card)
+        return makeError(ErrorCode::InvalidArgument, error);
+    options.card = card;
+    return Model::load(modelPath(parser), options);
+}
+
 bool applyThreads(const QCommandLineParser &parser, QString *error)
 {
     const Field &f = findSpecField(QStringLiteral("threads"))->field;

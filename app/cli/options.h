@@ -2,6 +2,8 @@
 // --threads, whole-number options, and the common parse/help/usage steps.
 #pragma once
 
+#include "model/model.h"
+
 #include <QtCore/QCommandLineParser>
 
 #include <optional>
@@ -26,6 +28,10 @@ QString modelPath(const QCommandLineParser &parser);
 // --std applied on top; without a card, built from those options alone.
 // Returns an error message when neither gives a usable spec.
 std::optional<ModelCard> resolveCard(const QCommandLineParser &parser, QString *error);
+
+// The model of --model (default: the bundled one) with the card resolveCard()
+// gives, loaded with `options` (whose card it sets); errors name the file.
+Result<Model> loadModelWithCard(const QCommandLineParser &parser, ModelLoadOptions options = {});
 
 // Applies --threads (the run spec's field: default one per physical core); false with `error` set on a bad value.
 bool applyThreads(const QCommandLineParser &parser, QString *error);
