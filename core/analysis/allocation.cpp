@@ -120,6 +120,23 @@ Result<Allocation> allocate(const AllocationProblem &p, double budget)
         if (c <= sure || a.cost <= budget)
             best = std::move(a);
     }
+    if (!best) {
+        // The grid's rounding can hide the cheapest allocation behind a
+        // dearer one of the same rounded cost: take it when it fits exactly.
+        Allocation cheapest;
+        for (const auto &item : p.items) {
+            size_t k = 0;
+            for (size_t i = 1; i < item.choices.size(); ++i)
+                if (item.choices[i].cost < item.choices[k].cost ||
+                    (item.choices[i].cost == item.choices[k].cost && item.choices[i].loss < item.choices[k].loss))
+                    k = i;
+            cheapest.choice.push_back(int(k));
+            cheapest.cost += item.choices[k].cost;
+            cheapest.loss += item.choices[k].loss;
+        }
+        if (cheapest.cost <= budget)
+            best = std::move(cheapest);
+    }
     if (!best)
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("no allocation fits a budget of %1: the cheapest costs %2").arg(budget, 0, 'g', 8).arg(p.minimumCost(), 0, 'g', 8));
