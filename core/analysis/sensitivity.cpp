@@ -146,6 +146,17 @@ Result<std::vector<SensitivityRecord>> analyzeSensitivity(const std::shared_ptr<
             if (u > 0)
                 for (torch::Tensor &x : unitIn)
                     x = ex.runRange(units[u - 1].firstNode, unit.firstNode, units[u - 1].input, x, unit.input);
+            // A layer's FP input and output on the first batch, once for all its candidates.
+            std::map<int, std::pair<torch::Tensor, torch::Tensor>> fpAtLayer;
+            auto fpOf = [&](int layer) -> const std::pair<torch::Tensor, torch::Tensor> & {
+                auto it = fpAtLayer.find(layer);
+                if (it == fpAtLayer.end()) {
+                    const graph::Node &n = g.nodes[layer];
+                    const torch::Tensor x = ex.runRange(unit.firstNode, layer, unit.input, unitIn[0], n.inputs[0]);
+                    it = fpAtLayer.emplace(layer, std::pair{x, ex.runRange(layer, layer + 1, n.inputs[0], x, n.outputs[0])}).first;
+                }
+                return it->second;
+            };
             // One candidate: effect on the logits from this unit on, and on the
             // output of `layer` (first batch).
             auto measureCandidate = [&](quant::QuantizedModel &q, int layer) {
@@ -153,8 +164,7 @@ Result<std::vector<SensitivityRecord>> analyzeSensitivity(const std::shared_ptr<
                 for (size_t k = 0; k < unitIn.size(); ++k)
                     acc.addLogits(fpLogits[k], ex.runSuffix(unit, ex.runUnit(unit, unitIn[k], &q), &q));
                 const graph::Node &n = g.nodes[layer];
-                const torch::Tensor x = ex.runRange(unit.firstNode, layer, unit.input, unitIn[0], n.inputs[0]);
-                const torch::Tensor yf = ex.runRange(layer, layer + 1, n.inputs[0], x, n.outputs[0]);
+                const auto &[x, yf] = fpOf(layer);
                 acc.addOutputs(yf, ex.runRange(layer, layer + 1, n.inputs[0], x, n.outputs[0], &q));
                 SensitivityRecord r;
                 r.kl = acc.kl / double(acc.n);
