@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "analysispanel.h"
 #include "compareview.h"
 #include "datapanel.h"
 #include "modelpanel.h"
@@ -16,6 +17,7 @@
 #include "common/versions.h"
 #include "model/datasummary.h"
 #include "jobs/exportjob.h"
+#include "jobs/sensitivityjob.h"
 #include "plugin/pluginregistry.h"
 #include "model/modelsummary.h"
 #include "store/runstore.h"
@@ -118,7 +120,16 @@ void MainWindow::createPanels()
     m_tabs->addTab(m_browser, tr("Runs"));
     m_tabs->addTab(m_stored, tr("Stored run"));
     m_tabs->addTab(comparePage, tr("Compare"));
+    m_analysis = new AnalysisPanel(m_tabs);
+    m_analysis->setObjectName(QStringLiteral("analysisPanel"));
+    m_tabs->addTab(m_analysis, tr("Analysis"));
     setCentralWidget(m_tabs);
+    connect(m_analysis, &AnalysisPanel::analyseRequested, this, &MainWindow::analyseSensitivity);
+    connect(m_analysis, &AnalysisPanel::bitsChosen, this, [this](const QString &bits) {
+        m_setup->setSpec(QJsonObject{{QStringLiteral("layer_bits"), bits}, {QStringLiteral("bits"), QStringLiteral("uniform")}});
+        statusBar()->showMessage(tr("Run setup: per-layer bits set from the Analysis tab"), 5000);
+    });
+    connect(m_analysis, &AnalysisPanel::analysisFinished, this, &MainWindow::onAnalysisFinished);
     connect(csv, &QPushButton::clicked, this, &MainWindow::exportComparison);
     connect(png, &QPushButton::clicked, this, [this] {
         const QString base = QFileDialog::getSaveFileName(this, tr("Export comparison charts (base name)"), QStringLiteral("comparison"));
@@ -443,12 +454,7 @@ void MainWindow::startRun()
         showError(tr("Cannot start"), m_state->notReadyReason());
         return;
     }
-    QJsonObject spec = m_setup->spec();
-    spec[QStringLiteral("model")] = m_state->modelPath();
-    if (!m_state->cardPath().isEmpty())
-        spec[QStringLiteral("card")] = m_state->cardPath();
-    spec[QStringLiteral("calib")] = m_state->calibSource();
-    spec[QStringLiteral("eval")] = m_state->evalSource();
+    const QJsonObject spec = runSpec();
     m_live->startLive(spec);
     m_tabs->setCurrentWidget(m_live);
     m_stall->start();
@@ -459,6 +465,56 @@ void MainWindow::startRun()
         QSettings s;
         m_setup->save(s);
     }
+}
+
+QJsonObject MainWindow::runSpec() const
+{
+    QJsonObject spec = m_setup->spec();
+    spec[QStringLiteral("model")] = m_state->modelPath();
+    if (!m_state->cardPath().isEmpty())
+        spec[QStringLiteral("card")] = m_state->cardPath();
+    spec[QStringLiteral("calib")] = m_state->calibSource();
+    spec[QStringLiteral("eval")] = m_state->evalSource();
+    return spec;
+}
+
+void MainWindow::analyseSensitivity()
+{
+    if (!m_state->canRun()) {
+        showError(tr("Cannot analyse"), m_state->notReadyReason());
+        return;
+    }
+    m_analysis->analyse(runSpec(), m_dbPath);
+}
+
+void MainWindow::onAnalysisFinished(bool ok, const QString &message)
+{
+    m_browser->reload();
+    if (!ok) {
+        if (!message.isEmpty())
+            showError(tr("Analysis failed"), message);
+        return;
+    }
+    if (!message.isEmpty())  // recording problems; the analysis itself went on
+        showError(tr("Analysis recording"), message);
+    // The runs already stored put their measured top-1 on the front.
+    m_store->call<std::vector<RunResult>>(
+        this,
+        [](store::RunStore &db) -> Result<std::vector<RunResult>> {
+            auto rows = db.listRuns();
+            if (!rows)
+                return rows.error();
+            std::vector<RunResult> out;
+            for (const store::RunRow &r : *rows)
+                if (auto result = r.typedResult())
+                    out.push_back(*result);
+            return out;
+        },
+        [this](const Result<std::vector<RunResult>> &runs) {
+            if (runs)
+                for (const RunResult &r : *runs)
+                    m_analysis->noteRun(r);
+        });
 }
 
 void MainWindow::cancelRun()
@@ -479,6 +535,8 @@ void MainWindow::onFinished(const RunFinished &f)
     m_stateText = f.runId ? tr("run %1 %2").arg(f.runId).arg(status) : status;
     updateState();
     m_browser->reload();
+    if (f.result)
+        m_analysis->noteRun(*f.result);
     if (f.status == RunStatus::Failed)
         showError(tr("Run failed"), f.error);
     else if (!f.warnings.isEmpty())  // the run went on, but its record is not all there (or was rescued)
@@ -488,6 +546,34 @@ void MainWindow::onFinished(const RunFinished &f)
 
 // Stored runs are read on the store's thread (events, images: can be large).
 void MainWindow::openStoredRun(qint64 runId)
+{
+    // A sensitivity analysis opens in the Analysis tab; a quantization run in the stored-run view.
+    m_store->call<store::RunRow>(this, [runId](store::RunStore &db) { return db.run(runId); }, [this, runId](const Result<store::RunRow> &row) {
+        if (!row) {
+            showError(tr("Open run"), row.error().message);
+            return;
+        }
+        if (row->kind == QLatin1String(store::kQuantizeRun)) {
+            openStoredQuantization(runId);
+            return;
+        }
+        if (row->status != RunStatus::Succeeded) {
+            showError(tr("Open run"), tr("Sensitivity run %1 %2: %3").arg(runId).arg(QLatin1String(statusName(row->status)), row->error));
+            return;
+        }
+        auto study = sensitivityStudyFromJson(row->result);
+        if (!study) {
+            showError(tr("Open run"), tr("Sensitivity run %1: %2").arg(runId).arg(study.error().message));
+            return;
+        }
+        study->runId = runId;
+        m_analysis->showStudy(*study);
+        m_tabs->setCurrentWidget(m_analysis);
+        Q_EMIT storedRunShown(runId);
+    });
+}
+
+void MainWindow::openStoredQuantization(qint64 runId)
 {
     using Runs = QVector<RunData>;
     m_store->call<Runs>(this, [runId](store::RunStore &db) { return readRuns(db, {runId}); }, [this](const Result<Runs> &r) {
@@ -510,7 +596,7 @@ void MainWindow::compareRuns(const QList<qint64> &runIds)
             return;
         }
         m_compare->setRuns(*r);
-        m_tabs->setCurrentIndex(m_tabs->count() - 1);
+        m_tabs->setCurrentWidget(m_compare->parentWidget());
         Q_EMIT comparisonShown(int(r->size()));
     });
 }

@@ -20,6 +20,7 @@ class QTabWidget;
 
 namespace metaaug::ui {
 
+class AnalysisPanel;
 class CompareView;
 class DataPanel;
 class ModelPanel;
@@ -50,6 +51,8 @@ public:
     WorkbenchState *state() const { return m_state; }
 
     void startRun();
+    // The Analysis tab's sensitivity analysis of the open model and data with the run setup's spec.
+    void analyseSensitivity();
     void cancelRun();
     void openStoredRun(qint64 runId);
     // Exports a stored run's quantized model on the thread pool (File ▸ Export).
@@ -63,6 +66,7 @@ public:
     RunView *storedView() const { return m_stored; }
     RunsBrowser *runsBrowser() const { return m_browser; }
     CompareView *compareView() const { return m_compare; }
+    AnalysisPanel *analysisPanel() const { return m_analysis; }
     ModelPanel *modelPanel() const { return m_modelPanel; }
     DataPanel *dataPanel() const { return m_dataPanel; }
     QTabWidget *tabs() const { return m_tabs; }
@@ -91,6 +95,10 @@ private:
     void rebuildExportMenu();
     void showError(const QString &title, const QString &message);
     void updateState();
+    // The run setup's spec with the open model, card and data.
+    QJsonObject runSpec() const;
+    void onAnalysisFinished(bool ok, const QString &message);
+    void openStoredQuantization(qint64 runId);
     void onFinished(const RunFinished &f);
     void exportSelectedRun();
     qint64 selectedRun();
@@ -114,6 +122,7 @@ private:
     RunsBrowser *m_browser = nullptr;
     StoreClient *m_store = nullptr;  // every store access of the window, off the GUI thread
     CompareView *m_compare = nullptr;
+    AnalysisPanel *m_analysis = nullptr;
     ModelPanel *m_modelPanel = nullptr;
     DataPanel *m_dataPanel = nullptr;
     RunSetupPanel *m_setup = nullptr;

@@ -187,8 +187,11 @@ void RunsBrowser::showRuns(const std::vector<store::RunRow> &runs)
         add(QLatin1String(store::statusName(r.status)), QLatin1String(store::statusName(r.status)));
         const QString model = QFileInfo(r.spec.value(QLatin1String("model")).toString()).completeBaseName();
         add(model, model);
-        add(r.spec.value(QLatin1String("method")).toString(), r.spec.value(QLatin1String("method")).toString());
-        add(bitsLabel(r.spec), bitsLabel(r.spec));
+        // A run of another kind (a sensitivity analysis) shows its kind as its method, and no bits.
+        const bool quantization = r.kind == QLatin1String(store::kQuantizeRun);
+        const QString method = quantization ? r.spec.value(QLatin1String("method")).toString() : r.kind;
+        add(method, method);
+        add(quantization ? bitsLabel(r.spec) : QString(), quantization ? bitsLabel(r.spec) : QString());
         add(r.spec.value(QLatin1String("calib_size")).toInteger(), r.spec.value(QLatin1String("calib_size")).toInteger());
         add(r.spec.value(QLatin1String("iters")).toInt(), r.spec.value(QLatin1String("iters")).toInt());
         add(r.spec.value(QLatin1String("seed")).toString(), r.spec.value(QLatin1String("seed")).toString().toLongLong());

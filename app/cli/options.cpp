@@ -154,6 +154,13 @@ bool applyThreads(const QCommandLineParser &parser, QString *error)
     return true;
 }
 
+int threadCount(const QCommandLineParser &parser)
+{
+    const Field &f = findSpecField(QStringLiteral("threads"))->field;
+    auto t = f.parse(parser.value(f.flag));
+    return t ? t->toInt() : physicalCores();
+}
+
 std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args)
 {
     if (!parser.parse(args))

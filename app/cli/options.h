@@ -35,6 +35,8 @@ Result<Model> loadModelWithCard(const QCommandLineParser &parser, ModelLoadOptio
 
 // Applies --threads (the run spec's field: default one per physical core); false with `error` set on a bad value.
 bool applyThreads(const QCommandLineParser &parser, QString *error);
+// --threads as parsed (parseCommandLine() has refused a bad value already).
+int threadCount(const QCommandLineParser &parser);
 
 // Parses args, prints --help, rejects positional arguments and applies
 // --threads. Returns the exit code when the command should stop now.

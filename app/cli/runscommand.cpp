@@ -36,8 +36,21 @@ QJsonValue metricJson(const std::optional<RunResult> &result, const QString &key
 }
 
 
+bool isQuantization(const RunRow &r)
+{
+    return r.kind == QLatin1String(store::kQuantizeRun);
+}
+
+// The method column: a run of another kind shows its kind.
+QString methodOf(const RunRow &r)
+{
+    return isQuantization(r) ? r.spec.value("method").toString() : r.kind;
+}
+
 QString bits(const RunRow &r)
 {
+    if (!isQuantization(r))
+        return QStringLiteral("-");
     return QStringLiteral("W%1A%2").arg(r.spec.value("wbits").toInt()).arg(r.spec.value("abits").toInt());
 }
 
@@ -45,6 +58,7 @@ QJsonObject summaryJson(const RunRow &r)
 {
     const std::optional<RunResult> result = r.typedResult();
     return QJsonObject{{"id", qint64(r.id)},
+                       {"kind", r.kind},
                        {"created", r.created},
                        {"finished", r.finished},
                        {"status", QLatin1String(store::statusName(r.status))},
@@ -102,14 +116,14 @@ int listRuns(store::RunStore &db, bool json)
         return Ok;
     }
     QStringList lines{QStringLiteral("%1  %2  %3 %4 %5 %6 %7 %8")
-                          .arg("id", 5).arg("created", -19).arg("model", -22).arg("method", -9).arg("bits", -5)
+                          .arg("id", 5).arg("created", -19).arg("model", -22).arg("method", -11).arg("bits", -5)
                           .arg("status", -11).arg("q_top1", 7).arg("gap", 6)};
     for (const RunRow &r : *rows) {
         const std::optional<RunResult> result = r.typedResult();
         lines << QStringLiteral("%1  %2  %3 %4 %5 %6 %7 %8")
                      .arg(r.id, 5).arg(r.created.left(19), -19)
                      .arg(QFileInfo(r.spec.value("model").toString()).fileName().left(22), -22)
-                     .arg(r.spec.value("method").toString(), -9).arg(bits(r), -5)
+                     .arg(methodOf(r).left(11), -11).arg(bits(r), -5)
                      .arg(QLatin1String(store::statusName(r.status)), -11)
                      .arg(num(metricJson(result, QStringLiteral("q_top1"))), 7).arg(num(metricJson(result, QStringLiteral("gap"))), 6);
     }
@@ -140,14 +154,20 @@ int showRun(store::RunStore &db, int64_t id, bool json)
         return Ok;
     }
     QStringList lines;
-    lines << QStringLiteral("run %1: %2 %3 on %4, %5").arg(id).arg(r->spec.value("method").toString(), bits(*r),
-                                                             r->spec.value("model").toString(), QLatin1String(store::statusName(r->status)));
+    if (isQuantization(*r))
+        lines << QStringLiteral("run %1: %2 %3 on %4, %5").arg(id).arg(r->spec.value("method").toString(), bits(*r),
+                                                                 r->spec.value("model").toString(), QLatin1String(store::statusName(r->status)));
+    else
+        lines << QStringLiteral("run %1: %2 analysis of %3, %4").arg(id).arg(r->kind, r->spec.value("model").toString(),
+                                                                         QLatin1String(store::statusName(r->status)));
     lines << QStringLiteral("created %1, started %2, finished %3").arg(r->created, r->started, r->finished);
     if (!r->error.isEmpty())
         lines << QStringLiteral("error: %1").arg(r->error);
+    const QJsonObject analysis = r->spec.value("analysis").toObject();
     lines << QStringLiteral("seed %1, calibration %2 x%3 (hash %4), model sha256 %5")
                  .arg(r->spec.value("seed").toVariant().toString(), r->spec.value("calib").toString())
-                 .arg(r->spec.value("calib_size").toInt())
+                 .arg(isQuantization(*r) ? r->spec.value("calib_size").toInt()
+                                         : analysis.value("images").toInt() + analysis.value("fit_images").toInt())
                  .arg(r->identity.value("calib_hash").toString().left(16), r->identity.value("model_sha256").toString().left(16));
     for (const store::ArtefactRow &a : *artefacts)
         lines << QStringLiteral("artefact %1: %2 (%3 bytes, sha256 %4)").arg(a.kind, a.path).arg(a.size).arg(a.sha256.left(16));
@@ -165,6 +185,12 @@ int showRun(store::RunStore &db, int64_t id, bool json)
             lines << QStringLiteral("%1 %2 %3 %4").arg(l.name, -24).arg(QStringLiteral("%1/%2").arg(l.wbits).arg(l.abits), 6)
                          .arg(db(l.weightSqnrDb), 12).arg(db(l.outputSqnrDb), 10);
     }
+    if (!isQuantization(*r) && r->status == store::RunStatus::Succeeded)
+        lines << QStringLiteral("%1 sensitivity records (%2 images measured, grids fitted on %3), %4 points on the Pareto front, %5 s "
+                                "(the records: runs show %6 --json)")
+                     .arg(r->result.value("records").toArray().size()).arg(analysis.value("images").toInt())
+                     .arg(analysis.value("fit_images").toInt()).arg(r->result.value("front").toArray().size())
+                     .arg(r->result.value("wall_s").toDouble(), 0, 'f', 1).arg(id);
     lines << QString() << QStringLiteral("%1 scalar rows, %2 image events recorded").arg(o["scalar_rows"].toInteger()).arg(o["image_events"].toInteger());
     printOut(lines.join('\n'));
     return Ok;
@@ -183,6 +209,8 @@ int compareRuns(store::RunStore &db, const std::vector<int64_t> &ids, bool json)
         auto r = db.run(id);
         if (!r)
             return fail(r.error().message);
+        if (!isQuantization(*r))
+            return fail(QStringLiteral("run %1 is a %2 run; compare takes quantization runs").arg(id).arg(r->kind));
         rows.push_back(*r);
     }
     std::vector<std::optional<RunResult>> results;  // parsed once per run

@@ -3,14 +3,11 @@
 #include "options.h"
 #include "terminal.h"
 
-#include "analysis/sensitivity.h"
-#include "data/calibrationsampler.h"
-#include "data/datasource.h"
-#include "model/model.h"
+#include "jobs/sensitivityjob.h"
 #include "quant/bitpolicy.h"
+#include "run/runspec.h"
 
 #include <QtCore/QCommandLineParser>
-#include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>
 
 namespace metaaug::cli {
@@ -63,6 +60,8 @@ int sensitivityCommand(const QStringList &args)
     p.addOption({QStringLiteral("seed"), QStringLiteral("Seed of the image choice (default 0)."), QStringLiteral("S"), QStringLiteral("0")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object with one record per layer or point and candidate.")});
     addThreadsOption(p);
+    addDbOption(p);
+    p.addOption({QStringLiteral("no-store"), QStringLiteral("Do not record the analysis in the run database.")});
     if (auto exit = parseCommandLine(p, args))
         return *exit;
     QString error;
@@ -73,49 +72,53 @@ int sensitivityCommand(const QStringList &args)
         !bitList(p, "wbits", &wbits, &error) || !bitList(p, "abits", &abits, &error))
         return fail(error, Usage);
 
-    QElapsedTimer timer;
-    timer.start();
-    auto model = loadModelWithCard(p);
-    if (!model)
-        return fail(model.error().message);
-    const ModelCard *card = &model->card();
-    auto data = openDataSource(p.value(QStringLiteral("calib")), card->preprocess);
-    if (!data)
-        return fail(data.error().message);
-    if (data->size() < images + fitImages)
-        return fail(QStringLiteral("%1 has %2 images; the analysis needs %3 (--images %4 to measure on, --fit-images %5 to fit the "
-                                   "activation grids on)")
-                        .arg(data->source).arg(data->size()).arg(images + fitImages).arg(images).arg(fitImages));
-    auto selection = selectCalibration(*data, images + fitImages, uint64_t(seed));
-    if (!selection)
-        return fail(selection.error().message);
-    const torch::Tensor idx = selection->indexTensor();
-    const torch::Tensor fit = data->input(idx.slice(0, 0, fitImages), card->preprocess);
-    const torch::Tensor measure = data->input(idx.slice(0, fitImages), card->preprocess);
+    QString cardError;
+    auto card = resolveCard(p, &cardError);
+    if (!card)
+        return fail(cardError);
+    RunSpec spec;
+    spec.modelPath = modelPath(p);
+    spec.card = card;
+    spec.calibSource = p.value(QStringLiteral("calib"));
+    spec.seed = uint64_t(seed);
+    spec.threads = threadCount(p);
+    SensitivitySettings settings;
+    settings.images = images;
+    settings.fitImages = fitImages;
+    settings.batch = batch;
+    settings.weightBits = wbits;
+    settings.activationBits = abits;
 
+    // Recorded as a run of kind "sensitivity" unless --no-store.
+    std::unique_ptr<store::RunStore> db;
+    if (!p.isSet(QStringLiteral("no-store"))) {
+        auto opened = store::RunStore::open(dbPath(p));
+        if (!opened)
+            return fail(opened.error().message + QStringLiteral(" (use --db PATH or --no-store)"));
+        db = std::move(*opened);
+    }
     ProgressBar bar(QStringLiteral("sensitivity"));
-    analysis::SensitivityOptions o;
-    o.weightBits = wbits;
-    o.activationBits = abits;
-    o.batch = batch;
-    o.progress = [&bar](int done, int total) {
+    auto study = runSensitivityJob(spec, settings, db.get(), [&bar](int done, int total) {
         bar.update(done, total);
         return true;
-    };
-    auto records = analysis::analyzeSensitivity(model->sharedExecutor(), model->partition().units, fit, measure, o);
+    });
     bar.finish();
-    if (!records)
-        return fail(records.error().message);
-    const double seconds = timer.elapsed() / 1000.0;
+    if (!study)
+        return fail(study.error().message);
+    for (const QString &w : study->warnings)
+        printErr(QStringLiteral("warning: %1").arg(w));
+    const auto &records = study->records;
+    const double seconds = study->seconds;
 
     if (p.isSet(QStringLiteral("json"))) {
         QJsonArray list;
-        for (const auto &r : *records)
+        for (const auto &r : records)
             list.append(r.toJson());
-        printJson(QJsonObject{{QStringLiteral("model"), model->path()},
-                              {QStringLiteral("model_sha256"), model->sha256()},
-                              {QStringLiteral("calib"), data->source},
-                              {QStringLiteral("calib_hash"), selection->hash},
+        printJson(QJsonObject{{QStringLiteral("model"), spec.modelPath},
+                              {QStringLiteral("model_sha256"), study->modelSha256},
+                              {QStringLiteral("calib"), spec.calibSource},
+                              {QStringLiteral("calib_hash"), study->calibHash},
+                              {QStringLiteral("run_id"), qint64(study->runId)},
                               {QStringLiteral("images"), images},
                               {QStringLiteral("fit_images"), fitImages},
                               {QStringLiteral("seed"), QString::number(seed)},
@@ -124,15 +127,16 @@ int sensitivityCommand(const QStringList &args)
         return Ok;
     }
     QString text = QStringLiteral("model %1\n%2 held-out images of %3, grids fitted on %4, seed %5\n\n%6 %7 %8 %9 %10\n")
-                       .arg(model->path()).arg(images).arg(data->source).arg(fitImages).arg(seed)
+                       .arg(spec.modelPath).arg(images).arg(spec.calibSource).arg(fitImages).arg(seed)
                        .arg(QStringLiteral("kind"), -18).arg(QStringLiteral("target"), -28).arg(QStringLiteral("bits"), 4)
                        .arg(QStringLiteral("KL"), 10).arg(QStringLiteral("agree %   SQNR dB"), 18);
-    for (const auto &r : *records)
+    for (const auto &r : records)
         text += QStringLiteral("%1 %2 %3 %4 %5 %6\n")
                     .arg(QLatin1String(analysis::sensitivityKindName(r.kind)), -18).arg(r.target, -28).arg(r.bits, 4)
                     .arg(r.kl, 10, 'e', 2).arg(r.agreement, 8, 'f', 1)
                     .arg(std::isfinite(r.sqnrDb) ? QString::number(r.sqnrDb, 'f', 1) : QStringLiteral("exact"), 9);
-    text += QStringLiteral("\n%1 records in %2 s\n").arg(records->size()).arg(seconds, 0, 'f', 1);
+    text += QStringLiteral("\n%1 records in %2 s").arg(records.size()).arg(seconds, 0, 'f', 1);
+    text += study->runId ? QStringLiteral(", recorded as run %1\n").arg(study->runId) : QStringLiteral("\n");
     printOut(text);
     return Ok;
 }

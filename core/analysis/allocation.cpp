@@ -154,7 +154,13 @@ std::vector<Allocation> paretoFront(const AllocationProblem &p)
     for (int c = 0; c <= t.width; ++c)
         if (t.best[size_t(c)] < last) {
             last = t.best[size_t(c)];
-            front.push_back(traceBack(p, t, c));
+            Allocation a = traceBack(p, t, c);
+            // Each item's cost is rounded up on its own, so two allocations of
+            // the same exact cost can sit in different cells: the later one,
+            // with less loss, replaces the earlier.
+            while (!front.empty() && front.back().cost >= a.cost)
+                front.pop_back();
+            front.push_back(std::move(a));
         }
     return front;
 }

@@ -45,8 +45,8 @@ struct AllocationProblem {
 Result<Allocation> allocate(const AllocationProblem &problem, double budget);
 
 // Every allocation on the Pareto front of cost vs predicted loss (on the
-// grid), cheapest first: each costs more and loses strictly less than the one
-// before.
+// grid), cheapest first: each costs strictly more (in exact cost) and loses
+// strictly less than the one before.
 std::vector<Allocation> paretoFront(const AllocationProblem &problem);
 
 }  // namespace metaaug::analysis

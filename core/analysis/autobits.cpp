@@ -115,13 +115,21 @@ Result<AutoBits> chooseBits(const graph::Executor &executor, const quant::BitPla
     if (!chosen)
         return chosen.error();
     out.allocation = *chosen;
+    // The bits of every layer an allocation's choices stand for.
+    auto bitsOf = [&](const Allocation &a) {
+        quant::LayerBitsMap bits;
+        for (size_t i = 0; i < problem.items.size(); ++i) {
+            const Combination &c = combos[i][size_t(a.choice[i])];
+            const auto &layers = points[size_t(itemPoint[i])].layers;
+            for (size_t k = 0; k < layers.size(); ++k)
+                bits[QString::fromStdString(g.nodes[layers[k]].name)] = {c.weights[k], c.activation};
+        }
+        return bits;
+    };
+    out.bits = bitsOf(*chosen);
     out.front = paretoFront(problem);
-    for (size_t i = 0; i < problem.items.size(); ++i) {
-        const Combination &c = combos[i][size_t(chosen->choice[i])];
-        const auto &layers = points[size_t(itemPoint[i])].layers;
-        for (size_t k = 0; k < layers.size(); ++k)
-            out.bits[QString::fromStdString(g.nodes[layers[k]].name)] = {c.weights[k], c.activation};
-    }
+    for (const Allocation &a : out.front)
+        out.frontBits.push_back(bitsOf(a));
     return out;
 }
 

@@ -27,6 +27,7 @@ struct AutoBits {
     double budget = 0;         // in the cost's units (bytes, bits of all weights, BOPs)
     double gridStep = 0;       // the cost grid's step the dynamic programme rounded to
     std::vector<Allocation> front;  // the Pareto front (cost, predicted KL), cheapest first
+    std::vector<quant::LayerBitsMap> frontBits;  // the bits of each front point, as `bits`
 };
 
 // `plan`: the uniform plan with the policy applied (planBits), whose

@@ -23,22 +23,34 @@ int64_t packedBytes(int64_t parameters, int bits)
     return (parameters * bits + 7) / 8;
 }
 
-BudgetFigures budgetFigures(const graph::Executor &executor, const std::vector<LayerCost> &costs, const quant::BitPlan &plan)
+BudgetFigures budgetFigures(const std::vector<PlannedLayer> &layers)
 {
-    const graph::Graph &g = executor.graph();
     BudgetFigures f;
     double weightedBits = 0, params = 0;
-    for (const LayerCost &c : costs) {
-        const int wb = plan.weightBits.at(c.node);
-        const int point = executor.pointOfValue(g.nodes[c.node].inputs[0]);
-        const int ab = point >= 0 && plan.activationBits[size_t(point)] > 0 ? plan.activationBits[size_t(point)] : kFpBits;
-        weightedBits += double(c.parameters) * wb;
-        params += double(c.parameters);
-        f.weightBytes += packedBytes(c.parameters, wb);
-        f.bops += double(c.macs) * wb * ab;
+    for (const PlannedLayer &l : layers) {
+        weightedBits += double(l.cost.parameters) * l.weightBits;
+        params += double(l.cost.parameters);
+        f.weightBytes += packedBytes(l.cost.parameters, l.weightBits);
+        f.bops += double(l.cost.macs) * l.weightBits * (l.inputBits > 0 ? l.inputBits : kFpBits);
     }
     f.weightBitsAvg = params > 0 ? weightedBits / params : 0;
     return f;
+}
+
+std::vector<PlannedLayer> plannedLayers(const graph::Executor &executor, const std::vector<LayerCost> &costs, const quant::BitPlan &plan)
+{
+    const graph::Graph &g = executor.graph();
+    std::vector<PlannedLayer> out;
+    for (const LayerCost &c : costs) {
+        const int point = executor.pointOfValue(g.nodes[c.node].inputs[0]);
+        out.push_back({c, plan.weightBits.at(c.node), point >= 0 ? plan.activationBits[size_t(point)] : 0, point});
+    }
+    return out;
+}
+
+BudgetFigures budgetFigures(const graph::Executor &executor, const std::vector<LayerCost> &costs, const quant::BitPlan &plan)
+{
+    return budgetFigures(plannedLayers(executor, costs, plan));
 }
 
 }  // namespace metaaug::analysis

@@ -11,30 +11,6 @@
 
 namespace metaaug::analysis {
 
-const char *sensitivityKindName(SensitivityKind k)
-{
-    switch (k) {
-    case SensitivityKind::Weight: return "weight";
-    case SensitivityKind::Activation: return "activation";
-    case SensitivityKind::ModelWeights: return "model_weights";
-    case SensitivityKind::ModelActivations: return "model_activations";
-    }
-    return "?";
-}
-
-QJsonObject SensitivityRecord::toJson() const
-{
-    return QJsonObject{{QStringLiteral("kind"), QLatin1String(sensitivityKindName(kind))},
-                       {QStringLiteral("target"), target},
-                       {QStringLiteral("bits"), bits},
-                       {QStringLiteral("kl"), kl},
-                       {QStringLiteral("agreement"), agreement},
-                       // JSON has no infinity: an exact output is null.
-                       {QStringLiteral("sqnr_db"), std::isfinite(sqnrDb) ? QJsonValue(sqnrDb) : QJsonValue()},
-                       {QStringLiteral("parameters"), qint64(parameters)},
-                       {QStringLiteral("macs"), qint64(macs)}};
-}
-
 namespace {
 
 constexpr int kAll = -2, kNone = -1;

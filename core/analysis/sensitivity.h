@@ -9,33 +9,12 @@
 #include "common/result.h"
 #include "graph/executor.h"
 
-#include <QtCore/QJsonObject>
+#include "sensitivityrecord.h"
 
 #include <functional>
 #include <memory>
 
 namespace metaaug::analysis {
-
-enum class SensitivityKind {
-    Weight,          // one layer's weight at `bits`
-    Activation,      // one activation point (a conv/linear input) at `bits`
-    ModelWeights,    // every layer's weight at `bits`, activations FP
-    ModelActivations // every activation point at `bits`, weights FP
-};
-const char *sensitivityKindName(SensitivityKind k);
-
-struct SensitivityRecord {
-    SensitivityKind kind = SensitivityKind::Weight;
-    QString target;         // layer (Weight), point = its first consumer (Activation), "model"
-    int bits = 0;
-    double kl = 0;          // mean KL(softmax FP || softmax quantized) over the measured images, nats
-    double agreement = 0;   // percent of measured images whose top-1 class is unchanged
-    double sqnrDb = 0;      // the target layer's output (the point's first consumer; the logits for model views); +inf: exact
-    int64_t parameters = 0; // Weight: the layer's weights; Activation: the point's consumers' weights
-    int64_t macs = 0;       // per image, of the layer (Weight) or the point's consumers (Activation)
-
-    QJsonObject toJson() const;
-};
 
 struct SensitivityOptions {
     std::vector<int> weightBits{2, 3, 4, 8};

@@ -74,6 +74,8 @@ Result<std::vector<store::ArtefactRow>> exportStoredRun(store::RunStore &db, int
     auto row = db.run(runId);
     if (!row)
         return row.error();
+    if (row->kind != QLatin1String(store::kQuantizeRun))
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("run %1 is a %2 run: it has no quantized model to export").arg(runId).arg(row->kind));
     if (row->status != store::RunStatus::Succeeded)
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("run %1 %2; only a succeeded run has a quantized model to export")
                                                          .arg(runId).arg(QLatin1String(store::statusName(row->status))));

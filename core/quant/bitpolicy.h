@@ -1,6 +1,7 @@
 // Which bit-width each layer's weight and each conv/linear input gets.
 #pragma once
 
+#include "bitrange.h"
 #include "graph/executor.h"
 
 #include <QtCore/QStringList>
@@ -20,9 +21,6 @@ struct BitPlan {
     std::vector<int> activationBits;    // by activation point; 0 = not quantized
 };
 
-// The bit-widths the quantizers support: the one range the run spec's
-// table (run/specfields), and through it the CLI, GUI and schema, read.
-constexpr int kMinBits = 2, kMaxBits = 8;
 // The width the first and last layers keep under both settings.
 constexpr int kEdgeBits = 8;
 

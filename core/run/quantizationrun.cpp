@@ -2,20 +2,19 @@
 
 #include "analysis/budget.h"
 #include "common/runtime.h"
-#include "common/versions.h"
 #include "data/calibrationsampler.h"
 #include "data/datasource.h"
 #include "eval/comparison.h"
 #include "methods/method.h"
 #include "memoryplan.h"
 #include "mixedprecision.h"
+#include "runidentity.h"
 #include "model/model.h"
 #include "quant/layerbits.h"
 #include "recon/unitcache.h"
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QDir>
-#include <QtCore/QJsonArray>
 #include <QtCore/QTemporaryDir>
 
 #include <chrono>
@@ -23,8 +22,6 @@
 namespace metaaug {
 
 namespace {
-
-constexpr size_t kListedSkippedFiles = 50;  // by name in the run's identity; all are counted
 
 using Clock = std::chrono::steady_clock;
 
@@ -64,28 +61,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     auto evalData = openDataSource(spec.evalSource, pre);
     if (!evalData)
         return evalData.error();
-    {
-        QJsonObject libs;
-        for (const auto &[name, version] : libraryVersions())
-            libs[name] = version;
-        QJsonObject identity{{QStringLiteral("model_sha256"), model->sha256()},
-                             {QStringLiteral("calib_hash"), selection->hash},
-                             {QStringLiteral("calib_size"), qint64(selection->indices.size())},
-                             {QStringLiteral("engine_version"), QStringLiteral(METAAUG_VERSION)},
-                             {QStringLiteral("libraries"), libs}};
-        // Files of the sources left out (undecodable, too large, too small):
-        // the user must learn that the data is not all of the folder.
-        for (const auto &[key, data] : {std::pair{"calib_skipped", &*calib}, std::pair{"eval_skipped", &*evalData}}) {
-            if (data->skipped.empty())
-                continue;
-            QJsonArray list;
-            for (size_t i = 0; i < std::min<size_t>(data->skipped.size(), kListedSkippedFiles); ++i)
-                list.append(QStringLiteral("%1: %2").arg(data->skipped[i].path, data->skipped[i].reason));
-            identity[QLatin1String(key)] = list;
-            identity[QLatin1String(key) + QStringLiteral("_count")] = qint64(data->skipped.size());
-        }
-        sink.identity(identity);
-    }
+    sink.identity(runIdentity(*model, *selection, {{"calib_skipped", &*calib}, {"eval_skipped", &*evalData}}));
 
     const auto &units = model->partition().units;
     const torch::Tensor calibIdx = selection->indexTensor();

@@ -126,7 +126,6 @@ std::vector<SpecField> build()
                              T::Text, d.layerBits);
              f.pattern = quant::layerBitsPattern();
              f.patternHelp = QStringLiteral("name=W or name=W/A, comma-separated");
-             f.inForm = false;
              return f;
          }(),
          {}, [](const RunSpec &s) { return QJsonValue(s.layerBits); }, [](RunSpec &s, const QJsonValue &v) { s.layerBits = v.toString(); }},

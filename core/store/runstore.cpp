@@ -44,7 +44,7 @@ Error notFound(const QString &path, int64_t id)
     return makeError(ErrorCode::NotFound, QStringLiteral("%1 has no run %2").arg(path).arg(id));
 }
 
-const char kRunColumns[] = "id, created, started, finished, status, spec, identity, result, error, pid, host";
+const char kRunColumns[] = "id, created, started, finished, status, spec, identity, result, error, pid, host, kind";
 
 RunRow readRun(const Statement &st)
 {
@@ -60,6 +60,7 @@ RunRow readRun(const Statement &st)
     r.error = st.text(8);
     r.pid = st.int64(9);
     r.host = st.text(10);
+    r.kind = st.text(11);
     return r;
 }
 
@@ -110,7 +111,7 @@ double realOrNan(const Statement &st, int col)
 
 std::optional<RunResult> RunRow::typedResult() const
 {
-    if (result.isEmpty())
+    if (result.isEmpty() || kind != QLatin1String(kQuantizeRun))
         return std::nullopt;
     auto r = RunResult::fromJson(result);
     return r ? std::optional<RunResult>(*r) : std::nullopt;
@@ -222,14 +223,14 @@ Result<void> RunStore::markInterrupted()
 Result<int64_t> RunStore::insertRunRow(const RunRow &row)
 {
     auto st = m_db->prepare("INSERT INTO runs (created, started, finished, status, spec, identity, result, error, "
-                            "engine_version, pid, pid_start, host) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+                            "engine_version, pid, pid_start, host, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     if (!st)
         return st.error();
     const ProcessIdentity me = currentProcess();
     const bool owned = row.status == RunStatus::Running || row.status == RunStatus::Queued;
     st->bind(1, row.created).bind(2, row.started).bind(3, row.finished).bind(4, QString::fromLatin1(statusName(row.status)))
         .bind(5, toText(row.spec)).bind(6, toText(row.identity)).bind(7, toText(row.result)).bind(8, row.error)
-        .bind(9, QStringLiteral(METAAUG_VERSION));
+        .bind(9, QStringLiteral(METAAUG_VERSION)).bind(13, row.kind);
     if (owned)
         st->bind(10, me.pid).bind(11, me.startTime).bind(12, me.host);
     else
@@ -239,9 +240,10 @@ Result<int64_t> RunStore::insertRunRow(const RunRow &row)
     return m_db->lastInsertId();
 }
 
-Result<int64_t> RunStore::createRun(const QJsonObject &spec, RunStatus status)
+Result<int64_t> RunStore::createRun(const QJsonObject &spec, RunStatus status, const QString &kind)
 {
     RunRow row;
+    row.kind = kind;
     row.created = now();
     row.started = status == RunStatus::Running ? row.created : QString();
     row.status = status;
@@ -276,6 +278,21 @@ Result<void> RunStore::finishRun(int64_t run, RunStatus status, const RunResult 
         const std::optional<double> v = result ? findResultMetric(columns[i])->get(*result) : std::nullopt;
         st->bindFinite(i + 6, v.value_or(std::nan("")));
     }
+    if (error.isEmpty())
+        st->bindNull(3);
+    else
+        st->bind(3, error);
+    if (auto r = st->run(); !r)
+        return r;
+    return m_db->changes() ? Result<void>() : Result<void>(notFound(path(), run));
+}
+
+Result<void> RunStore::finishAnalysis(int64_t run, RunStatus status, const QJsonObject &result, const QString &error)
+{
+    auto st = m_db->prepare("UPDATE runs SET status = ?1, result = ?2, error = ?3, finished = ?4 WHERE id = ?5");
+    if (!st)
+        return st.error();
+    st->bind(1, QString::fromLatin1(statusName(status))).bind(2, toText(result)).bind(4, now()).bind(5, run);
     if (error.isEmpty())
         st->bindNull(3);
     else

@@ -25,8 +25,13 @@ using metaaug::RunStatus;
 using metaaug::statusFromName;
 using metaaug::statusName;
 
+// RunRow::kind of a quantization run, and of a sensitivity analysis.
+constexpr char kQuantizeRun[] = "quantize";
+constexpr char kSensitivityRun[] = "sensitivity";
+
 struct RunRow {
     int64_t id = 0;
+    QString kind = QLatin1String(kQuantizeRun);
     QString created, started, finished;  // ISO 8601 UTC
     RunStatus status = RunStatus::Queued;
     QJsonObject spec;      // immutable: the run spec as given
@@ -36,7 +41,8 @@ struct RunRow {
     int64_t pid = 0;
     QString host;
 
-    // The result as RunResult; none when empty (not succeeded) or unreadable.
+    // The result as RunResult; none when empty (not succeeded), unreadable or
+    // not a quantization run's.
     std::optional<RunResult> typedResult() const;
 };
 
@@ -87,11 +93,15 @@ public:
     const QString &path() const;
 
     // A new run owned by this process, status running (or queued).
-    Result<int64_t> createRun(const QJsonObject &spec, RunStatus status = RunStatus::Running);
+    Result<int64_t> createRun(const QJsonObject &spec, RunStatus status = RunStatus::Running,
+                              const QString &kind = QLatin1String(kQuantizeRun));
     Result<void> setIdentity(int64_t run, const QJsonObject &identity);
     // `result`: a succeeded run's (null otherwise); kept as RunResult::toJson()
     // with its headline metrics (storedResultColumns()) as columns.
     Result<void> finishRun(int64_t run, RunStatus status, const RunResult *result, const QString &error);
+    // The same for a run of another kind (a sensitivity analysis): its own
+    // result JSON, no headline columns.
+    Result<void> finishAnalysis(int64_t run, RunStatus status, const QJsonObject &result, const QString &error);
     Result<void> write(int64_t run, const WriteBatch &batch);
     Result<void> addArtefact(int64_t run, const ArtefactRow &artefact);
     // The quantized model of a succeeded run: encodings JSON and integer

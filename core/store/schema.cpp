@@ -91,8 +91,15 @@ CREATE TABLE blobs (
 );
 )sql";
 
+// What a run is: "quantize" (a quantization run, whose result is a
+// RunResult) or "sensitivity" (a sensitivity analysis, whose result holds
+// its records). Runs stored before this are quantization runs.
+const char kV5ToV6[] = R"sql(
+ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'quantize';
+)sql";
+
 // migrations[v] takes a database from version v to v + 1
-const char *const kMigrations[] = {kV1, kV1ToV2, kV2ToV3, kV3ToV4, kV4ToV5};
+const char *const kMigrations[] = {kV1, kV1ToV2, kV2ToV3, kV3ToV4, kV4ToV5, kV5ToV6};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 }  // namespace

@@ -88,5 +88,8 @@ constexpr double kWarmupEpsShare = 0.25;
 // The random-augmentation control's per-image MSE vs its budget eps (relative;
 // the noise is made orthogonal to the shift, so only float rounding remains).
 constexpr double kRandomAugmentBudgetRel = 1e-3;
+// Mean weight bits of one allocation computed twice (the GUI's bit editor and
+// the engine's plan): the same sums in another order, so only double rounding.
+constexpr double kBudgetFigureRelTolerance = 1e-9;
 
 }  // namespace metaaug::test

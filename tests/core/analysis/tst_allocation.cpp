@@ -119,6 +119,14 @@ void TestAllocation::paretoFrontImproves()
         // Every point is the optimum at its own cost.
         for (const Allocation &a : front)
             QVERIFY(std::abs(a.loss - bruteForce(p, a.cost)) < 1e-12);
+        // On a coarse grid items round up one by one, so allocations of equal
+        // exact cost fall in different cells: the front still rises in exact cost.
+        p.cells = 16;
+        const auto coarse = paretoFront(p);
+        for (size_t i = 1; i < coarse.size(); ++i) {
+            QVERIFY(coarse[i].cost > coarse[i - 1].cost);
+            QVERIFY(coarse[i].loss < coarse[i - 1].loss);
+        }
     }
 }
 
