@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 18's behaviour check: the same seed must give the same qweights_sha256
 # for every method before and after the run-contract refactor. Short runs
 # (R 20, 256 calibration images, 500 test images) on the bundled ResNet-20.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A folder of synthetic photos for the 224x224 benchmarks (no ImageNet on
 this machine, nothing is downloaded): N seeded RGB images of 256x256 in 10
 class folders (scripts/make_fixtures.py's write_photos). Their content does

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 17's search over what the bi-level signal depends on (inner step,
 # T's lr, beta, gamma, eps, M), on seed 0 of the 128-image W2A2 ResNet-20
 # setting only, R = 100, M = 20 unless said; two searches at a time.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 20's evidence: mixed precision (--bits auto) against uniform bits of
 # the same packed weight size, on both bundled models, at the sizes of
 # uniform W2, W3 and W4 (A4), 3 seeds; with geniem and with rtn. One JSON

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Markdown table of bench/mixed_precision.jsonl: per model, method and size,
 uniform against auto (same packed weight bytes) over the seeds run: mean test
 top-1, mean KL, and the auto runs' predicted KL (the sum of per-layer effects)."""

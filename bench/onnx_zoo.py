@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The ONNX import benchmark's model zoo: every torchvision classification
 CNN family, exported by torch.onnx.export with default options (constant
 folding on, weights as initializers) at opsets 13, 14 and 17, respelled for

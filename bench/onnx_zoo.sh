@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The ONNX import benchmark: every torchvision CNN family at opsets 13, 14
 # and 17 (bench/onnx_zoo.py), each imported, partitioned into the units of
 # its TorchScript import and run against ONNX Runtime (relative difference

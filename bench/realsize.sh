@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Real-size runs (issue 19): 224x224 torchvision models on a folder of
 # synthetic photos, peak RSS from /usr/bin/time -v, wall time and the run's
 # phase times. One JSON line per run in bench/realsize.jsonl.

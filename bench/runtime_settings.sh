@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Times `metaaug bench` (3x3 conv forward/backward, 512x512 matmul) under the
 # four combinations of the two machine-level settings that matter on small
 # VMs: the BLAS LibTorch resolves (OpenBLAS via Debian's alternative vs the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 19: does the same spec give the same result at 1 and 2 threads?
 # Usage: bench/threads_check.sh [BIN] > bench/threads_check.jsonl
 bin=${1:-build/bin/metaaug}

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the Debian package (CPack DEB) from ./build and checks it with
 # lintian. Installs the packaging tools when missing (help2man for the man
 # pages, dpkg-dev for dpkg-shlibdeps, lintian, appstream for the metainfo).

@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Install test of the Debian package on a clean system: debootstrap a
 # minimal Debian 12 root, install the .deb there with apt (which must pull
 # every dependency by itself), then run `metaaug --help`, `metaaug eval` on
 # the bundled model, a short `metaaug quantize` with an export, list the
 # plugins, and start the workbench under xvfb-run for a few seconds.
 # Prints each step's duration. Needs root (debootstrap, chroot) and the
-# Debian mirror.
+# package sources this machine's apt is configured with: the repository
+# names no package host. debootstrap fetches from the machine's bookworm
+# main repository, and the new root gets the machine's own apt sources and
+# apt settings (proxies, authentication), so the test runs behind any mirror
+# or proxy the machine uses.
 # Usage: packaging/install-test.sh [package.deb]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEB=$(readlink -f "${1:-$(ls -t build/metaaug-workbench_*_amd64.deb | head -1)}")
 ROOT=${ROOT:-/var/tmp/metaaug-install-test}
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
+# The machine's bookworm main repository, as its apt configuration names it.
+MIRROR=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' | awk '$2 == "bookworm" && $3 == "main" { print $1; exit }')
+[ -n "$MIRROR" ] || { echo "install-test: this machine's apt sources have no bookworm main repository (apt-get indextargets)" >&2; exit 1; }
 command -v debootstrap >/dev/null || apt-get install -y -qq --no-install-recommends debootstrap
 
 t0=$(date +%s)
@@ -25,11 +32,15 @@ rm -rf "$ROOT"
 debootstrap --variant=minbase bookworm "$ROOT" "$MIRROR" >/tmp/metaaug-debootstrap.log
 mount -t proc proc "$ROOT/proc"
 mount --bind /dev "$ROOT/dev"
-cat >"$ROOT/etc/apt/sources.list" <<SOURCES
-deb $MIRROR bookworm main
-deb $MIRROR bookworm-updates main
-deb http://security.debian.org/debian-security bookworm-security main
-SOURCES
+# The machine's own sources and apt settings (one-line and deb822 forms,
+# keyrings they refer to, proxy and auth settings), in place of debootstrap's.
+rm -f "$ROOT/etc/apt/sources.list"
+for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources /etc/apt/apt.conf.d/* /etc/apt/auth.conf.d/*; do
+  [ -f "$f" ] && install -D -m 0644 "$f" "$ROOT$f"
+done
+for d in /etc/apt/keyrings /etc/apt/trusted.gpg.d /usr/share/keyrings; do
+  [ -d "$d" ] && mkdir -p "$ROOT$d" && cp -a "$d/." "$ROOT$d/"
+done
 cp "$DEB" "$ROOT/tmp/"
 in_root() { chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The fuzz targets (tests/fuzz) as libFuzzer programs with ASan + UBSan, in
 # ./build-fuzz (clang-14, libclang-rt-14-dev); run them with scripts/fuzz.sh.
 # Extra arguments go to `cmake --build` (default: all seven targets).

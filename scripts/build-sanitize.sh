@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The sanitizer build of everything (engine, GUI, plugins, tests) with
 # AddressSanitizer + UndefinedBehaviorSanitizer, in ./build-asan (clang-14,
 # libclang-rt-14-dev). scripts/test-sanitize.sh runs the CTest suite on it.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Configures (once) and builds MetaAug Workbench in ./build with clang-14,
 # a precompiled LibTorch header and ccache (see README, "Building").
 set -euo pipefail

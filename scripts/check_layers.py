@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Checks the folder order of core/: a folder may include only folders
 listed before it in core/CMakeLists.txt's add_subdirectory() calls (the
 order README "Layout" shows). Also: core/ never includes ui/ or app/, ui/

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Sourced by build-sanitize.sh and build-fuzz.sh: the hardening builds'
 # toolchain (clang-14 with its sanitizer runtimes, ccache, RelWithDebInfo).
 #   clang_configure DIR [CMAKE_OPTION...]

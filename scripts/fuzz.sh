@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs one fuzz target of the fuzz build (scripts/build-fuzz.sh)
 # until 10^6 executions or SECONDS (default 1800), whichever comes first.
 #   scripts/fuzz.sh idx|image|torchscript|onnx|runbundle|modelcard|datasource [SECONDS]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The workbench at real size (issue 19): opens a card-less 224x224 model
 # under Xvfb (the card dialog is answered with the ImageNet preset), runs one
 # spec with the engine's default threads, and saves the card dialog, the

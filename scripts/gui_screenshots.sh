@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Starts the workbench under Xvfb, runs a short MetaAug run and a geniem run
 # on the bundled ResNet-20 (256 images, R = 80, M = 40, 2000 test images),
 # saves screenshots of the main window mid-run, after the run, of the

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Writes the TorchScript fixtures the graph-engine tests compare against.
 
 torchvision architectures with weights=None (nothing is downloaded), in eval

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """MetaAug against its baselines (issue: MetaAug results): models x bit-widths
 x calibration sizes x methods x seeds, then mean ± std of test top-1,
 calibration top-1, gap and wall time per cell.

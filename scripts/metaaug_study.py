@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Issue 17's study: does MetaAug's T, now able to leave the identity, beat
 Genie-M and the controls that separate augmentation from meta-learning?
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Renders resources/icons/metaaug-workbench.svg into the hicolor PNG sizes
 # committed beside it (rsvg-convert from Debian's librsvg2-bin). Run after
 # changing the SVG.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Runs `metaaug quantize` over models x methods x bit-widths and prints the
 README's results table (test top-1 and calibration-vs-test gap).
 

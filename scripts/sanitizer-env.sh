@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Sourced by the sanitizer scripts: how ASan, LSan and UBSan report.
 # Leaks inside LibTorch's and Qt's own one-time registries (allocated once
 # per process, never freed by design) are suppressed in

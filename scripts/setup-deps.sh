@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs every Debian package MetaAug Workbench needs, when missing.
 # Idempotent; apt-get as root, sudo otherwise; nothing is downloaded from anywhere else.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs ONNX Runtime for Node (npm onnxruntime-node, CPU build for Linux
 # x64; Debian has no onnxruntime) into build/ort for the onnx-qdq export
 # check. --ignore-scripts: the package's install script only fetches GPU

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # One-stop set-up on a bare Debian 12 machine: installs the Debian packages the
 # project needs (when missing) and configures + builds it in ./build.
 set -euo pipefail

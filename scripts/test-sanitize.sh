@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The whole CTest suite on the sanitizer build (ASan + UBSan; see
 # scripts/build-sanitize.sh). Arguments go to ctest (e.g. -L badinput).
 # Every process (tests and the CLI processes they start) writes its

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Reproduces the bundled default models (resources/models) from scratch.
 
 Trains a CIFAR-style ResNet-20 and a MobileNetV2-style network on the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Analysis tab (issue 20): a sensitivity analysis of the open model on
 // its calibration data (core's runSensitivityJob, on the thread pool,
 // recorded as a run of kind "sensitivity"), drawn as the per-layer

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Work on the thread pool with its result handed back to the GUI thread.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Analysis tab's per-layer bit editor: one row per layer with its
 // weights, MACs, and its weight and input bits as spin boxes; the budget
 // figures (mean weight bits, packed weight bytes, BOPs: analysis/costs.h,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Asks for a model card when a model comes without one: a card preset (core's
 // table) or values of one's own, started from the input shape the file
 // declares, with a preview of the first calibration image as the model will

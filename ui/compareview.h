@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Two or more stored runs side by side: spec and metrics with deltas
 // against the first, overlaid reconstruction loss per unit, grouped
 // per-layer SQNR bars, each run's gap, the method's series overlaid (MetaAug:

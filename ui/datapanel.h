@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The calibration (and evaluation) data: source, image count, classes,
 // skipped files and a few sample thumbnails.
 #pragma once

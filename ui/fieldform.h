@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A form built from a field table (core's common/field.h): one editor per
 // field with its label and a tooltip saying what it does, its range and
 // its default. Spin boxes for integers, line edits for numbers and text,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Analysis tab's Pareto chart: the front of mean weight bits (x) against
 // the predicted KL (left y, log: a sum of per-layer effects), and the top-1
 // that runs measured (right y): runs of a front point's allocation on the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Original calibration images above their T(x) and the signed difference
 // T(x) - x (diverging colours, symmetric scale bar), as the engine's image
 // events deliver them (one strip each), with the unit and step they belong

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
 #include "analysispanel.h"
@@ -635,6 +636,8 @@ void MainWindow::showAbout()
     auto *box = new QMessageBox(QMessageBox::Information, tr("About MetaAug Workbench"),
                                 tr("<h3>MetaAug Workbench %1</h3><p>Post-training quantization of CNNs with MetaAug "
                                    "(ECCV 2024) and baselines (RTN, AdaRound, BRECQ, QDrop, Genie-M).</p>"
+                                   "<p>Free software under the GNU General Public License, version 3 or (at your option) "
+                                   "any later version; it comes with no warranty. See the LICENSE file.</p>"
                                    "<p>Run database: %2</p><table>%3</table>")
                                     .arg(QApplication::applicationVersion(), m_dbPath.toHtmlEscaped(), rows),
                                 QMessageBox::Ok, this);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The workbench's main window: model, data and run-setup panels (docks), the
 // live run view, the runs browser and the comparison (tabs), menus, toolbar
 // and status bar. Loading runs on the thread pool and quantization on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The loaded model as a tree: units and their layers, with shapes and
 // parameter counts (from the graph engine).
 #pragma once

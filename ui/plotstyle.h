@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Shared look of the workbench's QCustomPlot charts (colours, axes, legends).
 #pragma once
 

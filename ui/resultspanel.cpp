@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "resultspanel.h"
 
 #include <QtWidgets/QGridLayout>
@@ -69,7 +70,14 @@ void ResultsPanel::setResult(const std::optional<RunResult> &r, std::optional<Ru
                                     : tr("<b>Run %1.</b> %2").arg(QLatin1String(statusName(*status)), error.toHtmlEscaped()));
         return;
     }
-    m_headline->setText(tr("<b>%1 W%2A%3</b>, seed %4").arg(r->method).arg(r->wbits).arg(r->abits).arg(r->seed));
+    // Per-layer bits (bits auto, or layer_bits): the mean weight bits; each layer's are in the table below.
+    const bool mixed = r->spec.value(QLatin1String("bits")).toString() == QLatin1String("auto") ||
+                       !r->spec.value(QLatin1String("layer_bits")).toString().isEmpty();
+    if (mixed && r->weightBitsAvg)
+        m_headline->setText(tr("<b>%1, per-layer bits: W mean %2</b> (A%3 elsewhere), seed %4")
+                                .arg(r->method).arg(*r->weightBitsAvg, 0, 'f', 2).arg(r->abits).arg(r->seed));
+    else
+        m_headline->setText(tr("<b>%1 W%2A%3</b>, seed %4").arg(r->method).arg(r->wbits).arg(r->abits).arg(r->seed));
     for (const ResultMetric &m : resultMetrics())
         m_values[m.key]->setText(m.key == QLatin1String("q_top1") ? QStringLiteral("<b>%1</b>").arg(m.format(*r)) : m.format(*r));
     m_metrics->show();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A finished run's headline metrics (core's resultMetrics(): FP vs quantized
 // top-1, calibration top-1, gap, agreement, KL, wall time) as a grid of
 // label and value, and its per-layer table; sized so that neither wraps or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The four live charts of a run: reconstruction loss per unit (log scale,
 // current unit highlighted), the current unit's per-layer error against FP
 // on the probe batch, MetaAug's inner loss and outer terms, and per-layer

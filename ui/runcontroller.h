@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Runs one quantization at a time on a worker thread and turns the engine's
 // events into queued signals carrying values. The GUI thread never waits on
 // the engine: start() returns at once, cancel() sets a flag the engine polls

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Everything the run view shows about one run, live or as recorded: loss
 // series per unit, MetaAug's outer terms, per-layer probe curves, final
 // per-layer SQNR, image pairs and the outcome. Filled from RunController's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The engine's run events as the GUI receives them: plain Qt values that
 // travel through queued signals from the run's thread (never pointers into
 // the engine).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The stored runs as a sortable, filterable table (model, method, bits,
 // status); open one run, or compare two or more.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run's settings, built from core's tables: the run-spec fields shown
 // in a form (run/specfields.h) and, per method, a section with its options
 // (Method::options()) that appears when that method is chosen. Tooltips

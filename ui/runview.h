@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One run on screen: progress (unit k/n, phase, iteration, elapsed, ETA),
 // the charts, the image pairs, the log and, once finished, the results.
 // Live: feed it RunController's signals; it buffers them in its RunData and

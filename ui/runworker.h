@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The object living on RunController's thread: executes one run per call
 // of run() through core's runJob() and emits the events (internal to ui/).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Analysis tab's sensitivity chart: per layer (or activation point), one
 // horizontal bar per candidate bit-width, on a log KL axis. Layers run down
 // the chart one row each with their full names, in a scroll area, so that a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Measures how responsive the GUI thread's event loop is: a 10 ms timer
 // records how late each of its ticks fires. p99 lateness during a run is
 // the workbench's responsiveness figure (issue: GUI, target p99 < 50 ms).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The widgets' one way to the run store: a connection owned by a thread of
 // its own, so a locked or slow database never freezes the window. Opening
 // the store writes (the WAL switch, marking runs of dead processes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What the workbench has open and whether it can run: the model, the
 // calibration and the evaluation data (each loaded and summarised on the
 // thread pool, a newer choice replacing an older one still loading), the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The CLI's sub-commands. Each takes the full argument list with the command
 // name in place of argv[1] removed (args[0] is "metaaug <command>") and
 // returns the process exit code.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // metaaug: the command-line front end of MetaAug Workbench.
 #include "commands.h"
 #include "terminal.h"

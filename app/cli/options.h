@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Options shared by the commands: --model and preprocessing overrides,
 // --threads, whole-number options, and the common parse/help/usage steps.
 #pragma once

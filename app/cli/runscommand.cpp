@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // metaaug runs list|show|compare|delete|export|export-t|import: the run database.
 #include "commands.h"
 #include "options.h"

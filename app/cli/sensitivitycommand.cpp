@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // metaaug sensitivity: per-layer and per-point RTN sensitivity (core/analysis).
 #include "commands.h"
 #include "options.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `metaaug soak`: many short runs back to back in one process against one
 // database, as a workbench session left open for a day would do them: mixed
 // methods, some cancelled through the engine's cancel flag, some run by a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `metaaug quantize`'s run flags, built from core's tables: one flag per
 // run-spec field (run/specfields.h) and per method option
 // (Method::options()), with help, value names and defaults from the same

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Output helpers: messages to stderr, a progress bar only when stderr is a
 // terminal, JSON to stdout.
 #pragma once

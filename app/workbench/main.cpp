@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // metaaug-workbench: the desktop application (option parsing and main()).
 #include "common/runtime.h"
 #include "mainwindow.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // --screenshots DIR: drives the window through a short MetaAug run and a
 // geniem run, saves the main window mid-run, the stored run and the
 // comparison as PNGs in DIR, prints the event loop's lateness during the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Bit allocation under a budget (issue 20): one choice per item (a layer's
 // weight bits, or a point with its consumers' bits), minimising the sum of
 // the choices' predicted losses (per-layer sensitivity, taken as additive)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Mixed precision under a budget (issue 20): from the sensitivity records,
 // the per-layer bits that minimise the predicted KL (the sum of each
 // choice's own effect) within a weight-memory, mean-weight-bits or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The executor's side of a bit plan's cost (costs.h): each layer's weights
 // and MACs, and the figures of a BitPlan.
 #pragma once

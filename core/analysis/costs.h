@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What a bit plan costs (issue 20): the figures a budget is given in and a
 // run reports. Weights only (biases stay FP and are not counted).
 //  - weight_bits_avg: parameter-weighted mean weight bits over the quantized

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Per-layer sensitivity (issue 20): how much the model's output moves when
 // one layer's weight, or one activation point, alone is quantized with RTN
 // at a candidate bit-width while everything else stays FP. Plus the two

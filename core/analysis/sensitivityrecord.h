@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One measured effect of the sensitivity analysis (issue 20): what quantizing
 // one layer's weight, one activation point, or the whole model's weights or
 // activations at a bit-width does to the output. No LibTorch in this header:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "differencemap.h"
 
 #include <opencv2/imgproc.hpp>

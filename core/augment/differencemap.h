@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The signed difference T(x) - x of an image event as a picture: a
 // diverging colour map (blue below zero, white at zero, red above) whose
 // scale is symmetric about zero, so equal |changes| get equal intensity.

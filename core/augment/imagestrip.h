@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Image batches as 8-bit strips for image events (originals beside T(x)).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The outer-loss terms of MetaAug (docs/algorithms.md, "MetaAug") and mixup.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ReduceLROnPlateau as PyTorch defines it (mode "min", relative threshold
 // 1e-4, no cooldown): LibTorch 1.13 has no such scheduler.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The conventional augmentation control of the MetaAug study (issue 17):
 // one randomly augmented copy per calibration image with the same MSE
 // budget eps as T(x), so that "augmentation without a learned T" can be

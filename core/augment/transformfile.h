@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MetaAug's transformation network T as a file of our own (".maugt"):
 // never a pickle, because a T file from another machine is untrusted input.
 //

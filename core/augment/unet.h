@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The transformation network T of MetaAug (docs/algorithms.md): a U-Net that
 // maps an image batch to a batch of the same shape. With the residual
 // output (default) T(x) = x + U(x) and U's last convolution starts at

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The warm-up of MetaAug's T before its first meta phase (docs/algorithms.md,
 // "How T starts"): at the exact identity the margin and PKT terms have no
 // gradient, so T is first trained away from it, with no meta term, until

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Micro-benchmark of the two kernels whose speed depends on machine-level
 // settings (BLAS choice, malloc thresholds): see README "Performance notes".
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Median time of one reconstruction iteration (forward + backward + Adam
 // step, geniem's parameters) for every unit of a model.
 #pragma once

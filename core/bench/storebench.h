@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Run-store throughput: scalar rows per second written in the recorder's
 // batches, and how long the writer's transactions take with and without a
 // reader listing runs beside it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Sanitizer builds only: a caching CPU allocator for LibTorch's tensors.
 //
 // Why: AddressSanitizer's allocator serves every block over 128 KiB with a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One described value of a contract (a run-spec field or a method option):
 // its JSON key, CLI flag, label, help, type, range or choices and default.
 // Front ends build their flags, forms and help from tables of these, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Content hashes recorded with every run (model file, calibration set).
 #pragma once
 

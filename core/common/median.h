@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The median of timing samples (upper median for an even count), as every
 // benchmark and iteration report here quotes it.
 #pragma once

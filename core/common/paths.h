@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Where the programs find their shipped data. The build tree mirrors the
 // installed layout: <prefix>/bin/<program> and
 // <prefix>/share/metaaug-workbench/{models,...}, so one rule serves both.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Precompiled header of every target that uses the engine. LibTorch must come
 // before any Qt header: Qt's `slots` macro breaks LibTorch's headers.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Result<T>: how errors cross core's API. Core's entry points catch LibTorch,
 // OpenCV and std exceptions and return them as an Error value; nothing throws
 // out of core.

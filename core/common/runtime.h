@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Process-wide runtime settings that change LibTorch's speed on small VMs by
 // an order of magnitude (see README, "Performance notes").
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Versions of the libraries the engine runs on (Help > About, run specs).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Deterministic choice of N calibration images by seed, and a stable hash of
 // the chosen set so a run can say exactly what it was calibrated on.
 #pragma once

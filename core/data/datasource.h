@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Data source strings as used by the CLI and the run spec:
 // "fashion-mnist:train", "fashion-mnist:test", or a folder path.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fashion-MNIST from Debian's dataset-fashion-mnist IDX files.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reader for the IDX format of (Fashion-)MNIST, gzip-compressed or raw.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // An in-memory labelled (or unlabelled) image set, already converted to the
 // model's channels and input size, kept as 8-bit to stay small.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A folder of images: class sub-folders (labels by sorted folder name) or a
 // flat folder (no labels). Decoding is OpenCV's (jpg, png, bmp, webp, ...).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reads an image's declared size from its header, before any decoding, so a
 // file declaring 30000 x 30000 pixels (a decompression bomb) is refused by
 // size instead of letting the decoder allocate gigabytes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // How a decoded image becomes a model input: channel conversion, resize of
 // the shorter side, centre crop, scale to [0, 1], per-channel mean/std.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The preprocessing a model expects (channels, resize, crop, scale,
 // mean/std): from the model card, overridable on the CLI. No LibTorch in
 // this header (the GUI includes it); data/preprocess.h applies it.

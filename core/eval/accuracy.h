@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Top-1 accuracy of any forward function over a labelled data set.
 #pragma once
 

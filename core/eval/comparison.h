@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // FP vs quantized model on a labelled data set, and per-layer SQNR.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // How a running quantization reports: progress, scalar series, layer
 // metrics, images and log lines go to a RunSink; the engine polls
 // shouldAbort() between iterations. Events carry values, never pointers

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Where a run stands: the status the store records, the jobs set and the
 // front ends print. An enum all the way to the widget or line that shows it.
 #pragma once

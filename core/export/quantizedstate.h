@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The quantized model as data, independent of how it was trained: per
 // conv/linear layer its bits, per-channel scale and zero point and the
 // integer weight codes (w_q = scale * (code - zero_point)); per activation

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "batchnormfolding.h"
 
 namespace metaaug::graph {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Runs a graph IR with LibTorch ops (no TorchScript interpreter): the whole
 // model, one unit, the prefix before a unit or the suffix after it, and any
 // named intermediate tensor. Quantization plugs in through ExecutionHooks.

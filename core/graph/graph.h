@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // core's own graph IR of a CNN: what TorchScript (and later ONNX) models are
 // translated into, executed with LibTorch ops by Executor, and cut into
 // reconstruction units by partition().

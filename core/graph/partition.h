@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Cutting a graph into reconstruction units (docs/algorithms.md, "Reconstruction").
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "scriptarchive.h"
 
 #include <caffe2/serialize/inline_container.h>

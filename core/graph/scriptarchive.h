@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Loading TorchScript archives (.pt zip files) that someone else wrote.
 //
 // torch::jit::load trusts its input in two places where LibTorch 1.13 fails

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Translates a TorchScript CNN (traced or scripted) into core's graph IR.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Exports of a quantized model: by format id from the plugin registry, to a
 // final path through temporary files (nothing half-written survives an
 // error), recorded as artefacts of the run. No LibTorch in this header.

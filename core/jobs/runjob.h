@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One recorded quantization run, shared by the CLI and the GUI: creates the
 // run's row (status running), records every event through a RunRecorder
 // while forwarding it to the caller's sink, runs the engine and marks the

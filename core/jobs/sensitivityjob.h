@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A sensitivity analysis as one recorded run (issue 20), shared by
 // `metaaug sensitivity` and the workbench's Analysis tab: loads the spec's
 // model and calibration images, measures every layer's and point's RTN

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // adaround: layer-wise units, rounding logits only, FP activations while
 // reconstructing (activation quantizers keep their initial steps).
 #include "method.h"

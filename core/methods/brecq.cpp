@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // brecq: block units, rounding first (activations FP), then the activation
 // steps (LSQ) in a second pass; no QDrop.
 #include "method.h"

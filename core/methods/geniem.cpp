@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // geniem: QDrop plus learned weight steps (Genie-M), the public MetaAug
 // code's baseline.
 #include "method.h"

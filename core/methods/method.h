@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A PTQ method: how each reconstruction unit is quantized, on top of the
 // shared machinery in recon/. Methods are chosen by string id from one
 // registry (rtn, adaround, brecq, qdrop, geniem, metaaug).

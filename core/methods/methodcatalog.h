@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The registered quantization methods by id, for front ends (the CLI's
 // --method list, the GUI's method box). No LibTorch in this header.
 #pragma once

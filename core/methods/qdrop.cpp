@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // qdrop: block units, rounding and activation steps together, QDrop p = 0.5.
 #include "method.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // rtn: the 2.4-norm initial grids only, round to nearest, no optimisation.
 #include "method.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Model cards for models that come without one: the preprocessing of the
 // common training recipes, by name ("imagenet", "fashion-mnist"). The CLI's
 // --card, the GUI's card dialog and the docs read this one table. These are

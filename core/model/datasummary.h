@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A data source described for display (the GUI's data panel): image count,
 // classes, skipped files and a few sample images. No LibTorch here.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A model as the engine sees it: the file, its card, its graph IR, an
 // executor and the partition into reconstruction units.
 #pragma once

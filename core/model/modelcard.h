@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The model card: a JSON file beside a model (same base name, .json) that
 // says how to feed it (input shape, mean/std), its classes and its FP
 // accuracy, and how it was trained.

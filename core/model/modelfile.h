@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What identifies a model file in a run: its absolute path, content hash and
 // card. Shared by the engine's Model and the TorchScript reference model.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A model described for display (the GUI's model panel): its units and
 // layers with shapes and parameter counts. No LibTorch in this header.
 #pragma once

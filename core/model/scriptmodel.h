@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A TorchScript model file with its card, run by the TorchScript interpreter.
 // Used for evaluation and as the reference the graph engine is checked
 // against.

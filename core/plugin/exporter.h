@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The exporter plugin interface (versioned Qt plugin IID). An exporter
 // writes a quantized model in one format; the caller gives it the final
 // path and an OutputFiles that hands out temporary paths, so a failure or a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The model importer plugin interface (versioned Qt plugin IID): reads a
 // model file of another format into the graph IR, which Model::load then
 // partitions and runs like a TorchScript import. Chosen by file suffix

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One registry of the exporters and model importers: built-ins registered in
 // code (the TorchScript importer) and plugins loaded from the plugin
 // directories. The CLI's --format

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Per-tensor LSQ activation quantizer at a conv/linear input, with QDrop.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Which bit-width each layer's weight and each conv/linear input gets.
 #pragma once
 

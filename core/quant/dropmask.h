@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // QDrop's element masks: true where an element keeps its FP value.
 #pragma once
 

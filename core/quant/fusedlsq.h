@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // LSQ activation quantization with QDrop in one pass forward and one pass
 // backward (float32, CPU). The composite of LibTorch ops it replaces makes
 // about twenty passes over the tensor per quantizer and iteration, most of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Applies per-layer bit-widths (layerbitsmap.h) to a uniform bit plan.
 #pragma once
 

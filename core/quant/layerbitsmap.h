@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Per-layer bit-widths (issue 20, mixed precision): an override of the
 // uniform plan for named layers, as the run spec's `layer_bits` text
 // ("conv1=8,layer1.0.conv1=3/4": weight bits, and optionally "/" the bits of

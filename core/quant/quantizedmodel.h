@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The quantized state of a whole model: one WeightQuantizer per conv/linear
 // and one ActivationQuantizer per activation point, plugged into the
 // executor as ExecutionHooks. Units are switched from FP to trained to

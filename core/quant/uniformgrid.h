@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Uniform quantization grids and the 2.4-norm clip-ratio search that
 // initialises every quantizer (docs/algorithms.md, "Quantizers").
 #pragma once

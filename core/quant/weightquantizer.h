@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Per-output-channel weight quantizer: round-to-nearest (RTN) or AdaRound
 // soft rounding, with an optionally learnable step (Genie-M).
 #pragma once

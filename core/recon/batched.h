@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Applies f to `in` in slices of `batch` along dim 0 and concatenates the
 // results: bounds the memory of whole-set forwards.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Per-layer error curves during a unit's reconstruction: on a fixed probe
 // batch (the first images of the unit's cache) each layer of the unit is
 // compared with FP (output MSE and SQNR), so a user sees which layer's error

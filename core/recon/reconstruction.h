@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Block reconstruction (docs/algorithms.md, "Reconstruction"): R iterations of the unit's loss
 // (channel-summed squared error to the FP output + annealed rounding
 // regulariser) with Adam parameter groups, then the unit is fixed.

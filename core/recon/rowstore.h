@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A cached tensor of N rows ([N, ...]) that lives in memory or, beyond the
 // run's memory budget, in files of the run's temporary folder: written once,
 // a batch at a time, and read by rows with pread (a file read leaves no

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Schedules of the reconstruction loss and learning rates.
 #pragma once
 

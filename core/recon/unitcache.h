@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Tensors cached per unit for the whole calibration set (docs/algorithms.md, "Reconstruction"):
 // the FP input, the quantized-prefix input and the FP output. Built
 // incrementally where the graph allows (unit b+1's inputs from unit b's

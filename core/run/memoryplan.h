@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What a run will hold in memory and on disk, and roughly how long each
 // phase takes: decided and printed before the run (docs/algorithms.md,
 // "Memory"). Activation caches larger than the cache budget go to unlinked

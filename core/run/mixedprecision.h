@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // bits auto (issue 20): a sensitivity analysis on the calibration images,
 // then the per-layer bits that fit the spec's one budget with the least
 // predicted KL (analysis/autobits.h). Part of a run, after the model and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Run presets: named recipes (in Brevitas's sense) for the CLI's `--preset`
 // and the workbench's Run setup panel. A preset is a partial run spec in
 // RunSpec::toJson()'s keys plus, per method, the options it changes; what

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The engine's entry point: one synchronous quantization run. Reports
 // through the sink; catches every library exception.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What identifies a run's inputs beyond its spec, recorded with every run
 // (quantization and sensitivity alike): the model's and the calibration
 // set's hashes, the engine's and libraries' versions, and the files of each

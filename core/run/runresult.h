@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The outcome of a succeeded run, typed: what the engine computes, what the
 // store keeps (as toJson()) and what every front end shows. The headline
 // metrics are also described once as a table (resultMetrics()) that the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A run is data: the immutable specification of one quantization run, and
 // its outcome.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run spec's fields, described once (common/field.h): RunSpec's JSON,
 // validation, the CLI's quantize flags and --help, the GUI's run-setup form
 // and the published schema (run/specschema.h) all come from this table.

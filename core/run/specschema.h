@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run contract published as JSON Schema (draft 2020-12), from the same
 // tables the engine validates with (specFields(), each Method::options(),
 // runPresets()): for scripts and sweep files (`metaaug spec --json-schema`).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Which process owns a running run: pid, its start time (so a reused pid
 // is not mistaken for the owner) and the host.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A RunSink that records a run's events into the run store: scalar series,
 // layer metrics, image grids (PNG) and the run's identity, written from the
 // run's own thread in batched transactions (every 2000 rows or 250 ms, and

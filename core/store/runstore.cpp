@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "runstore.h"
 
 #include "run/runresult.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Every quantization run in one SQLite file: spec, status, metrics, scalar
 // series, per-layer metrics, images and artefacts (issue: run store).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run database's schema, versioned by PRAGMA user_version, and the
 // ordered migrations that bring any earlier version up to date.
 #pragma once

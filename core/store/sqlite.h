@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A thin RAII layer over SQLite's C API: a connection and prepared
 // statements with typed bind/column helpers. Every SQL text here is a
 // constant of the program; user values only ever go through bind().

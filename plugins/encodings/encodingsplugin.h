@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // "encodings": the quantized model's parameters as JSON beside a binary
 // file of integer weight codes (core's exporting::toEncodings format).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reading an ONNX node's attributes and small integer tensors (axes, shapes,
 // pads): the helpers the reader, the folding and the fusion pass share.
 #pragma once

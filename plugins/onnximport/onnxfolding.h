@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Shape arithmetic that torch.onnx.export's constant folding leaves in a
 // file (Gather, Unsqueeze, Squeeze, Concat, Slice, Cast, Reshape and integer
 // Add/Sub/Mul/Div on constants), evaluated at import. Shape itself needs the

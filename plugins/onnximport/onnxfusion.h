@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Ops that torch.onnx.export writes out as primitive ops, fused back before
 // translation so that the graph IR holds the op the model was written with
 // (and quantization sees one LayerNorm, one GELU, one biased Linear):

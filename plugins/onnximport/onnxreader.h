@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ONNX -> graph IR. Node names as torch.onnx.export writes them
 // ("/layer1/0/conv1/Conv") give the module path ("layer1.0.conv1") and a
 // module stack in which a module with numbered children ("layer1": 0, 1, 2)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // "onnx-qdq": the quantized model as ONNX with QDQ pairs (onnxwriter.h),
 // checked by ONNX's own checker before it is written.
 #pragma once

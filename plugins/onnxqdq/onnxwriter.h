@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // An ONNX model (opset 14) of a graph IR with a quantized state, QDQ style:
 // weights as uint8 codes with per-channel DequantizeLinear (axis 0, the
 // weight's own zero points), activations as per-tensor QuantizeLinear /

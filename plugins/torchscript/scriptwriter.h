@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // TorchScript source for a graph IR with a quantized state: one statement
 // per node (the executor's ops, spelled as TorchScript builtins), the
 // quantized weights and constant tensors as buffers, and after every

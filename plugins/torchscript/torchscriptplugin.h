@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // "torchscript": the quantized model as a TorchScript module (scriptwriter.h),
 // with the run's metadata as an extra file (metaaug.json) in the archive.
 #pragma once

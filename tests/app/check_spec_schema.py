@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The published run-spec schema (`metaaug spec --json-schema`) is valid JSON
 Schema 2020-12, accepts the specs the engine accepts and refuses the ones it
 refuses: each example is also given to `metaaug spec --check`."""

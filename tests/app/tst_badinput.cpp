@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The catalogue of bad inputs (CTest label "badinput", one CTest test per
 // case): each feeds the CLI a real bad input or fault and checks the exit
 // code, that the message names the thing at fault, and that nothing was

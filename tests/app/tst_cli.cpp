@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The CLI as a user meets it: exit codes, messages, --json output.
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonArray>

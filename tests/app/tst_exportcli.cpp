@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `metaaug export` and `metaaug quantize --export` as a user meets them:
 // files and artefact rows for a succeeded run, and for every bad target
 // (unknown format, missing or unwritable folder, a full disk, a run that

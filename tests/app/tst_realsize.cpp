@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A 224x224 run as a user with their own model brings it: a small RGB CNN
 // without a card of its own (--card imagenet) on a folder of photos, its
 // activation caches forced to disk ($METAAUG_CACHE_BUDGET_MB=0) and kept in

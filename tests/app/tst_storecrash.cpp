@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run store under a killed CLI: SIGKILL at 20 random moments of real
 // runs must leave an intact database, intact finished runs and the killed
 // run marked interrupted; SIGINT/SIGTERM end a run as cancelled. (A full

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """An export format, checked in the runtime its users deploy with.
 
 Usage: check_export.py torchscript|onnx-qdq

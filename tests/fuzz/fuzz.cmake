@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fuzz targets, one per reader (see README.md here). Included from
 # tests/CMakeLists.txt, so that they share the tests' precompiled header. With METAAUG_FUZZ (a
 # clang sanitizer build, scripts/build-sanitize.sh) each is a libFuzzer

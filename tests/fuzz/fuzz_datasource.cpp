@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The CLI's data-source string: parse, print, parse again gives the same.
 #include "data/datasource.h"
 #include "fuzzinput.h"

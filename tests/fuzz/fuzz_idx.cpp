@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // IDX reader (raw and gzip): any bytes give an array or an error, and an
 // array's payload always matches its header.
 #include "data/idxreader.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One file of an image folder: header check, OpenCV decode and the
 // preprocessing, for a grayscale 28x28 and an RGB 32x32 model input.
 #include "data/imagefolder.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Model-card JSON: a card or an error; a card's preprocessing always
 // validates (the card parser checks what it reads).
 #include "model/modelcard.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ONNX importer (the onnximport plugin's reader): bytes -> protobuf ->
 // graph IR.
 #include "onnxreader.h"

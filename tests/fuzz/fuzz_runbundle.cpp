@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Run-bundle importer: a bundle file (an SQLite database) copied into a run
 // store; the store stays intact whatever the bundle holds.
 #include "store/runstore.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // TorchScript importer: bytes -> torch::jit::load -> graph IR -> partition,
 // through Model::load with a card given (so no card file is needed).
 #include "model/model.h"

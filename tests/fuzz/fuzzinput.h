@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Shared by the fuzz targets: readers that take a path get the fuzzer's
 // bytes as a file in a per-process scratch folder (tmpfs when available).
 #pragma once

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Writes the fuzzers' seed corpora (tests/fuzz/corpus) from real files:
 IDX slices of Fashion-MNIST, images of one Fashion-MNIST item in every
 recognised format, tiny TorchScript/ONNX CNNs (plus an LSTM and a GELU model,

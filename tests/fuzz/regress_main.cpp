@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Without libFuzzer (a normal build): runs a fuzz target's entry point on
 // every file of the folders or files given (the seed corpus and the inputs
 // that once crashed), so CTest replays them on every build.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Every numeric tolerance the tests use, named once.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Analysis tab (issue 20) through the window, on the bundled ResNet-20:
 // an analysis recorded as a sensitivity run and drawn (one chart row per
 // layer, one bar series per candidate), a front point clicked filling the run
@@ -5,9 +6,12 @@
 // front's and moving by what an edit costs, a run of that allocation
 // measured on the front, and the stored analysis opened again.
 #include "analysispanel.h"
+#include "common/paths.h"
 #include "biteditor.h"
 #include "frontchart.h"
+#include "resultspanel.h"
 #include "runsetuppanel.h"
+#include "runview.h"
 #include "sensitivitychart.h"
 #include "store/runstore.h"
 #include "tolerances.h"
@@ -29,7 +33,8 @@ class TestAnalysis : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
-    void analyseChooseRunAndReopen();
+    void analyseChooseAndRun();
+    void storedAnalysisOpensInTheTab();
 
 private:
     QTemporaryDir m_dir;
@@ -44,7 +49,7 @@ void TestAnalysis::initTestCase()
     QSettings().clear();
 }
 
-void TestAnalysis::analyseChooseRunAndReopen()
+void TestAnalysis::analyseChooseAndRun()
 {
     const QString db = m_dir.filePath("runs.sqlite");
     auto w = test::openWorkbench(db, kLoadTimeoutMs);
@@ -60,7 +65,7 @@ void TestAnalysis::analyseChooseRunAndReopen()
     QVERIFY(finished.wait(kAnalysisTimeoutMs));
     QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
     QVERIFY(panel->study());
-    const SensitivityStudy &study = *panel->study();
+    const SensitivityStudy study = *panel->study();  // a copy: reopening replaces the panel's
 
     // Recorded as a run of kind "sensitivity" with every record.
     QVERIFY(study.runId > 0);
@@ -142,17 +147,42 @@ void TestAnalysis::analyseChooseRunAndReopen()
     QVERIFY(ran.wait(kRunTimeoutMs));
     QCOMPARE(ran.first().at(1).value<RunStatus>(), RunStatus::Succeeded);
     QCOMPARE(front->measuredOnFront(), 1);
+    // The results panel says the run had per-layer bits, and lists them per layer.
+    const QString headline = w->liveView()->results()->headline();
+    QVERIFY2(headline.contains(QString("per-layer bits: W mean %1").arg(point.figures.weightBitsAvg, 0, 'f', 2)), qPrintable(headline));
+    QCOMPARE(w->liveView()->results()->layerTable()->rowCount(), int(study.layers.size()));
 
-    // The stored analysis opens in the Analysis tab again.
-    panel->showStudy(SensitivityStudy{});
+}
+
+void TestAnalysis::storedAnalysisOpensInTheTab()
+{
+    const QString db = m_dir.filePath("stored.sqlite");
+    SensitivitySettings settings;
+    settings.images = 32;
+    settings.fitImages = 8;
+    settings.activationBits = {8};
+    SensitivityStudy study;
+    {
+        auto store = store::RunStore::open(db);
+        QVERIFY(store);
+        auto done = runSensitivityJob(QJsonObject{{"model", defaultModelPath()}}, settings, store->get());
+        QVERIFY2(done, done ? "" : qPrintable(done.error().message));
+        study = *done;
+    }
+    auto w = test::openWorkbench(db, kLoadTimeoutMs);
+    QVERIFY(w);
+    AnalysisPanel *panel = w->analysisPanel();
     QSignalSpy shown(w.get(), &MainWindow::storedRunShown);
     w->openStoredRun(study.runId);
     QVERIFY2(shown.wait(kLoadTimeoutMs), qPrintable(w->lastError()));
     QCOMPARE(w->tabs()->currentWidget(), panel);
+    QVERIFY(panel->study());
     QCOMPARE(panel->study()->runId, study.runId);
     QCOMPARE(panel->study()->records.size(), study.records.size());
     QCOMPARE(panel->study()->front.size(), study.front.size());
-    QCOMPARE(panel->sensitivityChart()->rows().size(), chart->rows().size());
+    QCOMPARE(panel->sensitivityChart()->rows().size(), qsizetype(study.layers.size()));
+    QCOMPARE(panel->frontChart()->frontSize(), int(study.front.size()));
+    QCOMPARE(panel->bitEditor()->table()->rowCount(), int(study.layers.size()));
 }
 
 QTEST_MAIN(TestAnalysis)

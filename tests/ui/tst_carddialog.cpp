@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A model without a card, opened in the workbench: the card dialog asks for
 // one (presets from core's table, started from the ONNX file's declared
 // input shape, a preview of a calibration image as the model sees it),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Category axes (per-layer charts) stay legible for 50+ layers: a narrow
 // chart writes every k-th name, a wide one every name, and resizing re-thins.
 #include "plotstyle.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The workbench through its window (offscreen): menus, the default model
 // and data, a MetaAug run watched live and cancelled, a run to completion
 // found in the runs browser and reopened as recorded, a comparison of two
@@ -141,6 +142,7 @@ void TestWorkbench::menusAndShortcuts()
     QVERIFY(about && about->isVisible());
     for (const char *lib : {"Qt", "LibTorch", "OpenCV", "SQLite"})
         QVERIFY2(about->text().contains(lib), lib);
+    QVERIFY(about->text().contains("GNU General Public License, version 3"));
     about->close();
 }
 

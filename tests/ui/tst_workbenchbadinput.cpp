@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The bad-input catalogue through the window (offscreen): each failure shows
 // a dialog with the engine's message naming the thing at fault, the window
 // stays usable, and the good model loads afterwards.

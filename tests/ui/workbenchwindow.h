@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Shared by the GUI suites: a shown MainWindow on a given run database,
 // without remembered settings, once its model and data have loaded.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // metaaug: Genie-M plus MetaAug's meta phase (docs/algorithms.md). For every unit
 // but the first and the last: phase A trains the shared transformation
 // network T through a one-step lookahead of the unit's quantization

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MetaAug's hyperparameters (docs/algorithms.md) with their defaults, read
 // from a run spec's method options (JSON keys as below).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One MetaAug meta iteration (docs/algorithms.md, "MetaAug"), written against a
 // small interface to the network around unit b so that the same code runs
 // on the engine and, in double precision, in the hypergradient test.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The bit allocation's multiple-choice knapsack against brute force on small
 // random instances: exact on an exact grid, never over budget on a coarse
 // one, and a Pareto front that only improves.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Per-layer sensitivity on the bundled ResNet-20: one record per layer/point
 // and candidate, each equal to an independent whole-model forward with only
 // that layer quantized, more bits never hurting more, reproducible.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MetaAug's building blocks: the U-Net T, the outer-loss terms, the
 // plateau scheduler and the hypergradient of the bi-level step.
 #include "augment/imagestrip.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MetaAug's T outside a run: the warm-up reaches eps from either side, the
 // T file round-trips bit for bit and refuses a T of another shape or a
 // damaged one, the random control keeps its MSE budget, and the difference

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/calibrationsampler.h"
 #include "data/datasource.h"
 #include "data/imagefolder.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Exports through the plugin registry: the captured state reproduces the
 // engine's quantized model exactly, the encodings rebuild its weights bit
 // for bit, the TorchScript file loads in C++ and computes the same logits,

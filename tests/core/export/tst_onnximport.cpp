@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The ONNX importer plugin on the bundled models as torch.onnx.export wrote
 // them: the same units as the TorchScript import, the same logits as the
 // TorchScript import and as ONNX Runtime (npm onnxruntime-node), and clear

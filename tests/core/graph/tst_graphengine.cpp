@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The graph engine against TorchScript on real architectures: translation,
 // exact execution, unit partition, hooks.
 #include "common/paths.h"

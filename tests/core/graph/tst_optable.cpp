@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Every op kind of the graph IR, walked one by one: a small model using it
 // (conv -> the op -> pool -> flatten -> linear) must run on the executor,
 // and every registered exporter must write it or refuse it naming an op of

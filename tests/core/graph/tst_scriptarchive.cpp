@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // loadScriptArchive: the guarded TorchScript load (damaged debug_pkl records
 // dropped, pickles checked before LibTorch reads them).
 // LibTorch before Qt: Qt's `slots` keyword breaks LibTorch's headers (this

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The sensitivity analysis as a recorded run (jobs/sensitivityjob), on the
 // bundled ResNet-20: a run of kind "sensitivity" holding every record, the
 // stored form reading back to the same study, the front's figures equal to

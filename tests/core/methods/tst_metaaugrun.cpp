@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MetaAug as a method of the engine, on the bundled ResNet-20 with short
 // iteration counts: equivalence with geniem at M = 0, events for the live
 // view, reproducibility, cancel and option errors.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Contracts of the quantization engine on the bundled ResNet-20 (short
 // iteration counts), plus the guards every run relies on.
 #include "common/paths.h"

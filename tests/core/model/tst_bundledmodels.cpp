@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "common/paths.h"
 #include "common/runtime.h"
 #include "data/fashionmnist.h"

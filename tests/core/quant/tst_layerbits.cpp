@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Per-layer bits: the spec text and the bits file round-trip, bad names and
 // values are refused naming them, and a run gives a layer exactly the bits
 // asked (with RTN, a layer at 8 bits equals that layer of a uniform W8 run).

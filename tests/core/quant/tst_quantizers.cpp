@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Properties of the quantizer primitives (docs/algorithms.md, "Quantizers").
 #include "quant/activationquantizer.h"
 #include "quant/dropmask.h"

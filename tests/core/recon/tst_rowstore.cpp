@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The activation cache's row store: in memory and in files it returns the
 // same rows, by index, by range and across a concatenation; its files are
 // unlinked from the start (nothing is left behind, also after a crash);

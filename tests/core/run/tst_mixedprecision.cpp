@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // bits auto: every budget kind is met by the bits the run used, the stored
 // spec records the allocation, and the chosen bits are optimal for the
 // predicted loss (no cheaper-or-equal uniform choice predicts less).

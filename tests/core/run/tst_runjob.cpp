@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run as data and as a recorded job: RunSpec's JSON round trip and its
 // errors, runJob's rows for succeeded / failed / cancelled runs, and the
 // per-layer probe curves the GUI draws (their last sample is the layer's

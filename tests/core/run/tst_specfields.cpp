@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run contract's tables: every field's and method option's range,
 // choices and default are what RunSpec::fromJson and the methods accept;
 // presets apply; the schema names every key; the thread default is the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run store: round trips, migrations, bad files, interrupted runs,
 // bundles, cascading deletes and a reader beside a writer.
 #include "run/runresult.h"
