@@ -27,6 +27,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("export"), {"Export a stored run's quantized model (torchscript, onnx-qdq, encodings, ...)", metaaug::cli::exportCommand}},
         {QStringLiteral("spec"), {"The run spec as data: --json-schema, --defaults [--preset], --check FILE", metaaug::cli::specCommand}},
         {QStringLiteral("sensitivity"), {"Per-layer RTN sensitivity of a model at candidate bit-widths (KL, agreement, SQNR)", metaaug::cli::sensitivityCommand}},
+        {QStringLiteral("sweep"), {"A grid of runs from a sweep file: run, status, cancel, list, show (the sweep matrix)", metaaug::cli::sweepCommand}},
         {QStringLiteral("bench"), {"Time the conv/matmul kernels (runtime settings check)", metaaug::cli::benchCommand}},
         {QStringLiteral("soak"), {"Many short runs in one process: leaks, memory growth, database integrity", metaaug::cli::soakCommand}},
     };

@@ -179,6 +179,22 @@ Result<quant::LayerBitsMap> readBitsFile(const QString &path)
 
 }  // namespace
 
+namespace {
+
+Result<QJsonObject> readSpecFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(ErrorCode::NotFound, QStringLiteral("--spec: cannot read %1: %2").arg(path, file.errorString()));
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("--spec: %1 is not a JSON object: %2").arg(path, error.errorString()));
+    return doc.object();
+}
+
+}  // namespace
+
 int quantizeCommand(const QStringList &args)
 {
     QCommandLineParser p;
@@ -191,6 +207,10 @@ int quantizeCommand(const QStringList &args)
     addModelOptions(p);
     addSpecFlags(p);  // --method, --wbits, ... and every method's options, from core's tables
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object with the results.")});
+    p.addOption({QStringLiteral("spec"),
+                 QStringLiteral("A whole run spec from a JSON file (the keys of `metaaug spec --defaults`; what a sweep's points "
+                                "run); flags given as well win."),
+                 QStringLiteral("FILE")});
     p.addOption({QStringLiteral("bits-file"),
                  QStringLiteral("Per-layer bits from a JSON file: {\"layer\": W, \"layer\": {\"w\": W, \"a\": A}, ...} (names as "
                                 "`metaaug info` prints them); sets --layer-bits."),
@@ -217,8 +237,16 @@ int quantizeCommand(const QStringList &args)
     auto given = specFromFlags(p);
     if (!given)
         return fail(given.error().message, Usage);
-    QJsonObject specJson = applyPreset(preset, *given);
-    specJson[QStringLiteral("model")] = modelPath(p);
+    QJsonObject fromFile;
+    if (p.isSet(QStringLiteral("spec"))) {
+        auto read = readSpecFile(p.value(QStringLiteral("spec")));
+        if (!read)
+            return fail(read.error().message, Usage);
+        fromFile = *read;
+    }
+    QJsonObject specJson = applyPreset(preset, mergeSpecJson(fromFile, *given));
+    if (p.isSet(QStringLiteral("model")) || !specJson.contains(QLatin1String("model")))
+        specJson[QStringLiteral("model")] = modelPath(p);
     if (p.isSet(QStringLiteral("bits-file"))) {
         if (p.isSet(QStringLiteral("layer-bits")))
             return fail(QStringLiteral("give per-layer bits by --bits-file or by --layer-bits, not both"), Usage);
@@ -231,10 +259,15 @@ int quantizeCommand(const QStringList &args)
     if (!parsed)
         return fail(withFlagNames(parsed.error().message), Usage);
     RunSpec spec = *parsed;
-    auto card = resolveCard(p, &error);
-    if (!card)
-        return fail(error);
-    spec.card = card;
+    // A spec file's model keeps its own card (the file's "card", else the one
+    // beside the model) unless flags name the model or the card.
+    if (!p.isSet(QStringLiteral("spec")) || p.isSet(QStringLiteral("model")) || p.isSet(QStringLiteral("card")) ||
+        p.isSet(QStringLiteral("input-shape"))) {
+        auto card = resolveCard(p, &error);
+        if (!card)
+            return fail(error);
+        spec.card = card;
+    }
 
     std::vector<std::pair<QString, QString>> exports;
     for (const QString &e : p.values(QStringLiteral("export"))) {
@@ -259,6 +292,9 @@ int quantizeCommand(const QStringList &args)
         db = std::move(*opened);
     }
 
+    // Test-only (the local sweep executor's crash-isolation test): die as a crashing run would.
+    if (qEnvironmentVariableIsSet("METAAUG_TEST_ABORT"))
+        std::abort();
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     CliSink sink(p.isSet(QStringLiteral("quiet")));

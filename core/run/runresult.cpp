@@ -165,16 +165,16 @@ const std::vector<ResultMetric> &resultMetrics()
 {
     static const std::vector<ResultMetric> table{
         {"fp_top1", "FP test top-1", "%", 2, [](const RunResult &r) { return std::optional<double>(r.fpTop1); }},
-        {"q_top1", "quantized test top-1", "%", 2, [](const RunResult &r) { return std::optional<double>(r.qTop1); }},
+        {"q_top1", "quantized test top-1", "%", 2, [](const RunResult &r) { return std::optional<double>(r.qTop1); }, +1},
         {"fp_calib_top1", "FP calibration top-1", "%", 2, [](const RunResult &r) { return r.fpCalibTop1; }},
-        {"q_calib_top1", "quantized calibration top-1", "%", 2, [](const RunResult &r) { return r.qCalibTop1; }},
-        {"gap", "gap calibration − test", "pt", 2, [](const RunResult &r) { return r.gap; }},
-        {"agreement", "agreement with FP", "%", 2, [](const RunResult &r) { return std::optional<double>(r.agreement); }},
-        {"kl", "KL(FP‖Q)", "", -1, [](const RunResult &r) { return std::optional<double>(r.kl); }},
+        {"q_calib_top1", "quantized calibration top-1", "%", 2, [](const RunResult &r) { return r.qCalibTop1; }, +1},
+        {"gap", "gap calibration − test", "pt", 2, [](const RunResult &r) { return r.gap; }, -1},
+        {"agreement", "agreement with FP", "%", 2, [](const RunResult &r) { return std::optional<double>(r.agreement); }, +1},
+        {"kl", "KL(FP‖Q)", "", -1, [](const RunResult &r) { return std::optional<double>(r.kl); }, -1},
         {"weight_bits_avg", "weight bits (mean)", "bits", 2, [](const RunResult &r) { return r.weightBitsAvg; }},
         {"weight_bytes", "weight memory", "B", 0, [](const RunResult &r) { return r.weightBytes; }},
         {"bops", "bit-operations per image", "", -1, [](const RunResult &r) { return r.bops; }},
-        {"wall_s", "wall time", "s", 1, [](const RunResult &r) { return std::optional<double>(r.wallSeconds); }},
+        {"wall_s", "wall time", "s", 1, [](const RunResult &r) { return std::optional<double>(r.wallSeconds); }, -1},
     };
     return table;
 }

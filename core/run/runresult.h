@@ -70,6 +70,7 @@ struct ResultMetric {
     QString unit;       // "%", "pt", "s" or empty
     int decimals = 2;
     std::optional<double> (*get)(const RunResult &) = nullptr;
+    int better = 0;     // +1: higher is better, -1: lower is better, 0: neither (a size, the FP reference)
     // "93.52 %", or "–" when the run has no value.
     QString format(const RunResult &r) const;
 };

@@ -88,4 +88,20 @@ Result<QJsonObject> RunSpec::validate() const
     return m->resolveOptions(methodOptions);
 }
 
+QJsonObject mergeSpecJson(QJsonObject base, const QJsonObject &patch)
+{
+    for (auto it = patch.begin(); it != patch.end(); ++it) {
+        if (it.key() == QLatin1String("method_options") && it.value().isObject()) {
+            QJsonObject options = base.value(it.key()).toObject();
+            const QJsonObject more = it.value().toObject();
+            for (auto o = more.begin(); o != more.end(); ++o)
+                options[o.key()] = o.value();
+            base[it.key()] = options;
+        } else {
+            base[it.key()] = it.value();
+        }
+    }
+    return base;
+}
+
 }  // namespace metaaug

@@ -54,6 +54,10 @@ struct RunSpec {
     Result<QJsonObject> validate() const;
 };
 
+// `base` with `patch`'s keys set over it; "method_options" are merged option
+// by option (a sweep's arms and axes, flags over a spec file).
+QJsonObject mergeSpecJson(QJsonObject base, const QJsonObject &patch);
+
 // Default R of `metaaug quantize`: keeps the default ResNet-20 run within a
 // few minutes on a 2-core machine.
 constexpr int kDefaultIterations = 500;

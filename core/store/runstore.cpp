@@ -6,6 +6,7 @@
 #include "common/hashing.h"
 
 #include "processidentity.h"
+#include "rows.h"
 #include "schema.h"
 #include "sqlite.h"
 
@@ -23,22 +24,6 @@
 namespace metaaug::store {
 
 namespace {
-
-
-QString now()
-{
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-}
-
-QString toText(const QJsonObject &o)
-{
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
-}
-
-QJsonObject fromText(const QString &s)
-{
-    return QJsonDocument::fromJson(s.toUtf8()).object();
-}
 
 Error notFound(const QString &path, int64_t id)
 {
@@ -63,44 +48,6 @@ RunRow readRun(const Statement &st)
     r.host = st.text(10);
     r.kind = st.text(11);
     return r;
-}
-
-// Every row of a prepared query (its parameters bound by `bind`), read by `read`.
-template <typename Read, typename Bind>
-auto collect(Database &db, const char *sql, Bind &&bind, Read &&read)
-    -> Result<std::vector<decltype(read(std::declval<const Statement &>()))>>
-{
-    std::vector<decltype(read(std::declval<const Statement &>()))> rows;
-    auto st = db.prepare(sql);
-    if (!st)
-        return st.error();
-    bind(*st);
-    for (;;) {
-        auto r = st->step();
-        if (!r)
-            return r.error();
-        if (!*r)
-            return rows;
-        rows.push_back(read(*st));
-    }
-}
-
-// Inserts every row with one prepared statement; `bind` binds a row.
-template <typename Row, typename Bind>
-Result<void> insertAll(Database &db, const char *sql, const std::vector<Row> &rows, Bind &&bind)
-{
-    if (rows.empty())
-        return {};
-    auto st = db.prepare(sql);
-    if (!st)
-        return st.error();
-    for (const Row &row : rows) {
-        st->reset();
-        bind(*st, row);
-        if (auto r = st->run(); !r)
-            return r;
-    }
-    return {};
 }
 
 double realOrNan(const Statement &st, int col)

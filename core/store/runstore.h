@@ -154,6 +154,9 @@ public:
     // Runs marked interrupted by open().
     const std::vector<int64_t> &interruptedOnOpen() const { return m_interrupted; }
 
+    // The connection, for the store's other tables (SweepStore).
+    Database &database() { return *m_db; }
+
 private:
     explicit RunStore(std::unique_ptr<Database> db);
     Result<void> markInterrupted();

@@ -99,8 +99,34 @@ const char kV5ToV6[] = R"sql(
 ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'quantize';
 )sql";
 
+// Sweeps (issue 21): a grid of run specs expanded from a sweep file, and
+// each grid point's state and run. A point's run is a row of runs (NULL
+// until known); deleting the run keeps the point, without its run.
+const char kV6ToV7[] = R"sql(
+CREATE TABLE sweeps (
+    id       INTEGER PRIMARY KEY,
+    created  TEXT NOT NULL,
+    name     TEXT NOT NULL,
+    file     TEXT NOT NULL,
+    executor TEXT NOT NULL,
+    folder   TEXT,
+    status   TEXT NOT NULL
+);
+CREATE TABLE sweep_points (
+    sweep    INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+    idx      INTEGER NOT NULL,
+    spec     TEXT NOT NULL,
+    coords   TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    run      INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+    error    TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (sweep, idx)
+);
+)sql";
+
 // migrations[v] takes a database from version v to v + 1
-const char *const kMigrations[] = {kV1, kV1ToV2, kV2ToV3, kV3ToV4, kV4ToV5, kV5ToV6};
+const char *const kMigrations[] = {kV1, kV1ToV2, kV2ToV3, kV3ToV4, kV4ToV5, kV5ToV6, kV6ToV7};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 }  // namespace

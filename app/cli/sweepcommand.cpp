@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// metaaug sweep: a grid of runs from a sweep file (core/sweep), recorded in
+// the run store; its status, cancel, and the sweep matrix.
+#include "commands.h"
+#include "options.h"
+#include "terminal.h"
+
+#include "run/runplan.h"
+#include "run/runspec.h"
+#include "store/sweepstore.h"
+#include "sweep/localexecutor.h"
+#include "sweep/sweepfile.h"
+#include "sweep/sweepmatrix.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QDir>
+#include <QtCore/QJsonArray>
+
+#include <set>
+
+namespace metaaug::cli {
+
+namespace {
+
+using store::SweepPointRow;
+
+QString coordsText(const QJsonObject &coords)
+{
+    QStringList parts;
+    for (auto it = coords.begin(); it != coords.end(); ++it)
+        parts << QStringLiteral("%1=%2").arg(it.key(), it.value().toVariant().toString());
+    return parts.join(QStringLiteral(" "));
+}
+
+Result<int64_t> sweepId(const QString &text)
+{
+    bool ok = false;
+    const qint64 id = text.toLongLong(&ok);
+    if (!ok || id <= 0)
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not a sweep id (a positive whole number)").arg(text));
+    return int64_t(id);
+}
+
+// The planned peak of the sweep's heaviest model (one point per distinct model and calibration size).
+int64_t plannedPointPeak(const std::vector<SweepPointRow> &points)
+{
+    int64_t peak = 0;
+    std::set<QString> seen;
+    for (const SweepPointRow &p : points) {
+        const QString key = p.spec.value("model").toString() + QLatin1Char('|') + p.spec.value("method").toString() +
+                            QLatin1Char('|') + QString::number(p.spec.value("calib_size").toInteger());
+        if (!seen.insert(key).second)
+            continue;
+        auto spec = RunSpec::fromJson(p.spec);
+        if (!spec)
+            continue;
+        if (auto b = plannedPeakBytes(*spec))
+            peak = std::max(peak, *b);
+    }
+    return peak;
+}
+
+int execute(store::RunStore &db, int64_t id, const QCommandLineParser &p)
+{
+    store::SweepStore sweeps(db);
+    auto points = sweeps.points(id);
+    if (!points)
+        return fail(points.error().message);
+    sweep::LocalOptions o;
+    o.program = QCoreApplication::applicationFilePath();
+    qint64 jobs = 0;
+    QString error;
+    if (p.isSet(QStringLiteral("jobs")) && !intOption(p, "jobs", 1, 1024, &jobs, &error))
+        return fail(error, Usage);
+    o.jobs = int(jobs);
+    o.retryFailed = p.isSet(QStringLiteral("retry-failed"));
+    if (o.jobs == 0)
+        o.pointPeakBytes = plannedPointPeak(*points);
+    const bool quiet = p.isSet(QStringLiteral("quiet"));
+    int done = 0;
+    o.changed = [&](const SweepPointRow &pt) {
+        if (pt.status != RunStatus::Running)
+            ++done;
+        if (quiet)
+            return;
+        QString line = QStringLiteral("sweep %1: point %2 (%3) %4").arg(id).arg(pt.index).arg(coordsText(pt.coords), QLatin1String(statusName(pt.status)));
+        if (pt.run)
+            line += QStringLiteral(", run %1").arg(pt.run);
+        if (!pt.error.isEmpty())
+            line += QStringLiteral(": ") + pt.error;
+        printErr(line);
+    };
+    auto out = sweep::runLocal(db, id, o);
+    if (!out)
+        return fail(out.error().message);
+    printOut(QStringLiteral("sweep %1: %2 succeeded, %3 failed, %4 cancelled in %5 s (%6 workers x %7 threads)%8")
+                 .arg(id).arg(out->succeeded).arg(out->failed).arg(out->cancelled).arg(out->seconds, 0, 'f', 1).arg(out->jobs)
+                 .arg(out->threads)
+                 .arg(out->failed ? QStringLiteral("; `metaaug sweep status %1` lists the failures, `metaaug sweep run %1 --retry-failed` reruns them").arg(id)
+                                  : QString()));
+    return out->failed ? Failed : out->cancelled ? Cancelled : Ok;
+}
+
+int status(store::RunStore &db, int64_t id, bool json)
+{
+    store::SweepStore sweeps(db);
+    auto row = sweeps.sweep(id);
+    if (!row)
+        return fail(row.error().message);
+    auto points = sweeps.points(id);
+    if (!points)
+        return fail(points.error().message);
+    std::map<QString, int> counts;
+    QJsonArray list;
+    QStringList failures;
+    for (const SweepPointRow &pt : *points) {
+        ++counts[QLatin1String(statusName(pt.status))];
+        list.append(QJsonObject{{"index", pt.index}, {"coords", pt.coords}, {"status", QLatin1String(statusName(pt.status))},
+                                {"run", pt.run ? QJsonValue(qint64(pt.run)) : QJsonValue()}, {"error", pt.error}, {"attempts", pt.attempts}});
+        if (pt.status == RunStatus::Failed || pt.status == RunStatus::Interrupted)
+            failures << QStringLiteral("  point %1 (%2): %3").arg(pt.index).arg(coordsText(pt.coords), pt.error);
+    }
+    if (json) {
+        QJsonObject c;
+        for (const auto &[k, v] : counts)
+            c[k] = v;
+        printJson(QJsonObject{{"id", qint64(id)}, {"name", row->name}, {"status", QLatin1String(statusName(row->status))},
+                              {"executor", row->executor}, {"counts", c}, {"points", list}});
+        return Ok;
+    }
+    QStringList parts;
+    for (const auto &[k, v] : counts)
+        parts << QStringLiteral("%1 %2").arg(v).arg(k);
+    QStringList lines{QStringLiteral("sweep %1 '%2' (%3, created %4): %5; %6 points: %7")
+                          .arg(id).arg(row->name, row->executor, row->created.left(19), QLatin1String(statusName(row->status)))
+                          .arg(points->size()).arg(parts.join(QStringLiteral(", ")))};
+    if (!failures.isEmpty())
+        lines << QStringLiteral("failed:") << failures;
+    printOut(lines.join(QLatin1Char('\n')));
+    return Ok;
+}
+
+// The runs behind a matrix: a sweep's points, or the run bundles of a folder.
+Result<std::vector<sweep::MatrixRun>> matrixRuns(store::RunStore *db, const QString &source)
+{
+    std::vector<sweep::MatrixRun> runs;
+    if (QFileInfo(source).isDir()) {
+        const QFileInfoList files = QDir(source).entryInfoList({QStringLiteral("*.sqlite")}, QDir::Files, QDir::Name);
+        if (files.isEmpty())
+            return makeError(ErrorCode::NotFound, QStringLiteral("folder %1 holds no run bundles (*.sqlite)").arg(source));
+        for (const QFileInfo &f : files) {
+            auto bundle = store::RunStore::open(f.filePath());
+            if (!bundle)
+                return bundle.error();
+            auto rows = (*bundle)->listRuns();
+            if (!rows)
+                return rows.error();
+            for (const store::RunRow &r : *rows)
+                if (r.kind == QLatin1String(store::kQuantizeRun))
+                    runs.push_back({sweep::coordsOfSpec(r.spec), r.typedResult(), r.id});
+        }
+        return runs;
+    }
+    auto id = sweepId(source);
+    if (!id)
+        return id.error();
+    if (!db)
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("no run database"));
+    store::SweepStore sweeps(*db);
+    auto points = sweeps.points(*id);
+    if (!points)
+        return points.error();
+    if (points->empty())
+        return makeError(ErrorCode::NotFound, QStringLiteral("%1 has no sweep %2").arg(db->path()).arg(*id));
+    for (const SweepPointRow &pt : *points) {
+        sweep::MatrixRun m{pt.coords, std::nullopt, pt.run};
+        if (pt.run && pt.status == RunStatus::Succeeded)
+            if (auto r = db->run(pt.run))
+                m.result = r->typedResult();
+        runs.push_back(m);
+    }
+    return runs;
+}
+
+int show(store::RunStore *db, const QString &source, const QCommandLineParser &p)
+{
+    auto runs = matrixRuns(db, source);
+    if (!runs)
+        return fail(runs.error().message);
+    auto split = [&p](const char *name) {
+        return p.value(QLatin1String(name)).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    };
+    auto matrix = sweep::buildMatrix(*runs, split("rows"), split("cols"), p.value(QStringLiteral("metric")));
+    if (!matrix)
+        return fail(matrix.error().message, Usage);
+    if (p.isSet(QStringLiteral("json")))
+        printJson(matrix->toJson());
+    else if (p.isSet(QStringLiteral("csv")))
+        printOut(matrix->csv().chopped(1));
+    else if (p.isSet(QStringLiteral("markdown")))
+        printOut(matrix->markdown().chopped(1));
+    else
+        printOut(matrix->text().chopped(1));
+    return Ok;
+}
+
+}  // namespace
+
+int sweepCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "A grid of runs from a sweep file (a base spec, axes over any spec field or method option, and arms), each point one "
+        "`metaaug quantize` process, recorded in the run database.\n"
+        "  FILE                 expand the sweep file, record the sweep and run its points (--dry-run: only list them)\n"
+        "  run ID               run a sweep's queued points again (after an interruption); --retry-failed: also the failed\n"
+        "  status ID            the points' states and the failures with their errors\n"
+        "  cancel ID            stop a running sweep (its running points are cancelled) and its queue\n"
+        "  list                 every sweep\n"
+        "  show ID|FOLDER       the sweep matrix (rows x columns, mean ± std over seeds, best per column *) of a sweep or of a\n"
+        "                       folder of run bundles"));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("what"), QStringLiteral("FILE, or run, status, cancel, list, show"));
+    p.addOption({QStringLiteral("executor"), QStringLiteral("Where the points run: local (default)."), QStringLiteral("NAME"), QStringLiteral("local")});
+    p.addOption({QStringLiteral("jobs"), QStringLiteral("Points at once (default: what the cores and memory allow)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("retry-failed"), QStringLiteral("With run: also rerun failed, interrupted and cancelled points.")});
+    p.addOption({QStringLiteral("dry-run"), QStringLiteral("Expand and list the points; run and record nothing.")});
+    p.addOption({QStringLiteral("quiet"), QStringLiteral("No line per point on stderr.")});
+    p.addOption({QStringLiteral("rows"), QStringLiteral("show: row axes, comma-separated (default: the varying axes but seed and the last)."), QStringLiteral("AXES")});
+    p.addOption({QStringLiteral("cols"), QStringLiteral("show: column axes (default: the last varying axis)."), QStringLiteral("AXES")});
+    p.addOption({QStringLiteral("metric"), QStringLiteral("show: the metric (default q_top1; also gap, kl, wall_s, ...)."), QStringLiteral("KEY"),
+                 QStringLiteral("q_top1")});
+    p.addOption({QStringLiteral("csv"), QStringLiteral("show: CSV.")});
+    p.addOption({QStringLiteral("markdown"), QStringLiteral("show: a Markdown table.")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (status, show, --dry-run).")});
+    addDbOption(p);
+    if (!p.parse(args))
+        return fail(p.errorText(), Usage);
+    if (p.isSet(QStringLiteral("help"))) {
+        printOut(p.helpText());
+        return Ok;
+    }
+    QStringList pos = p.positionalArguments();
+    if (pos.isEmpty())
+        return fail(QStringLiteral("sweep needs a sweep file or an action (run, status, cancel, list, show)"), Usage);
+    const QString what = pos.takeFirst();
+    if (p.value(QStringLiteral("executor")) != QLatin1String("local"))
+        return fail(QStringLiteral("--executor '%1': the executors are: local").arg(p.value(QStringLiteral("executor"))), Usage);
+    const bool json = p.isSet(QStringLiteral("json"));
+
+    if (what == QLatin1String("show") && pos.size() == 1 && QFileInfo(pos.first()).isDir())
+        return show(nullptr, pos.first(), p);  // a folder of bundles needs no database
+    const QStringList actions{"run", "status", "cancel", "list", "show"};
+    if (!actions.contains(what) && !QFileInfo(what).isFile())
+        return fail(QStringLiteral("'%1' is neither a sweep file nor an action (%2)").arg(what, actions.join(QStringLiteral(", "))), Usage);
+
+    if (!actions.contains(what)) {  // a sweep file
+        auto file = sweep::SweepFile::load(what);
+        if (!file)
+            return fail(file.error().message, Usage);
+        auto points = sweep::expandSweep(*file);
+        if (!points)
+            return fail(points.error().message, Usage);
+        if (p.isSet(QStringLiteral("dry-run"))) {
+            QJsonArray list;
+            QStringList lines{QStringLiteral("sweep '%1': %2 points").arg(file->name).arg(points->size())};
+            for (const auto &pt : *points) {
+                list.append(QJsonObject{{"index", pt.index}, {"coords", pt.coords}, {"spec", pt.spec}});
+                lines << QStringLiteral("  %1: %2").arg(pt.index).arg(coordsText(pt.coords));
+            }
+            if (json)
+                printJson(QJsonObject{{"name", file->name}, {"points", list}});
+            else
+                printOut(lines.join(QLatin1Char('\n')));
+            return Ok;
+        }
+        auto opened = store::RunStore::open(dbPath(p));
+        if (!opened)
+            return fail(opened.error().message + QStringLiteral(" (use --db PATH)"));
+        std::vector<SweepPointRow> rows;
+        for (const auto &pt : *points)
+            rows.push_back({0, pt.index, pt.spec, pt.coords});
+        auto id = store::SweepStore(**opened).createSweep(file->name, file->toJson(), QStringLiteral("local"), QString(), rows);
+        if (!id)
+            return fail(id.error().message);
+        printErr(QStringLiteral("sweep %1 '%2': %3 points recorded in %4").arg(*id).arg(file->name).arg(rows.size()).arg((*opened)->path()));
+        return execute(**opened, *id, p);
+    }
+
+    auto opened = store::RunStore::open(dbPath(p));
+    if (!opened)
+        return fail(opened.error().message);
+    store::RunStore &db = **opened;
+    if (what == QLatin1String("list")) {
+        auto rows = store::SweepStore(db).listSweeps();
+        if (!rows)
+            return fail(rows.error().message);
+        QStringList lines{QStringLiteral("%1  %2  %3 %4 %5").arg("id", 5).arg("created", -19).arg("name", -28).arg("executor", -8).arg("status")};
+        for (const auto &r : *rows)
+            lines << QStringLiteral("%1  %2  %3 %4 %5").arg(r.id, 5).arg(r.created.left(19), -19).arg(r.name.left(28), -28).arg(r.executor, -8)
+                         .arg(QLatin1String(statusName(r.status)));
+        if (rows->empty())
+            lines << QStringLiteral("(no sweeps in %1)").arg(db.path());
+        printOut(lines.join(QLatin1Char('\n')));
+        return Ok;
+    }
+    if (pos.size() != 1)
+        return fail(QStringLiteral("sweep %1 takes one sweep id").arg(what), Usage);
+    if (what == QLatin1String("show"))
+        return show(&db, pos.first(), p);
+    auto id = sweepId(pos.first());
+    if (!id)
+        return fail(id.error().message, Usage);
+    if (what == QLatin1String("status"))
+        return status(db, *id, json);
+    if (what == QLatin1String("cancel")) {
+        if (auto r = store::SweepStore(db).setStatus(*id, RunStatus::Cancelled); !r)
+            return fail(r.error().message);
+        printOut(QStringLiteral("sweep %1: cancel requested (its running points stop within a second)").arg(*id));
+        return Ok;
+    }
+    return execute(db, *id, p);  // run
+}
+
+}  // namespace metaaug::cli

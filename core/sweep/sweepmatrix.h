@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The sweep matrix (issue 21): runs grouped into rows x columns by chosen
+// axes, each cell the mean and standard deviation of a headline metric
+// (core's resultMetrics()) over the runs that share it (the seeds), with n,
+// and the best cell of each column marked. Built from a sweep's points or
+// from any set of runs (a folder of run bundles), whose axes are then the
+// spec keys that differ between them. No LibTorch in this header.
+#pragma once
+
+#include "common/result.h"
+#include "run/runresult.h"
+
+#include <QtCore/QJsonObject>
+#include <QtCore/QStringList>
+
+#include <optional>
+
+namespace metaaug::sweep {
+
+struct MatrixRun {
+    QJsonObject coords;               // axis -> value
+    std::optional<RunResult> result;  // none: the point has no succeeded run
+    int64_t runId = 0;
+};
+
+struct MatrixCell {
+    double mean = 0, std = 0;  // std: sample standard deviation (0 for n = 1)
+    int n = 0;                 // runs with a value
+    int missing = 0;           // runs of the cell without a result (failed, not run)
+    bool best = false;         // the best mean of its column (by the metric's direction)
+    std::vector<int64_t> runIds;
+};
+
+struct SweepMatrix {
+    QStringList rowAxes, columnAxes;
+    QString metric;
+    QStringList rowLabels, columnLabels;  // "rtn", "rtn / 2", ...
+    std::vector<std::vector<MatrixCell>> cells;  // [row][column]
+    // Axes that vary between the runs but are neither rows, columns nor
+    // "seed": their runs are pooled in one cell, and the output says so.
+    QStringList pooled;
+
+    QString text() const;
+    QString csv() const;
+    QString markdown() const;
+    QJsonObject toJson() const;
+};
+
+// The axes whose values differ between runs, in key order.
+QStringList varyingAxes(const std::vector<MatrixRun> &runs);
+// Coordinates of a run outside a sweep: its spec's keys, method options as
+// "method_options.<option>" (what a sweep file's axes name).
+QJsonObject coordsOfSpec(const QJsonObject &spec);
+
+// `rows`/`columns` empty: every varying axis but "seed" and the last as
+// rows, the last as columns. Errors name an unknown metric or axis.
+Result<SweepMatrix> buildMatrix(const std::vector<MatrixRun> &runs, QStringList rows, QStringList columns, const QString &metric);
+
+}  // namespace metaaug::sweep

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Sweep files and the sweep matrix (issue 21): the grid expanded against the
+// run contract (arms x axes, method options merged, every point a valid spec,
+// a bad point or axis refused naming its field), and the matrix's means,
+// standard deviations and best cells on known numbers.
+#include "common/paths.h"
+#include "sweep/sweepfile.h"
+#include "sweep/sweepmatrix.h"
+
+#include <QtTest/QtTest>
+
+using namespace metaaug;
+using namespace metaaug::sweep;
+
+class TestSweepFile : public QObject {
+    Q_OBJECT
+private slots:
+    void expandsArmsTimesAxes();
+    void badPointsAndAxesNameTheField();
+    void matrixMeansStdsAndBest();
+    void matrixFromSpecsFindsTheVaryingAxes();
+};
+
+namespace {
+QJsonObject parse(const char *text)
+{
+    return QJsonDocument::fromJson(text).object();
+}
+}  // namespace
+
+void TestSweepFile::expandsArmsTimesAxes()
+{
+    auto file = SweepFile::fromJson(parse(R"({"name": "t", "base": {"calib_size": 64, "method_options": {"tau": 0.5}},
+        "axes": {"wbits": [2, 4], "seed": [0, 1, 2]},
+        "arms": [{"label": "q", "method": "qdrop"}, {"label": "m", "method": "metaaug", "method_options": {"t_width": 8}}]})"));
+    QVERIFY2(file, file ? "" : qPrintable(file.error().message));
+    // tau is no option of qdrop: the base must stay valid for every arm.
+    QVERIFY(!expandSweep(*file));
+    file->base.remove("method_options");
+    auto points = expandSweep(*file);
+    QVERIFY2(points, points ? "" : qPrintable(points.error().message));
+    QCOMPARE(points->size(), size_t(2 * 2 * 3));
+    // Arms outermost, then the axes in key order (seed, wbits), the last fastest.
+    QCOMPARE((*points)[0].coords, parse(R"({"arm": "q", "seed": 0, "wbits": 2})"));
+    QCOMPARE((*points)[1].coords, parse(R"({"arm": "q", "seed": 0, "wbits": 4})"));
+    QCOMPARE((*points)[2].coords, parse(R"({"arm": "q", "seed": 1, "wbits": 2})"));
+    QCOMPARE((*points)[6].coords.value("arm").toString(), QString("m"));
+    for (const SweepPoint &p : *points) {
+        QCOMPARE(p.spec.value("model").toString(), defaultModelPath());
+        QCOMPARE(p.spec.value("calib_size").toInt(), 64);
+        QCOMPARE(p.spec.value("wbits").toInt(), p.coords.value("wbits").toInt());
+    }
+    QCOMPARE((*points)[6].spec.value("method").toString(), QString("metaaug"));
+    QCOMPARE((*points)[6].spec.value("method_options").toObject().value("t_width").toInt(), 8);
+    // An axis over a method option sets that option only.
+    auto opt = SweepFile::fromJson(parse(R"({"base": {"method": "metaaug"}, "axes": {"method_options.t_width": [4, 12]}})"));
+    auto optPoints = expandSweep(*opt);
+    QVERIFY2(optPoints, optPoints ? "" : qPrintable(optPoints.error().message));
+    QCOMPARE((*optPoints)[1].spec.value("method_options").toObject().value("t_width").toInt(), 12);
+    // Round trip of the file itself.
+    auto again = SweepFile::fromJson(file->toJson());
+    QVERIFY(again);
+    QCOMPARE(expandSweep(*again)->size(), points->size());
+}
+
+void TestSweepFile::badPointsAndAxesNameTheField()
+{
+    struct Case {
+        const char *json, *names;
+    };
+    const Case cases[] = {
+        {R"({"axes": {"wbits": [3, 9]}})", "\"wbits\""},
+        {R"({"axes": {"wbit": [3]}})", "\"wbit\""},
+        {R"({"axes": {"wbits": []}})", "axes.wbits"},
+        {R"({"axes": {"wbits": 3}})", "axes.wbits"},
+        {R"({"base": {"method": "rtn"}, "axes": {"method_options.inner": [3]}})", "inner"},
+        {R"({"arms": [{"method": "nosuch"}]})", "nosuch"},
+        {R"({"arms": [3]})", "arms[0]"},
+        {R"({"axis": {}})", "axis"},
+    };
+    for (const Case &c : cases) {
+        auto file = SweepFile::fromJson(parse(c.json));
+        const QString message = file ? (expandSweep(*file) ? QString() : expandSweep(*file).error().message) : file.error().message;
+        QVERIFY2(message.contains(QLatin1String(c.names)), qPrintable(QStringLiteral("%1 -> '%2'").arg(QLatin1String(c.json), message)));
+    }
+    QJsonArray many;
+    for (int i = 0; i < 200; ++i)
+        many.append(i);
+    auto big = SweepFile::fromJson(QJsonObject{{"axes", QJsonObject{{"seed", many}, {"batch", many}}}});
+    QVERIFY(big);
+    QVERIFY(expandSweep(*big).error().message.contains(QString::number(kMaxSweepPoints)));
+}
+
+void TestSweepFile::matrixMeansStdsAndBest()
+{
+    auto run = [](const char *method, int wbits, int seed, std::optional<double> top1) {
+        MatrixRun r;
+        r.coords = QJsonObject{{"method", method}, {"wbits", wbits}, {"seed", seed}};
+        if (top1) {
+            RunResult res;
+            res.qTop1 = *top1;
+            res.wallSeconds = 10.0 * wbits;
+            r.result = res;
+        }
+        r.runId = wbits * 10 + seed;
+        return r;
+    };
+    const std::vector<MatrixRun> runs{run("rtn", 4, 0, 90), run("rtn", 4, 1, 92), run("rtn", 2, 0, 50), run("rtn", 2, 1, std::nullopt),
+                                      run("qdrop", 4, 0, 93), run("qdrop", 4, 1, 93), run("qdrop", 2, 0, 70), run("qdrop", 2, 1, 74)};
+    auto m = buildMatrix(runs, {}, {}, "q_top1");
+    QVERIFY(m);
+    QCOMPARE(m->rowAxes, QStringList{"method"});
+    QCOMPARE(m->columnAxes, QStringList{"wbits"});
+    QCOMPARE(m->columnLabels, (QStringList{"2", "4"}));  // numeric order
+    QCOMPARE(m->rowLabels, (QStringList{"rtn", "qdrop"}));
+    const MatrixCell &rtn4 = m->cells[0][1], &rtn2 = m->cells[0][0], &qdrop2 = m->cells[1][0], &qdrop4 = m->cells[1][1];
+    QCOMPARE(rtn4.mean, 91.0);
+    QCOMPARE(rtn4.std, std::sqrt(2.0));
+    QCOMPARE(rtn4.n, 2);
+    QCOMPARE(rtn2.n, 1);
+    QCOMPARE(rtn2.missing, 1);
+    QCOMPARE(qdrop2.mean, 72.0);
+    QVERIFY(qdrop2.best && qdrop4.best && !rtn4.best && !rtn2.best);
+    QVERIFY(m->text().contains("91.00 ± 1.41 (n=2)"));
+    QVERIFY(m->markdown().contains("**72.00 ± 2.83 (n=2)**"));
+    QVERIFY(m->csv().contains("rtn,4,91,"));
+    // Wall time: lower is better.
+    auto t = buildMatrix(runs, {"wbits"}, {"method"}, "wall_s");
+    QVERIFY(t);
+    QVERIFY(t->cells[0][0].best && !t->cells[1][0].best);
+    QVERIFY(t->pooled.isEmpty());
+    QVERIFY(!buildMatrix(runs, {"nosuch"}, {}, "q_top1"));
+    QVERIFY(buildMatrix(runs, {}, {}, "top1").error().message.contains("q_top1"));
+}
+
+void TestSweepFile::matrixFromSpecsFindsTheVaryingAxes()
+{
+    std::vector<MatrixRun> runs;
+    for (int inner : {2, 5})
+        for (int seed : {0, 1})
+            runs.push_back({coordsOfSpec(QJsonObject{{"method", "metaaug"}, {"seed", QString::number(seed)}, {"wbits", 2},
+                                                     {"method_options", QJsonObject{{"inner", inner}, {"tau", 0.5}}}}),
+                            std::nullopt, 0});
+    QCOMPARE(varyingAxes(runs), (QStringList{"method_options.inner", "seed"}));
+    auto m = buildMatrix(runs, {}, {}, "q_top1");
+    QVERIFY(m);
+    QCOMPARE(m->columnAxes, QStringList{"method_options.inner"});
+    QVERIFY(m->rowAxes.isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestSweepFile)
+#include "tst_sweepfile.moc"
