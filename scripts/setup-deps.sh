@@ -24,6 +24,9 @@ PACKAGES=(
   python3-onnx
   # the published run-spec schema is checked with it (tests/cli)
   python3-jsonschema
+  # sweeps on Slurm: sbatch/squeue for the executor, and the one-node cluster
+  # the round-trip test starts (tests/support/slurm-cluster.sh, own config)
+  slurm-wlm munge
 )
 
 # Node and npm for ONNX Runtime (scripts/setup-node.sh); a machine that

@@ -9,6 +9,7 @@
 #include "run/runspec.h"
 #include "store/sweepstore.h"
 #include "sweep/localexecutor.h"
+#include "sweep/slurmexecutor.h"
 #include "sweep/sweepfile.h"
 #include "sweep/sweepmatrix.h"
 
@@ -60,9 +61,43 @@ int64_t plannedPointPeak(const std::vector<SweepPointRow> &points)
     return peak;
 }
 
+sweep::SlurmOptions slurmOptions(const QCommandLineParser &p)
+{
+    sweep::SlurmOptions o;
+    o.program = QCoreApplication::applicationFilePath();
+    o.folder = p.value(QStringLiteral("folder"));
+    o.parallel = p.value(QStringLiteral("jobs")).toInt();
+    o.slurmOptions = p.values(QStringLiteral("slurm-opt"));
+    o.retryFailed = p.isSet(QStringLiteral("retry-failed"));
+    return o;
+}
+
+int submit(store::RunStore &db, int64_t id, const QCommandLineParser &p)
+{
+    auto s = sweep::submitSlurm(db, id, slurmOptions(p));
+    if (!s)
+        return fail(s.error().message);
+    printOut(QStringLiteral("sweep %1: %2 points submitted as Slurm array job %3 (script %4/sweep.sbatch); `metaaug sweep collect %1` "
+                            "imports the finished points' bundles from %4/bundles")
+                 .arg(id).arg(s->tasks).arg(s->job, s->folder));
+    return Ok;
+}
+
+int collect(store::RunStore &db, int64_t id)
+{
+    auto c = sweep::collectSlurm(db, id);
+    if (!c)
+        return fail(c.error().message);
+    printOut(QStringLiteral("sweep %1: %2 imported, %3 imported before, %4 failed, %5 still queued or running")
+                 .arg(id).arg(c->imported).arg(c->already).arg(c->failed).arg(c->pending));
+    return c->failed ? Failed : Ok;
+}
+
 int execute(store::RunStore &db, int64_t id, const QCommandLineParser &p)
 {
     store::SweepStore sweeps(db);
+    if (auto row = sweeps.sweep(id); row && row->executor == QLatin1String("slurm"))
+        return submit(db, id, p);
     auto points = sweeps.points(id);
     if (!points)
         return fail(points.error().message);
@@ -216,13 +251,24 @@ int sweepCommand(const QStringList &args)
         "  run ID               run a sweep's queued points again (after an interruption); --retry-failed: also the failed\n"
         "  status ID            the points' states and the failures with their errors\n"
         "  cancel ID            stop a running sweep (its running points are cancelled) and its queue\n"
+        "  collect ID           slurm: import the finished points' run bundles (idempotent)\n"
         "  list                 every sweep\n"
         "  show ID|FOLDER       the sweep matrix (rows x columns, mean ± std over seeds, best per column *) of a sweep or of a\n"
         "                       folder of run bundles"));
     p.addHelpOption();
-    p.addPositionalArgument(QStringLiteral("what"), QStringLiteral("FILE, or run, status, cancel, list, show"));
-    p.addOption({QStringLiteral("executor"), QStringLiteral("Where the points run: local (default)."), QStringLiteral("NAME"), QStringLiteral("local")});
-    p.addOption({QStringLiteral("jobs"), QStringLiteral("Points at once (default: what the cores and memory allow)."), QStringLiteral("N")});
+    p.addPositionalArgument(QStringLiteral("what"), QStringLiteral("FILE, or run, status, cancel, collect, list, show"));
+    p.addOption({QStringLiteral("executor"), QStringLiteral("Where the points run: local (processes on this machine, default) or slurm "
+                                                            "(one job array; see the README)."),
+                 QStringLiteral("NAME"), QStringLiteral("local")});
+    p.addOption({QStringLiteral("jobs"), QStringLiteral("Points at once (local default: what the cores and memory allow; slurm: the "
+                                                        "array's %K, default as Slurm allows)."),
+                 QStringLiteral("N")});
+    p.addOption({QStringLiteral("slurm-opt"), QStringLiteral("slurm: an sbatch option for every task, e.g. --slurm-opt=--partition=gpu "
+                                                             "(repeatable)."),
+                 QStringLiteral("OPT")});
+    p.addOption({QStringLiteral("folder"), QStringLiteral("slurm: the shared folder of specs, script, logs and bundles (default: "
+                                                          "sweep-ID beside the database)."),
+                 QStringLiteral("DIR")});
     p.addOption({QStringLiteral("retry-failed"), QStringLiteral("With run: also rerun failed, interrupted and cancelled points.")});
     p.addOption({QStringLiteral("dry-run"), QStringLiteral("Expand and list the points; run and record nothing.")});
     p.addOption({QStringLiteral("quiet"), QStringLiteral("No line per point on stderr.")});
@@ -244,13 +290,14 @@ int sweepCommand(const QStringList &args)
     if (pos.isEmpty())
         return fail(QStringLiteral("sweep needs a sweep file or an action (run, status, cancel, list, show)"), Usage);
     const QString what = pos.takeFirst();
-    if (p.value(QStringLiteral("executor")) != QLatin1String("local"))
-        return fail(QStringLiteral("--executor '%1': the executors are: local").arg(p.value(QStringLiteral("executor"))), Usage);
+    const QString executor = p.value(QStringLiteral("executor"));
+    if (executor != QLatin1String("local") && executor != QLatin1String("slurm"))
+        return fail(QStringLiteral("--executor '%1': the executors are: local, slurm").arg(executor), Usage);
     const bool json = p.isSet(QStringLiteral("json"));
 
     if (what == QLatin1String("show") && pos.size() == 1 && QFileInfo(pos.first()).isDir())
         return show(nullptr, pos.first(), p);  // a folder of bundles needs no database
-    const QStringList actions{"run", "status", "cancel", "list", "show"};
+    const QStringList actions{"run", "status", "cancel", "collect", "list", "show"};
     if (!actions.contains(what) && !QFileInfo(what).isFile())
         return fail(QStringLiteral("'%1' is neither a sweep file nor an action (%2)").arg(what, actions.join(QStringLiteral(", "))), Usage);
 
@@ -268,6 +315,17 @@ int sweepCommand(const QStringList &args)
                 list.append(QJsonObject{{"index", pt.index}, {"coords", pt.coords}, {"spec", pt.spec}});
                 lines << QStringLiteral("  %1: %2").arg(pt.index).arg(coordsText(pt.coords));
             }
+            if (executor == QLatin1String("slurm")) {
+                QStringList indices;
+                int threads = 1;
+                for (const auto &pt : *points) {
+                    indices << QString::number(pt.index);
+                    threads = std::max(threads, pt.spec.value("threads").toInt(1));
+                }
+                const QString folder = p.isSet(QStringLiteral("folder")) ? p.value(QStringLiteral("folder"))
+                                                                        : QStringLiteral("<database folder>/sweep-ID");
+                lines << QString() << QStringLiteral("batch script:") << sweep::slurmScript(QStringLiteral("ID"), folder, indices, threads, slurmOptions(p));
+            }
             if (json)
                 printJson(QJsonObject{{"name", file->name}, {"points", list}});
             else
@@ -280,7 +338,7 @@ int sweepCommand(const QStringList &args)
         std::vector<SweepPointRow> rows;
         for (const auto &pt : *points)
             rows.push_back({0, pt.index, pt.spec, pt.coords});
-        auto id = store::SweepStore(**opened).createSweep(file->name, file->toJson(), QStringLiteral("local"), QString(), rows);
+        auto id = store::SweepStore(**opened).createSweep(file->name, file->toJson(), executor, QString(), rows);
         if (!id)
             return fail(id.error().message);
         printErr(QStringLiteral("sweep %1 '%2': %3 points recorded in %4").arg(*id).arg(file->name).arg(rows.size()).arg((*opened)->path()));
@@ -313,8 +371,13 @@ int sweepCommand(const QStringList &args)
         return fail(id.error().message, Usage);
     if (what == QLatin1String("status"))
         return status(db, *id, json);
+    if (what == QLatin1String("collect"))
+        return collect(db, *id);
     if (what == QLatin1String("cancel")) {
-        if (auto r = store::SweepStore(db).setStatus(*id, RunStatus::Cancelled); !r)
+        auto row = store::SweepStore(db).sweep(*id);
+        if (!row)
+            return fail(row.error().message);
+        if (auto r = row->executor == QLatin1String("slurm") ? sweep::cancelSlurm(db, *id) : store::SweepStore(db).setStatus(*id, RunStatus::Cancelled); !r)
             return fail(r.error().message);
         printOut(QStringLiteral("sweep %1: cancel requested (its running points stop within a second)").arg(*id));
         return Ok;

@@ -110,6 +110,7 @@ CREATE TABLE sweeps (
     file     TEXT NOT NULL,
     executor TEXT NOT NULL,
     folder   TEXT,
+    job      TEXT,
     status   TEXT NOT NULL
 );
 CREATE TABLE sweep_points (

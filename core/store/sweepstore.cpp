@@ -7,7 +7,7 @@ namespace metaaug::store {
 
 namespace {
 
-constexpr char kSweepColumns[] = "id, created, name, file, executor, folder, status";
+constexpr char kSweepColumns[] = "id, created, name, file, executor, folder, status, job";
 
 SweepRow readSweep(const Statement &st)
 {
@@ -19,6 +19,7 @@ SweepRow readSweep(const Statement &st)
     r.executor = st.text(4);
     r.folder = st.text(5);
     r.status = statusFromName(st.text(6)).value_or(RunStatus::Failed);
+    r.job = st.text(7);
     return r;
 }
 
@@ -99,6 +100,17 @@ Result<void> SweepStore::setStatus(int64_t sweep, RunStatus status)
     if (!st)
         return st.error();
     if (auto r = st->bind(1, QString::fromLatin1(statusName(status))).bind(2, sweep).run(); !r)
+        return r;
+    return db.changes() ? Result<void>() : Result<void>(noSweep(m_store, sweep));
+}
+
+Result<void> SweepStore::setJob(int64_t sweep, const QString &folder, const QString &job)
+{
+    Database &db = m_store.database();
+    auto st = db.prepare("UPDATE sweeps SET folder = ?1, job = ?2 WHERE id = ?3");
+    if (!st)
+        return st.error();
+    if (auto r = st->bind(1, folder).bind(2, job).bind(3, sweep).run(); !r)
         return r;
     return db.changes() ? Result<void>() : Result<void>(noSweep(m_store, sweep));
 }

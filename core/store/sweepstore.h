@@ -14,7 +14,8 @@ struct SweepRow {
     QString created, name;
     QJsonObject file;         // the sweep file as given
     QString executor;         // "local" or "slurm"
-    QString folder;           // slurm: the shared folder of scripts and bundles
+    QString folder;           // slurm: the shared folder of specs, the batch script, logs and bundles
+    QString job;              // slurm: the array job's id once submitted
     RunStatus status = RunStatus::Queued;
 };
 
@@ -40,6 +41,7 @@ public:
     Result<std::vector<SweepRow>> listSweeps();
     Result<std::vector<SweepPointRow>> points(int64_t sweep);
     Result<void> setStatus(int64_t sweep, RunStatus status);
+    Result<void> setJob(int64_t sweep, const QString &folder, const QString &job);
     // A point's new state; `attempt` counts one more attempt (a start).
     Result<void> setPoint(int64_t sweep, int index, RunStatus status, int64_t run, const QString &error, bool attempt = false);
 
