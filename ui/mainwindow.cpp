@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "analysispanel.h"
+#include "sweepsview.h"
 #include "compareview.h"
 #include "datapanel.h"
 #include "modelpanel.h"
@@ -85,6 +86,7 @@ MainWindow::MainWindow(const WorkbenchOptions &options, QWidget *parent)
     connectState();
     loadSettings(options);
     m_browser->setStore(m_store);
+    m_sweeps->setStore(m_store);
     updateState();
 }
 
@@ -121,6 +123,11 @@ void MainWindow::createPanels()
     m_tabs->addTab(m_browser, tr("Runs"));
     m_tabs->addTab(m_stored, tr("Stored run"));
     m_tabs->addTab(comparePage, tr("Compare"));
+    m_sweeps = new SweepsView(m_tabs);
+    m_sweeps->setObjectName(QStringLiteral("sweepsView"));
+    m_tabs->addTab(m_sweeps, tr("Sweeps"));
+    connect(m_sweeps, &SweepsView::compareRequested, this, &MainWindow::compareRuns);
+    connect(m_sweeps, &SweepsView::errorOccurred, this, [this](const QString &m) { showError(tr("Sweeps"), m); });
     m_analysis = new AnalysisPanel(m_tabs);
     m_analysis->setObjectName(QStringLiteral("analysisPanel"));
     m_tabs->addTab(m_analysis, tr("Analysis"));

@@ -23,6 +23,7 @@ namespace metaaug::ui {
 
 class AnalysisPanel;
 class CompareView;
+class SweepsView;
 class DataPanel;
 class ModelPanel;
 class RunController;
@@ -68,6 +69,7 @@ public:
     RunsBrowser *runsBrowser() const { return m_browser; }
     CompareView *compareView() const { return m_compare; }
     AnalysisPanel *analysisPanel() const { return m_analysis; }
+    SweepsView *sweepsView() const { return m_sweeps; }
     ModelPanel *modelPanel() const { return m_modelPanel; }
     DataPanel *dataPanel() const { return m_dataPanel; }
     QTabWidget *tabs() const { return m_tabs; }
@@ -124,6 +126,7 @@ private:
     StoreClient *m_store = nullptr;  // every store access of the window, off the GUI thread
     CompareView *m_compare = nullptr;
     AnalysisPanel *m_analysis = nullptr;
+    SweepsView *m_sweeps = nullptr;
     ModelPanel *m_modelPanel = nullptr;
     DataPanel *m_dataPanel = nullptr;
     RunSetupPanel *m_setup = nullptr;
