@@ -27,6 +27,8 @@ PACKAGES=(
   # sweeps on Slurm: sbatch/squeue for the executor, and the one-node cluster
   # the round-trip test starts (tests/support/slurm-cluster.sh, own config)
   slurm-wlm munge
+  # HTML reports are rendered in headless Chromium by their test
+  chromium
 )
 
 # Node and npm for ONNX Runtime (scripts/setup-node.sh); a machine that

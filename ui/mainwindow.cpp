@@ -20,6 +20,7 @@
 #include "model/datasummary.h"
 #include "jobs/exportjob.h"
 #include "jobs/sensitivityjob.h"
+#include "report/htmlreport.h"
 #include "plugin/pluginregistry.h"
 #include "model/modelsummary.h"
 #include "store/runstore.h"
@@ -30,6 +31,7 @@
 #include <QtGui/QCloseEvent>
 #include <QtGui/QKeySequence>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QComboBox>
 #include <QtWidgets/QDockWidget>
 #include <QtWidgets/QFileDialog>
 #include <QtWidgets/QHBoxLayout>
@@ -295,6 +297,47 @@ void MainWindow::rebuildExportMenu()
     bundle->setObjectName(QStringLiteral("export_bundle"));
     bundle->setToolTip(tr("The selected run with its metrics, series and images, as a single SQLite file for `metaaug runs import`"));
     connect(bundle, &QAction::triggered, this, &MainWindow::exportSelectedRun);
+    QAction *reportAction = m_exportMenu->addAction(tr("Report (HTML)…"));
+    reportAction->setObjectName(QStringLiteral("export_report"));
+    reportAction->setToolTip(tr("One self-contained HTML file: the selected run, the selected runs side by side, or the sweep shown "
+                                "in the Sweeps tab"));
+    connect(reportAction, &QAction::triggered, this, [this] {
+        const bool sweep = m_tabs->currentWidget() == m_sweeps && m_sweeps->sweepBox()->currentData().toLongLong() > 0;
+        QList<qint64> ids = sweep ? QList<qint64>{m_sweeps->sweepBox()->currentData().toLongLong()} : m_browser->selectedRunIds();
+        if (ids.isEmpty() && m_stored->data().runId > 0)
+            ids << m_stored->data().runId;
+        if (ids.isEmpty()) {
+            showError(tr("Export report"), tr("Select one or more runs in the Runs tab, or show a sweep in the Sweeps tab."));
+            return;
+        }
+        const QString name = sweep ? QStringLiteral("sweep-%1.html").arg(ids.first())
+                             : ids.size() == 1 ? QStringLiteral("run-%1.html").arg(ids.first())
+                                               : QStringLiteral("comparison.html");
+        const QString file = QFileDialog::getSaveFileName(this, tr("Export report"), name, tr("HTML (*.html)"));
+        if (!file.isEmpty())
+            exportReport(sweep ? QString("sweep") : ids.size() == 1 ? QString("run") : QString("compare"), ids, file);
+    });
+}
+
+void MainWindow::exportReport(const QString &kind, const QList<qint64> &ids, const QString &file)
+{
+    m_store->call<bool>(this, [kind, ids, file](store::RunStore &db) -> Result<bool> {
+        std::vector<int64_t> list(ids.begin(), ids.end());
+        auto html = kind == QLatin1String("sweep") ? report::sweepReport(db, list.front())
+                    : kind == QLatin1String("run") ? report::runReport(db, list.front())
+                                                   : report::compareReport(db, list);
+        if (!html)
+            return html.error();
+        if (auto r = report::writeReport(*html, file); !r)
+            return r.error();
+        return true;
+    }, [this, file](const Result<bool> &r) {
+        if (!r)
+            showError(tr("Export report"), r.error().message);
+        else
+            statusBar()->showMessage(tr("Report written to %1").arg(file), 5000);
+        Q_EMIT reportWritten(bool(r));
+    });
 }
 
 qint64 MainWindow::selectedRun()

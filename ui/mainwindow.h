@@ -60,6 +60,9 @@ public:
     // Exports a stored run's quantized model on the thread pool (File ▸ Export).
     void exportRun(qint64 runId, const QString &format, const QString &path);
     void compareRuns(const QList<qint64> &runIds);
+    // An HTML report ("run": one run, "compare": runs side by side, "sweep")
+    // written on the store's thread (File ▸ Export ▸ Report).
+    void exportReport(const QString &kind, const QList<qint64> &ids, const QString &file);
 
     QString databasePath() const { return m_dbPath; }
     RunController *controller() const { return m_controller; }
@@ -83,6 +86,7 @@ Q_SIGNALS:
     void runFinished(qint64 runId, metaaug::RunStatus status);
     void errorShown(const QString &message);
     void exportFinished(bool ok);
+    void reportWritten(bool ok);
     // A stored run opened (Runs ▸ Open) and a comparison shown, once read off the GUI thread.
     void storedRunShown(qint64 runId);
     void comparisonShown(int runs);

@@ -23,6 +23,7 @@ int soakCommand(const QStringList &args);
 int specCommand(const QStringList &args);
 int sensitivityCommand(const QStringList &args);
 int sweepCommand(const QStringList &args);
+int reportCommand(const QStringList &args);
 
 // The export formats of the plugin registry, one per line (and plugins that failed to load).
 QString formatList();

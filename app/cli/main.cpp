@@ -28,6 +28,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("spec"), {"The run spec as data: --json-schema, --defaults [--preset], --check FILE", metaaug::cli::specCommand}},
         {QStringLiteral("sensitivity"), {"Per-layer RTN sensitivity of a model at candidate bit-widths (KL, agreement, SQNR)", metaaug::cli::sensitivityCommand}},
         {QStringLiteral("sweep"), {"A grid of runs from a sweep file: run, status, cancel, list, show (the sweep matrix)", metaaug::cli::sweepCommand}},
+        {QStringLiteral("report"), {"One self-contained HTML report of a run, a comparison or a sweep", metaaug::cli::reportCommand}},
         {QStringLiteral("bench"), {"Time the conv/matmul kernels (runtime settings check)", metaaug::cli::benchCommand}},
         {QStringLiteral("soak"), {"Many short runs in one process: leaks, memory growth, database integrity", metaaug::cli::soakCommand}},
     };

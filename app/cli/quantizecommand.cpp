@@ -245,7 +245,7 @@ int quantizeCommand(const QStringList &args)
         fromFile = *read;
     }
     QJsonObject specJson = applyPreset(preset, mergeSpecJson(fromFile, *given));
-    if (p.isSet(QStringLiteral("model")) || !specJson.contains(QLatin1String("model")))
+    if (p.isSet(QStringLiteral("model")) || !specJson.value(QLatin1String("model")).isString())
         specJson[QStringLiteral("model")] = modelPath(p);
     if (p.isSet(QStringLiteral("bits-file"))) {
         if (p.isSet(QStringLiteral("layer-bits")))

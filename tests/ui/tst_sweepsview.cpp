@@ -60,6 +60,18 @@ void TestSweepsView::matrixAndCompare()
     Q_EMIT t->cellClicked(0, 1);
     QVERIFY(compared.wait(60000));
     QCOMPARE(compared.first().at(0).toInt(), 2);
+
+    // File ▸ Export ▸ Report of the sweep shown: one HTML file with its name and matrix.
+    const QString html = dir.filePath("sweep.html");
+    QSignalSpy written(w.get(), &MainWindow::reportWritten);
+    w->exportReport("sweep", {view->sweepBox()->currentData().toLongLong()}, html);
+    QVERIFY(written.wait(60000));
+    QVERIFY(written.first().at(0).toBool());
+    QFile report(html);
+    QVERIFY(report.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(report.readAll());
+    QVERIFY(text.contains("gui grid") && text.contains("(n=2)"));
+    QVERIFY(w->action("export_report"));
 }
 
 QTEST_MAIN(TestSweepsView)
