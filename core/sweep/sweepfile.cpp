@@ -4,6 +4,7 @@
 #include "common/paths.h"
 #include "run/runspec.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonDocument>
@@ -93,6 +94,26 @@ Result<SweepFile> SweepFile::load(const QString &path)
         return makeError(parsed.error().code, QStringLiteral("%1: %2").arg(path, parsed.error().message));
     if (parsed->name.isEmpty())
         parsed->name = QFileInfo(path).completeBaseName();
+    // Files named relative to the sweep file (so that a sweep file in a
+    // repository names the models beside it), wherever they appear.
+    const QDir folder = QFileInfo(path).absoluteDir();
+    auto resolve = [&folder](QJsonObject &spec) {
+        for (const char *key : {"model", "card", "calib", "eval"}) {
+            const QString v = spec.value(QLatin1String(key)).toString();
+            if (!v.isEmpty() && QDir::isRelativePath(v) && QFileInfo::exists(folder.filePath(v)))
+                spec[QLatin1String(key)] = QDir::cleanPath(folder.filePath(v));
+        }
+    };
+    resolve(parsed->base);
+    for (SweepArm &a : parsed->arms)
+        resolve(a.spec);
+    for (SweepAxis &a : parsed->axes)
+        if (QStringList{QStringLiteral("model"), QStringLiteral("card"), QStringLiteral("calib"), QStringLiteral("eval")}.contains(a.key))
+            for (qsizetype i = 0; i < a.values.size(); ++i) {
+                QJsonObject one{{a.key, a.values[i]}};
+                resolve(one);
+                a.values[i] = one.value(a.key);
+            }
     return parsed;
 }
 

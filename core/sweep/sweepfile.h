@@ -37,6 +37,8 @@ struct SweepFile {
 
     // Errors name the key at fault ("axes.wbits: must be a non-empty list").
     static Result<SweepFile> fromJson(const QJsonObject &json);
+    // From a file; "model", "card", "calib" and "eval" paths relative to the
+    // file's folder (that exist there) are made absolute.
     static Result<SweepFile> load(const QString &path);
     QJsonObject toJson() const;
 };
