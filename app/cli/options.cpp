@@ -162,7 +162,7 @@ int threadCount(const QCommandLineParser &parser)
     return t ? t->toInt() : physicalCores();
 }
 
-std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args)
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args, CommandShape shape)
 {
     if (!parser.parse(args))
         return fail(parser.errorText(), Usage);
@@ -170,10 +170,10 @@ std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringLis
         printOut(parser.helpText());
         return Ok;
     }
-    if (!parser.positionalArguments().isEmpty())
+    if (shape == CommandShape::Options && !parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()), Usage);
     QString error;
-    if (!applyThreads(parser, &error))
+    if (shape == CommandShape::Options && !applyThreads(parser, &error))
         return fail(error, Usage);
     return std::nullopt;
 }

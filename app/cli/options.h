@@ -39,9 +39,13 @@ bool applyThreads(const QCommandLineParser &parser, QString *error);
 // --threads as parsed (parseCommandLine() has refused a bad value already).
 int threadCount(const QCommandLineParser &parser);
 
-// Parses args, prints --help, rejects positional arguments and applies
-// --threads. Returns the exit code when the command should stop now.
-std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args);
+// Options: a command of options only, with --threads (positional arguments
+// refused, --threads applied); Actions: a command with positional actions
+// and no --threads (runs, sweep, report).
+enum class CommandShape { Options, Actions };
+// Parses args and prints --help (and for Options, the rest above). Returns
+// the exit code when the command should stop now.
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args, CommandShape shape = CommandShape::Options);
 
 // --preset NAME (core's runPresets()): the preset, null when not given;
 // false with `error` naming the value and the known ids when unknown.

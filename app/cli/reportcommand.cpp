@@ -24,12 +24,8 @@ int reportCommand(const QStringList &args)
     p.addOption({QStringLiteral("sweep"), QStringLiteral("The sweep to report."), QStringLiteral("ID")});
     p.addOption({QStringLiteral("out"), QStringLiteral("The HTML file to write."), QStringLiteral("FILE")});
     addDbOption(p);
-    if (!p.parse(args))
-        return fail(p.errorText(), Usage);
-    if (p.isSet(QStringLiteral("help"))) {
-        printOut(p.helpText());
-        return Ok;
-    }
+    if (auto exit = parseCommandLine(p, args, CommandShape::Actions))
+        return *exit;
     const int given = int(p.isSet(QStringLiteral("run"))) + int(p.isSet(QStringLiteral("compare"))) + int(p.isSet(QStringLiteral("sweep")));
     if (given != 1)
         return fail(QStringLiteral("give exactly one of --run ID, --compare ID,ID,... or --sweep ID"), Usage);

@@ -325,12 +325,8 @@ int runsCommand(const QStringList &args)
     p.addOption({QStringLiteral("out"), QStringLiteral("Bundle file to write (export)."), QStringLiteral("FILE")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
     addDbOption(p);
-    if (!p.parse(args))
-        return fail(p.errorText(), Usage);
-    if (p.isSet(QStringLiteral("help"))) {
-        printOut(p.helpText());
-        return Ok;
-    }
+    if (auto exit = parseCommandLine(p, args, CommandShape::Actions))
+        return *exit;
     QStringList pos = p.positionalArguments();
     if (pos.isEmpty())
         return fail(QStringLiteral("runs needs an action: list, show, compare, delete, export, export-t or import"), Usage);

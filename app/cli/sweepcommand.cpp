@@ -280,12 +280,8 @@ int sweepCommand(const QStringList &args)
     p.addOption({QStringLiteral("markdown"), QStringLiteral("show: a Markdown table.")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (status, show, --dry-run).")});
     addDbOption(p);
-    if (!p.parse(args))
-        return fail(p.errorText(), Usage);
-    if (p.isSet(QStringLiteral("help"))) {
-        printOut(p.helpText());
-        return Ok;
-    }
+    if (auto exit = parseCommandLine(p, args, CommandShape::Actions))
+        return *exit;
     QStringList pos = p.positionalArguments();
     if (pos.isEmpty())
         return fail(QStringLiteral("sweep needs a sweep file or an action (run, status, cancel, list, show)"), Usage);

@@ -86,10 +86,7 @@ Result<std::vector<store::ArtefactRow>> exportStoredRun(store::RunStore &db, int
     auto stored = db.state(runId);
     if (!stored)
         return stored.error();
-    ModelLoadOptions mo;
-    mo.card = spec->card;
-    mo.import.foldBatchNorm = spec->foldBatchNorm;
-    auto model = Model::load(spec->modelPath, mo);
+    auto model = loadSpecModel(*spec);
     if (!model)
         return model.error();
     const QString expected = row->identity.value(QLatin1String("model_sha256")).toString();

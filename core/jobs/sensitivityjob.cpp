@@ -32,10 +32,7 @@ Result<SensitivityStudy> analyse(const RunSpec &spec, const SensitivitySettings 
         return v.error();
     setThreads(spec.threads);
     torch::manual_seed(spec.seed);
-    ModelLoadOptions mo;
-    mo.card = spec.card;
-    mo.import.foldBatchNorm = spec.foldBatchNorm;
-    auto model = Model::load(spec.modelPath, mo);
+    auto model = loadSpecModel(spec);
     if (!model)
         return model.error();
     const PreprocessSpec &pre = model->card().preprocess;

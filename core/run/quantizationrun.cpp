@@ -42,11 +42,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     setThreads(spec.threads);
     torch::manual_seed(spec.seed);
 
-    ModelLoadOptions mo;
-    mo.card = spec.card;
-    mo.import.foldBatchNorm = spec.foldBatchNorm;
-    mo.partition = method->partitionRule();
-    auto model = Model::load(spec.modelPath, mo);
+    auto model = loadSpecModel(spec);
     if (!model)
         return model.error();
     const PreprocessSpec &pre = model->card().preprocess;

@@ -17,11 +17,7 @@ Result<int64_t> plannedPeakBytes(const RunSpec &spec, int64_t evalImages)
         const methods::Method *method = methods::findMethod(spec.method);
         if (!method)
             return makeError(ErrorCode::InvalidArgument, QStringLiteral("unknown method '%1'").arg(spec.method));
-        ModelLoadOptions mo;
-        mo.card = spec.card;
-        mo.import.foldBatchNorm = spec.foldBatchNorm;
-        mo.partition = method->partitionRule();
-        auto model = Model::load(spec.modelPath, mo);
+        auto model = loadSpecModel(spec);
         if (!model)
             return model.error();
         const PreprocessSpec &pre = model->card().preprocess;

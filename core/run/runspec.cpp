@@ -4,6 +4,7 @@
 #include "model/cardpresets.h"
 
 #include "methods/method.h"
+#include "model/model.h"
 #include "specfields.h"
 
 namespace metaaug {
@@ -102,6 +103,16 @@ QJsonObject mergeSpecJson(QJsonObject base, const QJsonObject &patch)
         }
     }
     return base;
+}
+
+Result<Model> loadSpecModel(const RunSpec &spec)
+{
+    ModelLoadOptions mo;
+    mo.card = spec.card;
+    mo.import.foldBatchNorm = spec.foldBatchNorm;
+    if (const methods::Method *method = methods::findMethod(spec.method))
+        mo.partition = method->partitionRule();
+    return Model::load(spec.modelPath, mo);
 }
 
 }  // namespace metaaug

@@ -54,6 +54,11 @@ struct RunSpec {
     Result<QJsonObject> validate() const;
 };
 
+class Model;
+// The spec's model loaded as its run loads it: the spec's card (else the one
+// beside the model), BatchNorm folding, the method's partition rule.
+Result<Model> loadSpecModel(const RunSpec &spec);
+
 // `base` with `patch`'s keys set over it; "method_options" are merged option
 // by option (a sweep's arms and axes, flags over a spec file).
 QJsonObject mergeSpecJson(QJsonObject base, const QJsonObject &patch);
