@@ -50,6 +50,9 @@ in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "/tmp/$(basena
 grep -E "^(Setting up|Unpacking) metaaug" /tmp/metaaug-apt.log || true
 in_root dpkg -s metaaug-workbench | grep -E "^(Status|Version|Installed-Size)"
 
+step "the sandboxed model loader is installed and filters system calls"
+in_root /usr/libexec/metaaug-workbench/metaaug-loader --list-syscalls | head -3
+
 step "metaaug --help"
 in_root metaaug --help | head -12
 

@@ -9,5 +9,5 @@ cd "$(dirname "$0")/.."
 . scripts/clang-configure.sh
 clang_configure build-fuzz -DMETAAUG_FUZZ=ON -DMETAAUG_BUILD_GUI=OFF
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(--target fuzz_idx fuzz_image fuzz_torchscript fuzz_onnx fuzz_runbundle fuzz_modelcard fuzz_datasource)
+[ ${#targets[@]} -gt 0 ] || targets=(--target fuzz_idx fuzz_image fuzz_torchscript fuzz_onnx fuzz_runbundle fuzz_modelcard fuzz_datasource fuzz_graphwire)
 cmake --build build-fuzz -j "${JOBS:-$(nproc)}" "${targets[@]}"

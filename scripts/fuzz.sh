@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Runs one fuzz target of the fuzz build (scripts/build-fuzz.sh)
 # until 10^6 executions or SECONDS (default 1800), whichever comes first.
-#   scripts/fuzz.sh idx|image|torchscript|onnx|runbundle|modelcard|datasource [SECONDS]
+#   scripts/fuzz.sh idx|image|torchscript|onnx|runbundle|modelcard|datasource|graphwire [SECONDS]
+# METAAUG_FUZZ_MODE=crc with torchscript: mutations that keep the CRCs valid
+# (fuzz_torchscript.cpp); add FUZZ_ARGS="-fork=1 -ignore_crashes=1".
 # The corpus grows in build-fuzz/fuzz-corpus/TARGET (seeded from
 # tests/fuzz/corpus/TARGET); crashes, leaks and timeouts land in
 # build-fuzz/fuzz-artifacts/TARGET; the log, ending in libFuzzer's final

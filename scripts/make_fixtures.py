@@ -151,6 +151,74 @@ def write_bad_inputs(out):
         print(f"wrote {path}")
 
 
+def rewrite_with_matching_crcs(src, dst, max_bytes=16 << 20):
+    """Every record of a TorchScript archive copied as it is (damaged bytes
+    included) into a new archive, whose zip directory then carries the CRCs
+    of those bytes: a file crafted to pass the CRC check. A finding in the
+    zip directory itself (a record claiming gigabytes) has nothing to craft."""
+    reader = torch._C.PyTorchFileReader(src)
+    records = {name: reader.get_record(name) for name in reader.get_all_records() if name != "version"}
+    if sum(len(d) for d in records.values()) > max_bytes:
+        raise RuntimeError(f"its records hold over {max_bytes} bytes")
+    writer = torch._C.PyTorchFileWriter(dst)
+    writer.set_min_version(int(reader.get_record("version").decode().strip()))
+    for name, data in records.items():
+        writer.write_record(name, data, len(data))
+    writer.write_end_of_file()
+
+
+def write_zip_bomb(dst, gib=1.9):
+    """A TinyCnn archive of ~2 MB whose first tensor record inflates to `gib`
+    GiB of zeros: deflate's 1032:1 is within the CRC guard's size check, so
+    only the loader's memory limit stops it."""
+    import io, zipfile
+    buf = io.BytesIO()
+    torch.jit.save(torch.jit.trace(TinyCnn().eval(), torch.randn(1, 1, 28, 28), check_trace=False), buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    chunk = bytes(1 << 24)
+    with zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            if info.filename.endswith("/data/0"):
+                with out.open(info.filename, "w") as f:
+                    for _ in range(int(gib * 64)):
+                        f.write(chunk)
+            else:
+                out.writestr(info.filename, src.read(info.filename))
+
+
+def write_hostile_files(out):
+    """Files the sandboxed loader must contain (tests/core/sandbox): the
+    compiler-segfault fuzz finding rewritten with matching CRCs, and a zip
+    bomb. Each with a card, so that they reach the parser."""
+    regressions = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fuzz", "regressions", "torchscript")
+    jobs = {"crafted_crc_segfault": lambda p: rewrite_with_matching_crcs(
+                os.path.join(regressions, "damaged_deflated_code_segfaults_in_libtorch_compiler.pt"), p),
+            "zip_bomb": write_zip_bomb}
+    # Every TorchScript fuzz finding, crafted the same way: replayed through
+    # the helper, each must come back as a message.
+    os.makedirs(os.path.join(out, "crafted"), exist_ok=True)
+    for f in sorted(os.listdir(regressions)):
+        jobs[os.path.join("crafted", os.path.splitext(f)[0])] = (
+            lambda p, src=os.path.join(regressions, f): rewrite_with_matching_crcs(src, p))
+    partial = os.path.join(out, ".partial")
+    os.makedirs(partial, exist_ok=True)
+    for name, make in jobs.items():
+        path = os.path.join(out, f"{name}.pt")
+        if os.path.exists(path):
+            continue
+        # The archive's folder name is the file's stem: write under the final name.
+        tmp = os.path.join(partial, os.path.basename(path))
+        try:
+            make(tmp)
+        except (RuntimeError, UnicodeDecodeError) as e:  # a zip directory torch cannot read: nothing to craft
+            print(f"skipped {name}: {str(e).splitlines()[0]}")
+            continue
+        with open(os.path.join(out, f"{name}.json"), "w") as f:
+            json.dump({"name": os.path.basename(name), "input_shape": [1, 28, 28], "mean": [0.5], "std": [0.25]}, f)
+        os.replace(tmp, path)
+        print(f"wrote {path} ({os.path.getsize(path)} bytes)")
+
+
 def export_onnx(out, models_dir):
     """The bundled models (and the ELU net, an unsupported op) exported to
     ONNX by torch.onnx.export with a dynamic batch, each with a copy of its
@@ -288,6 +356,7 @@ def main():
             os.replace(path + ".tmp", path)
             print(f"wrote {path}")
     write_bad_inputs(out)
+    write_hostile_files(out)
     jobs = [(n, "traced") for n in TRACED] + [(n, "scripted") for n in SCRIPTED]
     for name, how in jobs:
         path = os.path.join(out, f"{name}_{how}.pt")

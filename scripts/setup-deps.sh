@@ -12,6 +12,8 @@ PACKAGES=(
   libtorch-dev libopencv-dev libsqlite3-dev zlib1g-dev
   # ONNX protobuf schema and checker (onnx-qdq exporter)
   libonnx-dev libprotobuf-dev
+  # the model loader helper's system-call filter (app/loader)
+  libseccomp-dev
   # fast BLAS for LibTorch (takes over the libblas.so.3 alternative)
   libopenblas0-openmp
   # data

@@ -131,15 +131,7 @@ void SweepsView::loadMatrix()
             auto points = sweeps.points(id);
             if (!points)
                 return points.error();
-            SweepData d{*row, {}};
-            for (const store::SweepPointRow &p : *points) {
-                sweep::MatrixRun m{p.coords, std::nullopt, p.run};
-                if (p.run && p.status == RunStatus::Succeeded)
-                    if (auto r = db.run(p.run))
-                        m.result = r->typedResult();
-                d.runs.push_back(m);
-            }
-            return d;
+            return SweepData{*row, sweep::matrixRunsOf(db, *points)};
         },
         [this, id](const Result<SweepData> &d) {
             if (!d) {

@@ -3,6 +3,7 @@
 #include "options.h"
 #include "terminal.h"
 
+#include "bench/loadbench.h"
 #include "bench/microbench.h"
 #include "bench/reconbench.h"
 #include "bench/storebench.h"
@@ -33,6 +34,13 @@ int benchCommand(const QStringList &args)
     p.addOption({QStringLiteral("store"), QStringLiteral(
         "Instead: run-store throughput (scalar rows per second in the recorder's batches of 2000) and the writer's "
         "worst transaction with a reader beside it, on a temporary database in $TMPDIR (default /tmp).")});
+    p.addOption({QStringLiteral("load"), QStringLiteral(
+        "Instead: the cost of the sandboxed loader (docs/sandbox.md): median wall time of loading --model through "
+        "the helper and in this process, in turn (--repeat times each; default 11), this process's peak RSS and the "
+        "helpers' largest.")});
+    p.addOption({QStringLiteral("isolation"), QStringLiteral(
+        "With --load: time only helper or in-process loads (to compare the peak memory of each alone)."),
+                 QStringLiteral("MODE")});
     addModelOptions(p);
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object.")});
     addThreadsOption(p);
@@ -43,6 +51,40 @@ int benchCommand(const QStringList &args)
     if (!intOption(p, "repeat", 1, 100000, &reps, &error))
         return fail(error, Usage);
 
+    if (p.isSet(QStringLiteral("load"))) {
+        std::optional<ModelCard> card;
+        if (p.isSet(QStringLiteral("card"))) {
+            card = resolveCard(p, &error);
+            if (!card)
+                return fail(error);
+        }
+        std::optional<sandbox::LoadIsolation> only;
+        const QString isolation = p.value(QStringLiteral("isolation"));
+        if (isolation == QLatin1String("helper"))
+            only = sandbox::LoadIsolation::Helper;
+        else if (isolation == QLatin1String("in-process"))
+            only = sandbox::LoadIsolation::InProcess;
+        else if (!isolation.isEmpty())
+            return fail(QStringLiteral("--isolation '%1' is not helper or in-process").arg(isolation), Usage);
+        auto r = benchModelLoad(modelPath(p), card, p.isSet(QStringLiteral("repeat")) ? int(reps) : 11, only);
+        if (!r)
+            return fail(r.error().message);
+        const double overheadMs = r->helperMs - r->inProcessMs;
+        if (p.isSet(QStringLiteral("json")))
+            printJson(QJsonObject{{QStringLiteral("model"), modelPath(p)},
+                                  {QStringLiteral("helper_ms"), r->helperMs},
+                                  {QStringLiteral("in_process_ms"), r->inProcessMs},
+                                  {QStringLiteral("repetitions"), r->repetitions},
+                                  {QStringLiteral("peak_rss_mib"), double(r->peakBytes) / (1 << 20)},
+                                  {QStringLiteral("helper_peak_rss_mib"), double(r->helperPeakBytes) / (1 << 20)}});
+        else
+            printOut(QStringLiteral("load %1: helper %2 ms, in-process %3 ms (overhead %4 ms, %5%), median of %6\n"
+                                    "peak RSS: this process %7 MiB, largest helper %8 MiB")
+                         .arg(modelPath(p)).arg(r->helperMs, 0, 'f', 0).arg(r->inProcessMs, 0, 'f', 0).arg(overheadMs, 0, 'f', 0)
+                         .arg(r->inProcessMs > 0 ? 100.0 * overheadMs / r->inProcessMs : 0.0, 0, 'f', 0).arg(r->repetitions)
+                         .arg(r->peakBytes >> 20).arg(r->helperPeakBytes >> 20));
+        return Ok;
+    }
     if (p.isSet(QStringLiteral("store"))) {
         auto r = benchStore(QDir::tempPath());
         if (!r)

@@ -5,6 +5,7 @@
 
 #include "model/model.h"
 #include "model/scriptmodel.h"
+#include "sandbox/modelloader.h"
 
 #include <QtCore/QCommandLineParser>
 
@@ -67,7 +68,7 @@ int infoCommand(const QStringList &args)
     addModelOptions(p);
     p.addOption({QStringLiteral("verify"), QStringLiteral("Run the engine and TorchScript on a random batch and print the max abs difference.")});
     p.addOption({QStringLiteral("speed-batch"),
-                 QStringLiteral("With --verify: also time the FP forward of engine and TorchScript at this batch size (median of 11, run alternately)."),
+                 QStringLiteral("With --verify: also time the FP forward of engine and TorchScript at this batch size (median of 11, run alternately; the interpreter then runs in this process, outside the sandbox: for files you trust)."),
                  QStringLiteral("N"), QStringLiteral("0")});
     p.addOption({QStringLiteral("no-fold-bn"), QStringLiteral("Keep BatchNorm as its own node instead of folding it into the conv.")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object with layers, units and (with --verify) max_abs_diff.")});
@@ -163,12 +164,10 @@ int infoCommand(const QStringList &args)
                        {QStringLiteral("layers"), layersJson},
                        {QStringLiteral("units"), unitsJson}};
     if (p.isSet(QStringLiteral("verify"))) {
-        auto script = ScriptModel::load(modelPath(p), *card);
-        if (!script)
-            return fail(script.error().message);
         torch::manual_seed(1);
         const torch::Tensor x = torch::randn({8, spec.channels, spec.height, spec.width});
-        auto ref = script->forward(x);
+        // The TorchScript interpreter runs in the sandboxed loader, like the parse.
+        auto ref = sandbox::referenceLogits(model->path(), x);
         if (!ref)
             return fail(ref.error().message);
         auto mine = model->forward(x);
@@ -182,6 +181,10 @@ int infoCommand(const QStringList &args)
         text << QStringLiteral("\nverify: max |engine - torchscript| = %1 (%2 relative to max(1, max|output|)) on a random batch of 8")
                     .arg(diff, 0, 'g', 3).arg(diff / scale, 0, 'g', 3);
         if (speedBatch > 0) {
+            // A benchmark: the interpreter in this process, on a file the user trusts.
+            auto script = ScriptModel::load(modelPath(p), *card);
+            if (!script)
+                return fail(script.error().message);
             const torch::Tensor xb = torch::randn({speedBatch, spec.channels, spec.height, spec.width});
             torch::NoGradGuard ng;
             const auto [engineMs, jitMs] = interleavedMedianMs([&] { (void)model->forward(xb); },

@@ -207,14 +207,7 @@ Result<std::vector<sweep::MatrixRun>> matrixRuns(store::RunStore *db, const QStr
         return points.error();
     if (points->empty())
         return makeError(ErrorCode::NotFound, QStringLiteral("%1 has no sweep %2").arg(db->path()).arg(*id));
-    for (const SweepPointRow &pt : *points) {
-        sweep::MatrixRun m{pt.coords, std::nullopt, pt.run};
-        if (pt.run && pt.status == RunStatus::Succeeded)
-            if (auto r = db->run(pt.run))
-                m.result = r->typedResult();
-        runs.push_back(m);
-    }
-    return runs;
+    return sweep::matrixRunsOf(*db, *points);
 }
 
 int show(store::RunStore *db, const QString &source, const QCommandLineParser &p)

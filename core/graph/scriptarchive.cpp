@@ -202,16 +202,20 @@ Result<torch::jit::Module> loadScriptArchive(const QString &path)
 {
     if (!QFileInfo(path).isFile())
         return makeError(ErrorCode::NotFound, QStringLiteral("model file %1 does not exist").arg(path));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(ErrorCode::NotFound, QStringLiteral("cannot read model file %1: %2").arg(path, file.errorString()));
+    return loadScriptArchiveBytes(file.readAll(), path);
+}
+
+Result<torch::jit::Module> loadScriptArchiveBytes(const QByteArray &bytes, const QString &path)
+{
     auto refuse = [&](const QString &why) {
         return makeError(ErrorCode::BadFile, QStringLiteral("model file %1 is not a loadable TorchScript file: %2").arg(path, why));
     };
     // LibTorch's miniz skips CRC checks, and allocates whatever size the
     // directory claims; a damaged record must reach neither its allocator
     // nor its TorchScript compiler (tests/fuzz/README.md).
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return makeError(ErrorCode::NotFound, QStringLiteral("cannot read model file %1: %2").arg(path, file.errorString()));
-    const QByteArray bytes = file.readAll();
     const std::map<std::string, ZipEntry> directory = zipDirectory(bytes);
     // Deflate cannot compress by more than 1032:1.
     constexpr uint64_t kMaxDeflateRatio = 1032;

@@ -32,6 +32,9 @@ namespace metaaug::graph {
 // Loads `path` as described above, in eval mode. Errors are BadFile (or
 // NotFound) and name the file and, for a bad pickle, the record and offset.
 Result<torch::jit::Module> loadScriptArchive(const QString &path);
+// The same on the file's bytes, already read (the loader helper reads the
+// file before its system-call filter goes on); `path` names it in messages.
+Result<torch::jit::Module> loadScriptArchiveBytes(const QByteArray &bytes, const QString &path);
 
 // The pickle check alone, on one record's bytes: empty when the walk found
 // nothing wrong, else what is wrong and where. Stops at STOP or at the first

@@ -3,8 +3,7 @@
 
 #include "modelfile.h"
 
-#include "plugin/importer.h"
-#include "plugin/pluginregistry.h"
+#include "sandbox/modelloader.h"
 
 
 namespace metaaug {
@@ -18,8 +17,9 @@ Result<Model> Model::load(const QString &path, const ModelLoadOptions &options)
     m.m_path = file->path;
     m.m_sha256 = file->sha256;
     m.m_card = file->card;
-    // The importer that claims the suffix (.onnx: a plugin), else the built-in TorchScript one.
-    auto g = exporting::PluginRegistry::instance().importerFor(path)->importFile(path, options.import);
+    // The importer that claims the suffix (.onnx: a plugin), else the
+    // built-in TorchScript one, run in the loader helper.
+    auto g = sandbox::importModelFile(path, options.import);
     if (!g)
         return g.error();
     if (auto r = m.adopt(std::make_shared<const graph::Graph>(std::move(g).value()), options.partition); !r)

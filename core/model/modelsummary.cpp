@@ -2,8 +2,8 @@
 #include "modelsummary.h"
 
 #include "model.h"
-#include "plugin/importer.h"
-#include "plugin/pluginregistry.h"
+
+#include "sandbox/modelloader.h"
 
 namespace metaaug {
 
@@ -93,10 +93,7 @@ Result<ModelSummary> summarize(const QString &path, const QString &cardPath)
 std::vector<int64_t> declaredInputShape(const QString &path)
 {
     try {
-        const auto *importer = exporting::PluginRegistry::instance().importerFor(path);
-        if (!importer)
-            return {};
-        auto g = importer->importFile(path, {});
+        auto g = sandbox::importModelFile(path, {});
         return g ? g->declaredInput : std::vector<int64_t>{};
     } catch (const std::exception &) {
         return {};

@@ -3,6 +3,8 @@
 
 #include "importer.h"
 
+#include "graph/scriptarchive.h"
+
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
@@ -25,9 +27,13 @@ class TorchScriptImporter final : public ModelImporter {
 public:
     QString id() const override { return QStringLiteral("torchscript"); }
     QStringList suffixes() const override { return {QStringLiteral("pt"), QStringLiteral("pth"), QStringLiteral("ts")}; }
-    Result<graph::Graph> importFile(const QString &path, const graph::ImportOptions &options) const override
+    Result<graph::Graph> importBytes(const QByteArray &bytes, const QString &path,
+                                     const graph::ImportOptions &options) const override
     {
-        return graph::importTorchScriptFile(path, options);
+        auto module = graph::loadScriptArchiveBytes(bytes, path);
+        if (!module)
+            return module.error();
+        return graph::importTorchScriptModule(*module, path, options);
     }
 };
 }  // namespace

@@ -256,14 +256,7 @@ Result<QString> sweepReport(store::RunStore &db, int64_t sweepId)
     auto points = sweeps.points(sweepId);
     if (!points)
         return points.error();
-    std::vector<sweep::MatrixRun> runs;
-    for (const store::SweepPointRow &p : *points) {
-        sweep::MatrixRun m{p.coords, std::nullopt, p.run};
-        if (p.run && p.status == RunStatus::Succeeded)
-            if (auto r = db.run(p.run))
-                m.result = r->typedResult();
-        runs.push_back(m);
-    }
+    const std::vector<sweep::MatrixRun> runs = sweep::matrixRunsOf(db, *points);
     QString body = QStringLiteral("<h1>Sweep %1: %2</h1><p>Executor %3, status <b>%4</b>, %5 points, created %6.</p>")
                        .arg(sweepId).arg(esc(row->name), row->executor, QLatin1String(statusName(row->status))).arg(points->size()).arg(row->created);
     for (const char *metric : {"q_top1", "gap", "wall_s"}) {

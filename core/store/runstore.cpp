@@ -209,21 +209,25 @@ Result<void> RunStore::setIdentity(int64_t run, const QJsonObject &identity)
     return m_db->changes() ? Result<void>() : Result<void>(notFound(path(), run));
 }
 
-Result<void> RunStore::finishRun(int64_t run, RunStatus status, const RunResult *result, const QString &error)
+namespace {
+
+// Ends a run: status, result JSON, error, finish time, and the headline
+// columns (for listing and sorting) from `headline`'s own metric table;
+// NULL without one (failed runs, analyses).
+Result<void> finishRow(Database &db, const QString &file, int64_t run, RunStatus status, const QJsonObject &result,
+                       const RunResult *headline, const QString &error)
 {
-    // The headline columns (for listing and sorting) come from the result's own table.
     QString sql = QStringLiteral("UPDATE runs SET status = ?1, result = ?2, error = ?3, finished = ?4");
     const QStringList columns = storedResultColumns();
     for (int i = 0; i < columns.size(); ++i)
         sql += QStringLiteral(", %1 = ?%2").arg(columns[i]).arg(i + 6);
     sql += QStringLiteral(" WHERE id = ?5");
-    auto st = m_db->prepare(sql.toUtf8().constData());
+    auto st = db.prepare(sql.toUtf8().constData());
     if (!st)
         return st.error();
-    st->bind(1, QString::fromLatin1(statusName(status))).bind(2, toText(result ? result->toJson() : QJsonObject{}))
-        .bind(4, now()).bind(5, run);
+    st->bind(1, QString::fromLatin1(statusName(status))).bind(2, toText(result)).bind(4, now()).bind(5, run);
     for (int i = 0; i < columns.size(); ++i) {
-        const std::optional<double> v = result ? findResultMetric(columns[i])->get(*result) : std::nullopt;
+        const std::optional<double> v = headline ? findResultMetric(columns[i])->get(*headline) : std::nullopt;
         st->bindFinite(i + 6, v.value_or(std::nan("")));
     }
     if (error.isEmpty())
@@ -232,22 +236,19 @@ Result<void> RunStore::finishRun(int64_t run, RunStatus status, const RunResult 
         st->bind(3, error);
     if (auto r = st->run(); !r)
         return r;
-    return m_db->changes() ? Result<void>() : Result<void>(notFound(path(), run));
+    return db.changes() ? Result<void>() : Result<void>(notFound(file, run));
+}
+
+}  // namespace
+
+Result<void> RunStore::finishRun(int64_t run, RunStatus status, const RunResult *result, const QString &error)
+{
+    return finishRow(*m_db, path(), run, status, result ? result->toJson() : QJsonObject{}, result, error);
 }
 
 Result<void> RunStore::finishAnalysis(int64_t run, RunStatus status, const QJsonObject &result, const QString &error)
 {
-    auto st = m_db->prepare("UPDATE runs SET status = ?1, result = ?2, error = ?3, finished = ?4 WHERE id = ?5");
-    if (!st)
-        return st.error();
-    st->bind(1, QString::fromLatin1(statusName(status))).bind(2, toText(result)).bind(4, now()).bind(5, run);
-    if (error.isEmpty())
-        st->bindNull(3);
-    else
-        st->bind(3, error);
-    if (auto r = st->run(); !r)
-        return r;
-    return m_db->changes() ? Result<void>() : Result<void>(notFound(path(), run));
+    return finishRow(*m_db, path(), run, status, result, nullptr, error);
 }
 
 Result<void> RunStore::write(int64_t run, const WriteBatch &batch)

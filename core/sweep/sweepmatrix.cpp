@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sweepmatrix.h"
 
+#include "store/runstore.h"
+#include "store/sweepstore.h"
+
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 
@@ -85,6 +88,19 @@ QJsonObject coordsOfSpec(const QJsonObject &spec)
         }
     }
     return out;
+}
+
+std::vector<MatrixRun> matrixRunsOf(store::RunStore &db, const std::vector<store::SweepPointRow> &points)
+{
+    std::vector<MatrixRun> runs;
+    for (const store::SweepPointRow &p : points) {
+        MatrixRun m{p.coords, std::nullopt, p.run};
+        if (p.run && p.status == RunStatus::Succeeded)
+            if (auto r = db.run(p.run))
+                m.result = r->typedResult();
+        runs.push_back(m);
+    }
+    return runs;
 }
 
 QStringList varyingAxes(const std::vector<MatrixRun> &runs)

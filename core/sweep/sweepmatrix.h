@@ -15,6 +15,11 @@
 
 #include <optional>
 
+namespace metaaug::store {
+class RunStore;
+struct SweepPointRow;
+}  // namespace metaaug::store
+
 namespace metaaug::sweep {
 
 struct MatrixRun {
@@ -45,6 +50,10 @@ struct SweepMatrix {
     QString markdown() const;
     QJsonObject toJson() const;
 };
+
+// The runs behind a sweep's points, with the results of those that
+// succeeded (the CLI's `sweep show`, the Sweeps tab and the sweep report).
+std::vector<MatrixRun> matrixRunsOf(store::RunStore &db, const std::vector<store::SweepPointRow> &points);
 
 // The axes whose values differ between runs, in key order.
 QStringList varyingAxes(const std::vector<MatrixRun> &runs);

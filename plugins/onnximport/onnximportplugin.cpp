@@ -5,10 +5,11 @@
 
 namespace metaaug::plugins {
 
-Result<graph::Graph> OnnxImportPlugin::importFile(const QString &path, const graph::ImportOptions &options) const
+Result<graph::Graph> OnnxImportPlugin::importBytes(const QByteArray &bytes, const QString &path,
+                                                   const graph::ImportOptions &options) const
 {
     try {
-        return readOnnx(path, options);
+        return readOnnxBytes(bytes, path, options);
     } catch (const std::exception &e) {
         return makeError(ErrorCode::BadFile, QStringLiteral("ONNX model %1 could not be read: %2")
                                                  .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));

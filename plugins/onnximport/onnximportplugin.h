@@ -13,7 +13,8 @@ class OnnxImportPlugin : public QObject, public exporting::ModelImporter {
 public:
     QString id() const override { return QStringLiteral("onnx"); }
     QStringList suffixes() const override { return {QStringLiteral("onnx")}; }
-    Result<graph::Graph> importFile(const QString &path, const graph::ImportOptions &options) const override;
+    Result<graph::Graph> importBytes(const QByteArray &bytes, const QString &path,
+                                     const graph::ImportOptions &options) const override;
 };
 
 }  // namespace metaaug::plugins

@@ -11,7 +11,7 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include <algorithm>
-#include <fstream>
+#include <QtCore/QFile>
 #include <numeric>
 #include <regex>
 #include <set>
@@ -756,15 +756,18 @@ Shapes inferShapes(const onnx::ModelProto &model)
 
 Result<graph::Graph> readOnnx(const QString &path, const graph::ImportOptions &options)
 {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(ErrorCode::NotFound, QStringLiteral("ONNX model %1 cannot be opened: %2").arg(path, file.errorString()));
+    return readOnnxBytes(file.readAll(), path, options);
+}
+
+Result<graph::Graph> readOnnxBytes(const QByteArray &bytes, const QString &path, const graph::ImportOptions &options)
+{
     const std::string what = "ONNX model " + path.toStdString();
     onnx::ModelProto model;
-    {
-        std::ifstream in(path.toStdString(), std::ios::binary);
-        if (!in)
-            return makeError(ErrorCode::NotFound, QStringLiteral("ONNX model %1 cannot be opened").arg(path));
-        if (!model.ParseFromIstream(&in) || !model.has_graph())
-            return makeError(ErrorCode::BadFile, QStringLiteral("%1 is not an ONNX model (the protobuf does not parse)").arg(path));
-    }
+    if (!model.ParseFromArray(bytes.constData(), int(bytes.size())) || !model.has_graph())
+        return makeError(ErrorCode::BadFile, QStringLiteral("%1 is not an ONNX model (the protobuf does not parse)").arg(path));
     try {
         graph::Graph g = Reader(model.graph(), inferShapes(model), what).run();
         if (options.foldBatchNorm)

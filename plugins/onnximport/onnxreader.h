@@ -13,5 +13,7 @@
 namespace metaaug::plugins {
 
 Result<graph::Graph> readOnnx(const QString &path, const graph::ImportOptions &options);
+// The same on the file's bytes; `path` names it in messages.
+Result<graph::Graph> readOnnxBytes(const QByteArray &bytes, const QString &path, const graph::ImportOptions &options);
 
 }  // namespace metaaug::plugins

@@ -4,12 +4,14 @@
 # clang sanitizer build, scripts/build-sanitize.sh) each is a libFuzzer
 # program; otherwise each is built with regress_main.cpp and CTest replays
 # its seed corpus and the inputs that once crashed (regressions/<target>).
-set(METAAUG_FUZZ_TARGETS idx image torchscript onnx runbundle modelcard datasource)
+set(METAAUG_FUZZ_TARGETS idx image torchscript onnx runbundle modelcard datasource graphwire)
 foreach(t ${METAAUG_FUZZ_TARGETS})
   set(target fuzz_${t})
   if(METAAUG_FUZZ)
     add_executable(${target} fuzz/fuzz_${t}.cpp fuzz/fuzzinput.h)
     target_link_options(${target} PRIVATE -fsanitize=fuzzer)
+    # LLVMFuzzerMutate exists: custom mutators may call it (fuzz_torchscript's crc mode).
+    target_compile_definitions(${target} PRIVATE METAAUG_LIBFUZZER)
     # -runs=0: replay the corpus and the regressions once, fuzz nothing.
     set(replay -runs=0)
   else()

@@ -38,6 +38,7 @@ private slots:
     void initTestCase();
     void badModel_data();
     void badModel();
+    void parserCrash();
     void badCalibrationFolder_data();
     void badCalibrationFolder();
     void runRefused_data();
@@ -94,6 +95,15 @@ void TestWorkbenchBadInput::badModel_data()
     QTest::newRow("NaN weight") << fixture("nan_weight.pt") << fixture("nan_weight.json") << QStringList{"layer conv2", "non-finite"};
     QTest::newRow("unsupported op") << fixture("elu_cnn_traced.pt") << fixture("elu_cnn.json") << QStringList{"aten::elu"};
     QTest::newRow("LSTM") << fixture("lstm_traced.pt") << resnetCard << QStringList{"aten::lstm"};
+    // Parsed in the sandboxed loader (docs/sandbox.md): a file crafted to
+    // crash LibTorch's compiler, and a zip bomb past the loader's memory limit.
+    // (The crafted file crashes LibTorch about half the time, else LibTorch
+    // refuses it: the row names only the file; the crash dialog itself is
+    // parserCrash's.)
+    QTest::newRow("crafted for LibTorch's compiler") << fixture("crafted_crc_segfault.pt") << fixture("crafted_crc_segfault.json")
+                                                     << QStringList{};
+    QTest::newRow("zip bomb") << fixture("zip_bomb.pt") << fixture("zip_bomb.json")
+                              << QStringList{"could not be parsed safely", "exceeded its memory limit"};
 }
 
 void TestWorkbenchBadInput::badModel()
@@ -127,6 +137,28 @@ void TestWorkbenchBadInput::badModel()
     w->openModel(modelsDir() + "/resnet20_fmnist.pt");
     QVERIFY(loaded.wait(kLoadTimeoutMs));
     QVERIFY(loaded.last().at(0).toBool());
+}
+
+// The loader helper crashing (its test hook raises SIGSEGV where a crafted
+// file would make LibTorch crash): the window shows why and keeps its model.
+void TestWorkbenchBadInput::parserCrash()
+{
+    QTemporaryDir dir;
+    const QString model = dir.filePath("model.pt");
+    QVERIFY(QFile::copy(modelsDir() + "/resnet20_fmnist.pt", model));
+    QVERIFY(QFile::copy(modelsDir() + "/resnet20_fmnist.json", dir.filePath("model.json")));
+    auto w = window(m_dir.filePath("crash.sqlite"));
+    QVERIFY(w && w->modelReady());
+    const QString previous = w->state()->modelPath();
+    QSignalSpy error(w.get(), &MainWindow::errorShown);
+    qputenv("METAAUG_LOADER_TEST", "crash");
+    w->openModel(model);
+    const bool shown = error.wait(kLoadTimeoutMs);
+    qunsetenv("METAAUG_LOADER_TEST");
+    QVERIFY(shown);
+    QVERIFY(dialogShows(*w, {model, "could not be parsed safely: the parser crashed (signal 11, SIGSEGV)"}));
+    QVERIFY(w->modelReady());
+    QCOMPARE(w->state()->modelPath(), previous);
 }
 
 void TestWorkbenchBadInput::badCalibrationFolder_data()
