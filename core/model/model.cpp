@@ -5,11 +5,19 @@
 
 #include "sandbox/modelloader.h"
 
+#include <QtCore/QFileInfo>
+
 
 namespace metaaug {
 
 Result<Model> Model::load(const QString &path, const ModelLoadOptions &options)
 {
+    // The importer that claims the suffix (.onnx: a plugin), else the
+    // built-in TorchScript one, run in the loader helper. The helper starts
+    // first: it parses while the file is hashed here.
+    std::unique_ptr<sandbox::PendingImport> pending;
+    if (sandbox::defaultIsolation() == sandbox::LoadIsolation::Helper && QFileInfo(path).isFile())
+        pending = std::make_unique<sandbox::PendingImport>(path, options.import);
     auto file = openModelFile(path, options.card);
     if (!file)
         return file.error();
@@ -17,9 +25,7 @@ Result<Model> Model::load(const QString &path, const ModelLoadOptions &options)
     m.m_path = file->path;
     m.m_sha256 = file->sha256;
     m.m_card = file->card;
-    // The importer that claims the suffix (.onnx: a plugin), else the
-    // built-in TorchScript one, run in the loader helper.
-    auto g = sandbox::importModelFile(path, options.import);
+    auto g = pending ? pending->result() : sandbox::importModelFile(path, options.import);
     if (!g)
         return g.error();
     if (auto r = m.adopt(std::make_shared<const graph::Graph>(std::move(g).value()), options.partition); !r)

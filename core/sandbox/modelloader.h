@@ -18,6 +18,8 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QString>
 
+#include <memory>
+
 namespace metaaug::sandbox {
 
 // The helper's exit status when it was refused a system call (its SIGSYS
@@ -51,6 +53,25 @@ inline Result<graph::Graph> importModelFile(const QString &path, const graph::Im
 // <prefix>/libexec/metaaug-workbench/metaaug-loader beside the programs
 // (the build tree mirrors the installed layout).
 QString loaderProgram();
+
+class LoaderRun;
+
+// A parse started in the helper and collected later, so that the caller does
+// its own work meanwhile (Model::load hashes the file while the helper,
+// which takes 0.4 s just to start, parses it). Destroyed uncollected, it
+// stops the helper.
+class PendingImport {
+public:
+    PendingImport(const QString &path, const graph::ImportOptions &options);
+    ~PendingImport();
+    PendingImport(const PendingImport &) = delete;
+    PendingImport &operator=(const PendingImport &) = delete;
+    // Waits for the reply; call once. Errors as importModelFile's.
+    Result<graph::Graph> result();
+
+private:
+    std::unique_ptr<LoaderRun> m_run;
+};
 
 // The importer for `path`'s suffix on bytes already read (the helper's side).
 Result<graph::Graph> importModelBytes(const QByteArray &bytes, const QString &path, const graph::ImportOptions &options);
