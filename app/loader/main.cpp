@@ -105,6 +105,15 @@ void misbehaveForTests(const QByteArray &hook, sandbox::WireWriter &out)
         }
     } else if (hook == "syscall") {
         (void)::socket(AF_INET, SOCK_STREAM, 0);
+    } else if (hook == "fds") {
+        // Any descriptor past stderr still open? (A zero-byte write tells,
+        // and write is what a parser taken over could do with it.)
+        for (int fd = 3; fd < 1024; ++fd)
+            if (::write(fd, "", 0) == 0) {
+                std::fprintf(stderr, "descriptor %d is open\n", fd);
+                std::fflush(stderr);
+                ::_exit(5);
+            }
     } else if (hook == "crash") {
         ::raise(SIGSEGV);
     } else if (hook == "hang") {
@@ -125,6 +134,10 @@ void misbehaveForTests(const QByteArray &hook, sandbox::WireWriter &out)
 
 int main(int argc, char **argv)
 {
+    // Descriptors the program did not mark close-on-exec (a database, a
+    // cache file) must not reach the parser: writing is allowed under the
+    // filter. Only stdin, stdout and stderr stay.
+    ::close_range(3, ~0U, 0);
     const struct rlimit noCore{0, 0};
     ::setrlimit(RLIMIT_CORE, &noCore);
     QStringList args;

@@ -12,6 +12,8 @@
 #include "tolerances.h"
 
 #include <QtCore/QElapsedTimer>
+#include <fcntl.h>
+#include <unistd.h>
 #include <QtTest/QtTest>
 
 using namespace metaaug;
@@ -48,6 +50,7 @@ private slots:
     void ordinaryRefusalsPassThrough_data();
     void ordinaryRefusalsPassThrough();
     void missingLoaderIsNamed();
+    void noDescriptorReachesTheHelper();
     void syscallListIsPrinted();
     void cliExitsOneOnCraftedFile();
 };
@@ -218,6 +221,19 @@ void TestModelLoader::missingLoaderIsNamed()
     QVERIFY(!r.ok());
     QCOMPARE(r.error().code, ErrorCode::NotFound);
     QVERIFY(r.error().message.contains("the model loader /nonexistent/metaaug-loader is missing"));
+}
+
+// A descriptor this process holds without close-on-exec (as a library
+// might) is closed before the parser runs: it cannot write to it.
+void TestModelLoader::noDescriptorReachesTheHelper()
+{
+    QTemporaryDir dir;
+    const int fd = ::open(QFile::encodeName(dir.filePath("mine.bin")).constData(), O_CREAT | O_WRONLY, 0600);
+    QVERIFY(fd >= 3);
+    ScopedEnv test("METAAUG_LOADER_TEST", "fds");
+    auto r = importModelFile(bundled("resnet20_fmnist.pt"), {});
+    ::close(fd);
+    QVERIFY2(r.ok(), qPrintable(messageOf(r)));
 }
 
 void TestModelLoader::syscallListIsPrinted()
