@@ -369,11 +369,13 @@ public:
         need(s.data(), n, what);
         return s;
     }
+    // Lists grow as their elements arrive, never by a count alone: a reply
+    // that claims millions of entries and ends costs what it sent.
     std::vector<int64_t> ints(const char *what)
     {
-        std::vector<int64_t> xs(count(what));
-        for (int64_t &x : xs)
-            x = i64(what);
+        std::vector<int64_t> xs;
+        for (uint32_t i = 0, n = count(what); i < n; ++i)
+            xs.push_back(i64(what));
         return xs;
     }
 
@@ -422,9 +424,9 @@ public:
         case ValueTag::String: return c10::IValue(string(what));
         case ValueTag::IntList: return c10::IValue(ints(what));
         case ValueTag::DoubleList: {
-            std::vector<double> xs(count(what));
-            for (double &x : xs)
-                x = f64(what);
+            std::vector<double> xs;
+            for (uint32_t i = 0, n = count(what); i < n; ++i)
+                xs.push_back(f64(what));
             return c10::IValue(xs);
         }
         case ValueTag::BoolList: {
@@ -440,10 +442,10 @@ public:
             return c10::IValue(t);
         }
         case ValueTag::TensorList: {
-            std::vector<torch::Tensor> xs(count(what));
-            for (torch::Tensor &x : xs) {
-                x = tensor(what);
-                if (!x.defined())
+            std::vector<torch::Tensor> xs;
+            for (uint32_t i = 0, n = count(what); i < n; ++i) {
+                xs.push_back(tensor(what));
+                if (!xs.back().defined())
                     fail(QStringLiteral("%1 holds an undefined tensor").arg(QLatin1String(what)));
             }
             return c10::IValue(xs);
@@ -492,10 +494,12 @@ struct Get {
     void text(std::string &s) { s = r.string("a node's text"); }
     void frames(std::vector<graph::ModuleFrame> &fs)
     {
-        fs.resize(r.count("module frames"));
-        for (auto &f : fs) {
+        fs.clear();
+        for (uint32_t i = 0, n = r.count("module frames"); i < n; ++i) {
+            graph::ModuleFrame f;
             f.instance = r.string("a module frame");
             f.className = r.string("a module frame");
+            fs.push_back(std::move(f));
         }
     }
     void ids(std::vector<int> &xs)
@@ -550,10 +554,9 @@ graph::Graph readGraph(WireReader &r)
     g.declaredInput = r.ints("the declared input shape");
     if (g.declaredInput.size() > kMaxRank)
         r.fail(QStringLiteral("a declared input of rank %1").arg(g.declaredInput.size()));
-    g.valueNames.resize(values);
-    for (std::string &name : g.valueNames)
-        name = r.string("a value name");
-    g.constants.resize(values);
+    for (uint32_t v = 0; v < values; ++v)
+        g.valueNames.push_back(r.string("a value name"));
+    g.constants.resize(values);  // the names arrived: at least 4 bytes per value
     const uint32_t constants = r.count("constants");
     for (uint32_t i = 0; i < constants; ++i) {
         const uint32_t id = r.u32("a constant's id");
@@ -562,15 +565,16 @@ graph::Graph readGraph(WireReader &r)
         g.constants[id] = r.value("a constant");
     }
     const uint32_t nodes = r.count("nodes");
-    g.nodes.resize(nodes);
     Get get{r};
-    for (graph::Node &n : g.nodes) {
+    for (uint32_t i = 0; i < nodes; ++i) {
+        graph::Node n;
         const uint8_t op = r.u8("an op");
         if (op >= graph::kOpKindCount)
             r.fail(QStringLiteral("op code %1 is not an op (there are %2)").arg(op).arg(graph::kOpKindCount));
         n.op = graph::OpKind(op);
         nodeFields(get, n);
         expandPairs(n);
+        g.nodes.push_back(std::move(n));
     }
     r.expectTrailer();
     if (const QString bad = graphInconsistency(g); !bad.isEmpty())

@@ -149,6 +149,12 @@ void TestGraphWire::headerChecks()
     const uint32_t huge = 0xfffffff0u;
     std::memcpy(values.data() + 9, &huge, 4);
     expectRefused(decode(values), "values count 4294967280 exceeds");
+    // A count within the budget that the data does not back: the reply ends
+    // (and nothing was allocated for the entries that never came).
+    QByteArray claims = bytes.left(9);
+    const uint32_t many = 4000000;
+    claims.append(reinterpret_cast<const char *>(&many), 4);
+    expectRefused(decode(claims), "ended early");
 }
 
 void TestGraphWire::inconsistentGraphsAreRefused()
