@@ -8,7 +8,10 @@
 #include "quant/bitpolicy.h"
 #include "run/runspec.h"
 
+#include <unistd.h>
+
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>
 
 namespace metaaug::cli {
@@ -99,8 +102,22 @@ int sensitivityCommand(const QStringList &args)
         db = std::move(*opened);
     }
     ProgressBar bar(QStringLiteral("sensitivity"));
-    auto study = runSensitivityJob(spec, settings, db.get(), [&bar](int done, int total) {
+    // Without a terminal (a log, a batch job) the bar stays silent: a line
+    // per tenth of the candidates instead, so that a long analysis shows
+    // it is moving.
+    const bool lines = isatty(STDERR_FILENO) != 1 && !p.isSet(QStringLiteral("json"));
+    QElapsedTimer clock;
+    clock.start();
+    int lastTenth = 0;
+    auto study = runSensitivityJob(spec, settings, db.get(), [&](int done, int total) {
         bar.update(done, total);
+        const int tenth = total > 0 ? 10 * done / total : 0;
+        if (lines && tenth > lastTenth) {
+            lastTenth = tenth;
+            const double elapsed = clock.elapsed() / 1000.0;
+            printErr(QStringLiteral("sensitivity: %1/%2 candidates, %3 s elapsed, ETA %4 s")
+                         .arg(done).arg(total).arg(elapsed, 0, 'f', 0).arg(elapsed * (total - done) / std::max(done, 1), 0, 'f', 0));
+        }
         return true;
     });
     bar.finish();
