@@ -29,9 +29,11 @@ AnalysisPanel::AnalysisPanel(QWidget *parent) : QWidget(parent)
     m_stop = new QPushButton(tr("Stop"), this);
     m_stop->setEnabled(false);
     m_images = new QSpinBox(this);
-    m_images->setRange(1, 100000);
+    m_images->setRange(0, 100000);
+    m_images->setSpecialValueText(tr("auto"));  // 0: as many as the compute budget allows
     m_images->setValue(int(defaults.images));
-    m_images->setToolTip(tr("Calibration images the effects are measured on"));
+    m_images->setToolTip(tr("Calibration images the effects are measured on; auto: as many as a compute budget allows, "
+                            "%1 to %2").arg(kSensitivityImagesMin).arg(kSensitivityImagesMax));
     m_fitImages = new QSpinBox(this);
     m_fitImages->setRange(1, 100000);
     m_fitImages->setValue(int(defaults.fitImages));

@@ -52,8 +52,10 @@ int sensitivityCommand(const QStringList &args)
     addModelOptions(p);
     p.addOption({QStringLiteral("calib"), QStringLiteral("Calibration data source (default fashion-mnist:train)."), QStringLiteral("SOURCE"),
                  QStringLiteral("fashion-mnist:train")});
-    p.addOption({QStringLiteral("images"), QStringLiteral("Held-out images the effects are measured on (default 256)."), QStringLiteral("N"),
-                 QStringLiteral("256")});
+    p.addOption({QStringLiteral("images"), QStringLiteral(
+                     "Held-out images the effects are measured on, or auto (the default): as many as a compute budget allows, "
+                     "%1 to %2 (all %2 for the bundled models, %1 for ResNet-50 at 224).")
+                     .arg(kSensitivityImagesMin).arg(kSensitivityImagesMax), QStringLiteral("N|auto"), QStringLiteral("auto")});
     p.addOption({QStringLiteral("fit-images"), QStringLiteral("Images the activation grids are fitted on (default 64)."), QStringLiteral("N"),
                  QStringLiteral("64")});
     p.addOption({QStringLiteral("wbits"), QStringLiteral("Candidate weight bit-widths (default 2,3,4,8)."), QStringLiteral("B,B,..."),
@@ -71,7 +73,8 @@ int sensitivityCommand(const QStringList &args)
     QString error;
     qint64 images = 0, fitImages = 0, batch = 0, seed = 0;
     std::vector<int> wbits, abits;
-    if (!intOption(p, "images", 1, 1'000'000, &images, &error) || !intOption(p, "fit-images", 1, 100'000, &fitImages, &error) ||
+    const bool autoImages = p.value(QStringLiteral("images")) == QLatin1String("auto");
+    if ((!autoImages && !intOption(p, "images", 1, 1'000'000, &images, &error)) || !intOption(p, "fit-images", 1, 100'000, &fitImages, &error) ||
         !intOption(p, "batch", 1, 65536, &batch, &error) || !intOption(p, "seed", 0, std::numeric_limits<qint64>::max(), &seed, &error) ||
         !bitList(p, "wbits", &wbits, &error) || !bitList(p, "abits", &abits, &error))
         return fail(error, Usage);
@@ -137,7 +140,7 @@ int sensitivityCommand(const QStringList &args)
                               {QStringLiteral("calib"), spec.calibSource},
                               {QStringLiteral("calib_hash"), study->calibHash},
                               {QStringLiteral("run_id"), qint64(study->runId)},
-                              {QStringLiteral("images"), images},
+                              {QStringLiteral("images"), qint64(study->images)},
                               {QStringLiteral("fit_images"), fitImages},
                               {QStringLiteral("seed"), QString::number(seed)},
                               {QStringLiteral("records"), list},
@@ -145,7 +148,7 @@ int sensitivityCommand(const QStringList &args)
         return Ok;
     }
     QString text = QStringLiteral("model %1\n%2 held-out images of %3, grids fitted on %4, seed %5\n\n%6 %7 %8 %9 %10\n")
-                       .arg(spec.modelPath).arg(images).arg(spec.calibSource).arg(fitImages).arg(seed)
+                       .arg(spec.modelPath).arg(study->images).arg(spec.calibSource).arg(fitImages).arg(seed)
                        .arg(QStringLiteral("kind"), -18).arg(QStringLiteral("target"), -28).arg(QStringLiteral("bits"), 4)
                        .arg(QStringLiteral("KL"), 10).arg(QStringLiteral("agree %   SQNR dB"), 18);
     for (const auto &r : records)

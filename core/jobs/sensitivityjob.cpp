@@ -2,6 +2,7 @@
 #include "sensitivityjob.h"
 
 #include "analysis/autobits.h"
+#include "analysis/budget.h"
 #include "analysis/sensitivity.h"
 #include "data/datasource.h"
 #include "model/model.h"
@@ -10,6 +11,8 @@
 #include "run/runspec.h"
 
 #include <QtCore/QElapsedTimer>
+
+#include <algorithm>
 #include <QtCore/QJsonArray>
 
 namespace metaaug {
@@ -39,11 +42,23 @@ Result<SensitivityStudy> analyse(const RunSpec &spec, const SensitivitySettings 
     auto data = openDataSource(spec.calibSource, pre);
     if (!data)
         return data.error();
-    const int64_t needed = settings.images + settings.fitImages;
+    int64_t images = settings.images;
+    if (images <= 0) {
+        const graph::Executor &ex = model->executor();
+        double macs = 0;
+        for (const analysis::LayerCost &c : analysis::layerCosts(ex, torch::zeros({1, pre.channels, pre.height, pre.width})))
+            macs += double(c.macs);
+        const auto &points = ex.activationPoints();
+        const int inputPoints = int(std::count_if(points.begin(), points.end(), [](const auto &p) { return !p.isModelInput; }));
+        const int candidates = int(ex.graph().layers().size() * settings.weightBits.size()) + inputPoints * int(settings.activationBits.size()) +
+                               int(settings.weightBits.size() + settings.activationBits.size());
+        images = autoSensitivityImages(macs, candidates);
+    }
+    const int64_t needed = images + settings.fitImages;
     if (data->size() < needed)
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("%1 has %2 images; the analysis needs %3 (%4 to measure on, %5 to fit the activation grids on)")
-                             .arg(data->source).arg(data->size()).arg(needed).arg(settings.images).arg(settings.fitImages));
+                             .arg(data->source).arg(data->size()).arg(needed).arg(images).arg(settings.fitImages));
     auto selection = selectCalibration(*data, needed, spec.seed);
     if (!selection)
         return selection.error();
@@ -67,6 +82,7 @@ Result<SensitivityStudy> analyse(const RunSpec &spec, const SensitivitySettings 
     out.records = std::move(*records);
     out.modelSha256 = model->sha256();
     out.calibHash = selection->hash;
+    out.images = images;
     const graph::Executor &ex = model->executor();
     const auto costs = analysis::layerCosts(ex, fit);
     const quant::BitPlan plan = quant::planBits(ex, spec.wbits, spec.abits, spec.setting);
@@ -115,6 +131,7 @@ QJsonObject sensitivityResultJson(const SensitivityStudy &s)
                        {QStringLiteral("front"), front},
                        {QStringLiteral("model_sha256"), s.modelSha256},
                        {QStringLiteral("calib_hash"), s.calibHash},
+                       {QStringLiteral("images"), qint64(s.images)},
                        {QStringLiteral("wall_s"), s.seconds}};
 }
 
@@ -159,8 +176,15 @@ Result<SensitivityStudy> sensitivityStudyFromJson(const QJsonObject &json)
     }
     s.modelSha256 = json.value(QLatin1String("model_sha256")).toString();
     s.calibHash = json.value(QLatin1String("calib_hash")).toString();
+    s.images = json.value(QLatin1String("images")).toInteger();
     s.seconds = json.value(QLatin1String("wall_s")).toDouble();
     return s;
+}
+
+int64_t autoSensitivityImages(double macsPerImage, int candidates)
+{
+    const double perImage = std::max(1.0, macsPerImage) * (candidates / 2.0 + 1.0);
+    return std::clamp(int64_t(kSensitivityMacBudget / perImage), kSensitivityImagesMin, kSensitivityImagesMax);
 }
 
 QJsonObject SensitivitySettings::toJson() const

@@ -22,8 +22,19 @@ namespace metaaug {
 struct RunSpec;
 
 // What the analysis measures, beside the spec.
+// The measured images when SensitivitySettings::images is 0: as many as
+// fit a compute budget, between 32 and 256. Each candidate runs the model
+// from its layer's unit to the logits, on average half of it, so the cost
+// per image is macsPerImage x (candidates / 2 + the whole-model views). The
+// bundled 28x28 models get 256; ResNet-50 at 224 (4.1 GMAC, 376
+// candidates) gets 32 instead of 256, which did not finish in 28 min here.
+constexpr int64_t kSensitivityImagesMin = 32;
+constexpr int64_t kSensitivityImagesMax = 256;
+constexpr double kSensitivityMacBudget = 2e12;
+int64_t autoSensitivityImages(double macsPerImage, int candidates);
+
 struct SensitivitySettings {
-    int64_t images = 256;     // held-out calibration images the effects are measured on
+    int64_t images = 0;       // held-out calibration images the effects are measured on; 0: autoSensitivityImages
     int64_t fitImages = 64;   // calibration images the activation grids are fitted on
     int64_t batch = 64;       // images per forward pass
     std::vector<int> weightBits{2, 3, 4, 8};
@@ -48,6 +59,7 @@ struct SensitivityStudy {
     std::set<QString> pinned;       // layers whose bits the policy fixes
     std::vector<FrontPoint> front;  // cheapest first
     QString modelSha256, calibHash;
+    int64_t images = 0;  // the images measured on (the settings' count, or the automatic one)
     double seconds = 0;
     QStringList warnings;  // recording problems; the analysis itself went on
 };

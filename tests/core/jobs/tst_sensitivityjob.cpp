@@ -10,6 +10,7 @@
 #include "tolerances.h"
 
 #include <QtCore/QTemporaryDir>
+#include <opencv2/imgcodecs.hpp>
 #include <QtTest/QtTest>
 
 using namespace metaaug;
@@ -19,6 +20,7 @@ class TestSensitivityJob : public QObject {
 private slots:
     void recordedAndReadBack();
     void tooFewImagesNamesTheSource();
+    void automaticImageCount();
 };
 
 namespace {
@@ -46,6 +48,7 @@ void TestSensitivityJob::recordedAndReadBack()
     QVERIFY(calls > 0);
     QVERIFY(study->runId > 0);
     QVERIFY(!study->front.empty());
+    QCOMPARE(study->images, 48);
 
     auto row = (*db)->run(study->runId);
     QVERIFY(row);
@@ -58,6 +61,7 @@ void TestSensitivityJob::recordedAndReadBack()
     auto back = sensitivityStudyFromJson(row->result);
     QVERIFY2(back, back ? "" : qPrintable(back.error().message));
     QCOMPARE(back->records.size(), study->records.size());
+    QCOMPARE(back->images, 48);
     for (size_t i = 0; i < study->records.size(); ++i) {
         QCOMPARE(back->records[i].target, study->records[i].target);
         QCOMPARE(back->records[i].kl, study->records[i].kl);
@@ -93,6 +97,28 @@ void TestSensitivityJob::tooFewImagesNamesTheSource()
     QVERIFY(!study);
     QVERIFY2(study.error().message.contains("fashion-mnist:train") && study.error().message.contains("200016"),
              qPrintable(study.error().message));
+}
+
+// images = 0: as many as the compute budget allows. The bounds, and what
+// the bundled ResNet-20 resolves to, read from the refusal of a folder too
+// small for it (so that no analysis needs to run).
+void TestSensitivityJob::automaticImageCount()
+{
+    QCOMPARE(autoSensitivityImages(41e6, 152), kSensitivityImagesMax);   // a 28x28 ResNet-20
+    QCOMPARE(autoSensitivityImages(4.1e9, 376), kSensitivityImagesMin);  // ResNet-50 at 224
+    QCOMPARE(autoSensitivityImages(5e8, 100), int64_t(2e12 / (5e8 * 51)));
+    QTemporaryDir dir;
+    QVERIFY(QDir().mkpath(dir.filePath("a")));
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(cv::imwrite(dir.filePath(QString("a/%1.png").arg(i)).toStdString(), cv::Mat(28, 28, CV_8UC1, cv::Scalar(40 * i))));
+    RunSpec spec;
+    spec.modelPath = defaultModelPath();
+    spec.calibSource = dir.path();
+    SensitivitySettings s;
+    QCOMPARE(s.images, 0);
+    auto study = runSensitivityJob(spec, s, nullptr);
+    QVERIFY(!study);
+    QVERIFY2(study.error().message.contains(QString("(%1 to measure on, 64").arg(kSensitivityImagesMax)), qPrintable(study.error().message));
 }
 
 QTEST_GUILESS_MAIN(TestSensitivityJob)
