@@ -144,23 +144,20 @@ void TestModelLoader::zipBombHitsTheMemoryLimit()
 // Every TorchScript fuzz finding rewritten with matching CRCs (make_fixtures'
 // write_hostile_files), through the helper: each loads (the guard dropped the
 // damaged debug_pkl) or is an error naming the file, whether the guard,
-// LibTorch or the sandbox stops it; this process goes on.
+// LibTorch or the sandbox stops it; this process goes on. (Whether the
+// compiler finding crashes varies from load to load: craftedFileIsContained.)
 void TestModelLoader::craftedFuzzFindingsAreRefused()
 {
     const QDir dir(fixture("crafted"));
     const QStringList files = dir.entryList({"*.pt"}, QDir::Files, QDir::Name);
     QVERIFY(files.size() >= 4);
-    int contained = 0;
     for (const QString &f : files) {
         const QString file = dir.filePath(f);
         auto r = importModelFile(file, {});
         qInfo("%s: %s", qPrintable(f), qPrintable(messageOf(r).left(300)));
-        if (!r.ok()) {
+        if (!r.ok())
             QVERIFY2(r.error().message.contains(file), qPrintable(r.error().message));
-            contained += r.error().message.contains("could not be parsed safely") ? 1 : 0;
-        }
     }
-    QVERIFY(contained >= 1);  // the compiler segfault at least
 }
 
 void TestModelLoader::misbehaviourIsContained_data()
