@@ -61,6 +61,14 @@ struct Accumulator {
 
 }  // namespace
 
+int sensitivityCandidates(const graph::Executor &ex, const std::vector<int> &weightBits, const std::vector<int> &activationBits)
+{
+    const auto &points = ex.activationPoints();
+    const auto inputPoints = std::count_if(points.begin(), points.end(), [](const auto &p) { return !p.isModelInput; });
+    return int(ex.graph().layers().size() * weightBits.size() + size_t(inputPoints) * activationBits.size() +
+               weightBits.size() + activationBits.size());
+}
+
 Result<std::vector<SensitivityRecord>> analyzeSensitivity(const std::shared_ptr<const graph::Executor> &executor,
                                                           const std::vector<graph::Unit> &units, const torch::Tensor &fit,
                                                           const torch::Tensor &measure, const SensitivityOptions &o)
@@ -109,10 +117,7 @@ Result<std::vector<SensitivityRecord>> analyzeSensitivity(const std::shared_ptr<
                 if (auto it = unitOfLayer.find(l); it != unitOfLayer.end() && (unitOfPoint[p] < 0 || it->second < unitOfPoint[p]))
                     unitOfPoint[p] = it->second;
 
-        const int total = int(g.layers().size() * o.weightBits.size()) +
-                          int(std::count_if(points.begin(), points.end(), [](const auto &p) { return !p.isModelInput; }) *
-                              o.activationBits.size()) +
-                          int(o.weightBits.size() + o.activationBits.size());
+        const int total = sensitivityCandidates(ex, o.weightBits, o.activationBits);
         int done = 0;
         auto step = [&] { return !o.progress || o.progress(++done, total); };
         auto cancelled = [] { return makeError(ErrorCode::Aborted, QStringLiteral("sensitivity analysis cancelled")); };

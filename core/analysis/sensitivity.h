@@ -24,6 +24,12 @@ struct SensitivityOptions {
     std::function<bool(int done, int total)> progress; // false: stop (cancel)
 };
 
+// How many records (candidates) an analysis of `executor` with these bit
+// lists makes: every layer at each weight width, every activation point but
+// the image at each input width, and the two whole-model views per width.
+int sensitivityCandidates(const graph::Executor &executor, const std::vector<int> &weightBits,
+                          const std::vector<int> &activationBits);
+
 // `fit`: images the activation grids are fitted on (one batch); `measure`:
 // the held-out images the effects are measured on. Each candidate runs from
 // its layer's unit onwards on FP unit inputs computed once, unit by unit.

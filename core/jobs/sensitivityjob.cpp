@@ -48,11 +48,7 @@ Result<SensitivityStudy> analyse(const RunSpec &spec, const SensitivitySettings 
         double macs = 0;
         for (const analysis::LayerCost &c : analysis::layerCosts(ex, torch::zeros({1, pre.channels, pre.height, pre.width})))
             macs += double(c.macs);
-        const auto &points = ex.activationPoints();
-        const int inputPoints = int(std::count_if(points.begin(), points.end(), [](const auto &p) { return !p.isModelInput; }));
-        const int candidates = int(ex.graph().layers().size() * settings.weightBits.size()) + inputPoints * int(settings.activationBits.size()) +
-                               int(settings.weightBits.size() + settings.activationBits.size());
-        images = autoSensitivityImages(macs, candidates);
+        images = autoSensitivityImages(macs, analysis::sensitivityCandidates(ex, settings.weightBits, settings.activationBits));
     }
     const int64_t needed = images + settings.fitImages;
     if (data->size() < needed)
