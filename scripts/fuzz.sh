@@ -29,4 +29,12 @@ regressions=()
 # shellcheck disable=SC2086
 "$bin" ${FUZZ_ARGS:-} -runs=1000000 -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-20}" -rss_limit_mb=4096 -print_final_stats=1 \
   -artifact_prefix="$artifacts" "$corpus" "${regressions[@]}" 2>&1 | tee build-fuzz/fuzz-logs/"$target".log | grep -E "^#[0-9]+ +(pulse|DONE)|ERROR|SUMMARY|stat::" || true
-grep -q "stat::number_of_executed_units" build-fuzz/fuzz-logs/"$target".log
+log=build-fuzz/fuzz-logs/"$target".log
+# Fork mode (-fork=N) prints no stat:: lines: its last "#N: cov: ..." line
+# has the execution count and the crash tally.
+if grep -q "^INFO: exiting:" "$log"; then
+  grep -E "^#[0-9]+: cov:" "$log" | tail -1
+  echo "findings: $(find "$artifacts" -type f | wc -l) in $artifacts"
+else
+  grep -q "stat::number_of_executed_units" "$log"
+fi

@@ -99,7 +99,7 @@ int infoCommand(const QStringList &args)
         outs = model->executor().intermediates(probe, names);
     } catch (const std::exception &e) {
         return fail(QStringLiteral("model %1 failed on an input of shape %2: %3")
-                        .arg(model->path(), shapeText(probe), QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+                        .arg(model->path(), shapeText(probe), exceptionSummary(e)));
     }
     const auto producers = g.producers();
     auto valueTensor = [&](int v) -> torch::Tensor {

@@ -204,7 +204,7 @@ int main(int argc, char **argv)
         options.foldBatchNorm = !parser.isSet(QStringLiteral("keep-batchnorm"));
         status = mode == QLatin1String("graph") ? graphReply(out, bytes, path, options) : referenceReply(out, bytes, path, request);
     } catch (const std::exception &e) {
-        const QString what = QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0);
+        const QString what = exceptionSummary(e);
         sandbox::writeErrorReply(out, refusal(makeError(ErrorCode::BadFile, QStringLiteral("model file %1: %2").arg(path, what))));
     }
     out.flush();

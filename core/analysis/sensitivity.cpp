@@ -231,7 +231,7 @@ Result<std::vector<SensitivityRecord>> analyzeSensitivity(const std::shared_ptr<
         }
     } catch (const std::exception &e) {
         return makeError(ErrorCode::Internal,
-                         QStringLiteral("sensitivity analysis failed: %1").arg(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+                         QStringLiteral("sensitivity analysis failed: %1").arg(exceptionSummary(e)));
     }
     return records;
 }

@@ -107,7 +107,7 @@ Result<std::vector<UnitIterationTiming>> benchReconstruction(const QString &mode
         }
         return out;
     } catch (const std::exception &e) {
-        return makeError(ErrorCode::Internal, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0));
+        return makeError(ErrorCode::Internal, exceptionSummary(e));
     }
 }
 

@@ -48,4 +48,12 @@ QString defaultModelPath()
     return modelsDir() + QStringLiteral("/resnet20_fmnist.pt");
 }
 
+QString loaderProgram()
+{
+    const QString env = envPath("METAAUG_LOADER");
+    if (!env.isEmpty())
+        return env;
+    return QDir::cleanPath(executableDir() + QStringLiteral("/../libexec/metaaug-workbench/metaaug-loader"));
+}
+
 }  // namespace metaaug

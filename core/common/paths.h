@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Where the programs find their shipped data. The build tree mirrors the
 // installed layout: <prefix>/bin/<program> and
-// <prefix>/share/metaaug-workbench/{models,...}, so one rule serves both.
+// <prefix>/share/metaaug-workbench/{models,...} and
+// <prefix>/libexec/metaaug-workbench/, so one rule serves both.
 #pragma once
 
 #include <QtCore/QString>
@@ -20,5 +21,9 @@ QString fashionMnistDir();
 
 // The bundled default model (ResNet-20 on Fashion-MNIST).
 QString defaultModelPath();
+
+// The model loader helper (core/sandbox): $METAAUG_LOADER, else
+// <prefix>/libexec/metaaug-workbench/metaaug-loader.
+QString loaderProgram();
 
 }  // namespace metaaug

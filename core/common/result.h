@@ -5,7 +5,9 @@
 #pragma once
 
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 
+#include <exception>
 #include <optional>
 #include <utility>
 #include <variant>
@@ -68,5 +70,22 @@ private:
 };
 
 inline Error makeError(ErrorCode code, QString message) { return Error{code, std::move(message)}; }
+
+// The first non-empty line of a caught LibTorch/OpenCV exception, for a
+// one-line message (their what() carries C++ backtraces or a source excerpt
+// after it, announced by a trailing colon, and some begin with a blank line
+// or say nothing at all).
+inline QString exceptionSummary(const std::exception &e)
+{
+    const QStringList lines = QString::fromUtf8(e.what()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (const QString &line : lines) {
+        QString text = line.trimmed();
+        while (text.endsWith(QLatin1Char(':')))
+            text.chop(1);
+        if (!text.isEmpty())
+            return text;
+    }
+    return QStringLiteral("no reason given");
+}
 
 }  // namespace metaaug

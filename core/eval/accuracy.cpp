@@ -31,7 +31,7 @@ Result<AccuracyResult> evaluateTop1(const ForwardFn &forward, const ImageDataset
                 return makeError(ErrorCode::Aborted, QStringLiteral("evaluation cancelled after %1 of %2 images").arg(e).arg(n));
         }
     } catch (const std::exception &e) {
-        return makeError(ErrorCode::Internal, QStringLiteral("evaluation on %1 failed: %2").arg(data.source, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+        return makeError(ErrorCode::Internal, QStringLiteral("evaluation on %1 failed: %2").arg(data.source, exceptionSummary(e)));
     }
     r.top1 = n ? 100.0 * double(r.correct) / double(n) : 0.0;
     r.predictions = torch::cat(preds);

@@ -38,7 +38,7 @@ Result<Comparison> compareFpAndQuantized(const graph::Executor &ex, graph::Execu
         }
     } catch (const std::exception &e) {
         return makeError(ErrorCode::Internal, QStringLiteral("evaluation on %1 failed: %2")
-                                                  .arg(data.source, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+                                                  .arg(data.source, exceptionSummary(e)));
     }
     const double n = double(std::max<int64_t>(1, c.n));
     c.fpTop1 = 100.0 * fpOk / n;

@@ -242,8 +242,14 @@ Result<torch::jit::Module> loadScriptArchiveBytes(const QByteArray &bytes, const
         for (const std::string &name : reader.getAllRecords()) {
             if (name == "version" || endsWith(name, ".debug_pkl"))
                 continue;
+            // A record LibTorch lists but our reading of the directory does
+            // not know would escape the CRC check (an empty directory is
+            // one we do not check: zip64, see zipDirectory).
+            const auto entry = directory.find(name);
+            if (!directory.empty() && entry == directory.end())
+                return refuse(QStringLiteral("record %1 is not in the zip directory as read").arg(QString::fromStdString(name)));
             auto [data, size] = reader.getRecord(name);
-            if (auto entry = directory.find(name); entry != directory.end()) {
+            if (entry != directory.end()) {
                 const uint32_t actual = uint32_t(crc32_z(0L, static_cast<const Bytef *>(data.get()), size));
                 if (actual != entry->second.crc32)
                     return refuse(QStringLiteral("record %1 is damaged (CRC-32 %2, the zip directory says %3)")
@@ -264,7 +270,7 @@ Result<torch::jit::Module> loadScriptArchiveBytes(const QByteArray &bytes, const
         module.eval();
         return module;
     } catch (const std::exception &e) {
-        return refuse(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0));
+        return refuse(exceptionSummary(e));
     }
 }
 

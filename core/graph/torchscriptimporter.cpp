@@ -696,7 +696,7 @@ Result<Graph> importTorchScriptModule(const torch::jit::Module &module, const QS
         return makeError(e.code, QString::fromStdString(e.what()));
     } catch (const std::exception &e) {
         return makeError(ErrorCode::BadFile, QStringLiteral("%1: cannot translate the TorchScript graph: %2")
-                                                 .arg(what, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+                                                 .arg(what, exceptionSummary(e)));
     }
 }
 

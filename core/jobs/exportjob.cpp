@@ -49,7 +49,7 @@ Result<std::vector<store::ArtefactRow>> exportModel(const Model &model, const Qu
             return r.error();
     } catch (const std::exception &ex) {
         return makeError(ErrorCode::Internal, QStringLiteral("the %1 export to %2 failed: %3")
-                                                  .arg(format, path, QString::fromUtf8(ex.what()).section(QLatin1Char('\n'), 0, 0)));
+                                                  .arg(format, path, exceptionSummary(ex)));
     }
     if (auto r = files.commit(); !r)
         return r.error();

@@ -217,7 +217,7 @@ Result<SensitivityStudy> runSensitivityJob(const RunSpec &spec, const Sensitivit
         });
     } catch (const std::exception &e) {
         out = makeError(ErrorCode::Internal, QStringLiteral("the sensitivity analysis failed: %1")
-                                                 .arg(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+                                                 .arg(exceptionSummary(e)));
     }
     if (store) {
         const RunStatus status = out ? RunStatus::Succeeded : out.error().code == ErrorCode::Aborted ? RunStatus::Cancelled : RunStatus::Failed;

@@ -53,7 +53,7 @@ Result<DataSummary> summarizeData(const QString &source, const PreprocessSpec &p
         return summarize(source, pre, sampleCount);
     } catch (const std::exception &e) {
         return makeError(ErrorCode::Internal, QStringLiteral("data source %1 could not be read: %2")
-                                                  .arg(source, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+                                                  .arg(source, exceptionSummary(e)));
     }
 }
 

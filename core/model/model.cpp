@@ -99,7 +99,7 @@ Result<void> Model::checkRunnable() const
     } catch (const std::exception &e) {
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("model %1 cannot take input of shape %2 (from %3): %4")
-                             .arg(m_path, shape, from, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+                             .arg(m_path, shape, from, exceptionSummary(e)));
     }
     if (out.dim() != 2 || out.size(1) < 2)
         return makeError(ErrorCode::Unsupported,
@@ -120,7 +120,7 @@ Result<torch::Tensor> Model::forward(const torch::Tensor &input) const
     } catch (const std::exception &e) {
         return makeError(ErrorCode::BadFile, QStringLiteral("model %1 failed on an input of shape %2: %3")
                                                  .arg(m_path, QString::fromStdString(c10::str(input.sizes())),
-                                                      QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+                                                      exceptionSummary(e)));
     }
 }
 

@@ -106,7 +106,7 @@ Result<ModelSummary> summarizeModel(const QString &path, const QString &cardPath
         return summarize(path, cardPath);
     } catch (const std::exception &e) {
         return makeError(ErrorCode::Internal, QStringLiteral("model %1 could not be run on a zero image: %2")
-                                                  .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+                                                  .arg(path, exceptionSummary(e)));
     }
 }
 

@@ -236,7 +236,7 @@ Result<RunOutcome> runQuantization(const RunSpec &spec, RunSink &sink)
         return runImpl(spec, sink);
     } catch (const std::exception &e) {
         return makeError(ErrorCode::Internal, QStringLiteral("the run failed: %1")
-                                                  .arg(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+                                                  .arg(exceptionSummary(e)));
     }
 }
 

@@ -4,12 +4,11 @@
 #include "graphwire.h"
 #include "loaderlimits.h"
 
+#include "common/paths.h"
 #include "plugin/importer.h"
 #include "plugin/pluginregistry.h"
 
-#include <QtCore/QCoreApplication>
 #include <QtCore/QDeadlineTimer>
-#include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QProcess>
@@ -235,24 +234,13 @@ private:
 void setDefaultIsolation(LoadIsolation isolation) { g_isolation = isolation; }
 LoadIsolation defaultIsolation() { return g_isolation; }
 
-QString loaderProgram()
-{
-    const QString env = qEnvironmentVariable("METAAUG_LOADER");
-    if (!env.isEmpty())
-        return env;
-    const QString exeDir = QCoreApplication::instance()
-                               ? QCoreApplication::applicationDirPath()
-                               : QFileInfo(QFile::symLinkTarget(QStringLiteral("/proc/self/exe"))).absolutePath();
-    return QDir::cleanPath(exeDir + QStringLiteral("/../libexec/metaaug-workbench/metaaug-loader"));
-}
-
 Result<graph::Graph> importModelBytes(const QByteArray &bytes, const QString &path, const graph::ImportOptions &options)
 {
     try {
         return exporting::PluginRegistry::instance().importerFor(path)->importBytes(bytes, path, options);
     } catch (const std::exception &e) {
         return makeError(ErrorCode::BadFile, QStringLiteral("model file %1 could not be read: %2")
-                                                 .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+                                                 .arg(path, exceptionSummary(e)));
     }
 }
 

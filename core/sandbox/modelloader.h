@@ -49,11 +49,6 @@ inline Result<graph::Graph> importModelFile(const QString &path, const graph::Im
     return importModelFile(path, options, defaultIsolation());
 }
 
-// The helper's program: $METAAUG_LOADER, else
-// <prefix>/libexec/metaaug-workbench/metaaug-loader beside the programs
-// (the build tree mirrors the installed layout).
-QString loaderProgram();
-
 class LoaderRun;
 
 // A parse started in the helper and collected later, so that the caller does

@@ -12,7 +12,7 @@ Result<graph::Graph> OnnxImportPlugin::importBytes(const QByteArray &bytes, cons
         return readOnnxBytes(bytes, path, options);
     } catch (const std::exception &e) {
         return makeError(ErrorCode::BadFile, QStringLiteral("ONNX model %1 could not be read: %2")
-                                                 .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+                                                 .arg(path, exceptionSummary(e)));
     }
 }
 

@@ -28,7 +28,7 @@ Result<void> OnnxQdqPlugin::write(const exporting::ExportInput &in, const QStrin
         onnx::checker::check_model(*model);
     } catch (const std::exception &e) {
         return makeError(ErrorCode::Internal, QStringLiteral("the ONNX model for %1 fails ONNX's checker: %2")
-                                                  .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+                                                  .arg(path, exceptionSummary(e)));
     }
     const QString temp = files.create(path);
     std::ofstream out(temp.toStdString(), std::ios::binary);

@@ -45,6 +45,7 @@ private slots:
     void craftedFileIsContained();
     void zipBombHitsTheMemoryLimit();
     void craftedFuzzFindingsAreRefused();
+    void campaignFindingsAreContained();
     void misbehaviourIsContained_data();
     void misbehaviourIsContained();
     void ordinaryRefusalsPassThrough_data();
@@ -158,6 +159,41 @@ void TestModelLoader::craftedFuzzFindingsAreRefused()
         if (!r.ok())
             QVERIFY2(r.error().message.contains(file), qPrintable(r.error().message));
     }
+}
+
+// What the 30-minute METAAUG_FUZZ_MODE=crc campaign found (tests/fuzz/
+// README.md): inputs with matching CRCs that crash LibTorch in-process at
+// four places, kept in regressions/torchscript_crafted/ (which the in-process
+// fuzz replay leaves out). Through the helper each is an error naming the
+// file with a reason, and this process goes on. Most crash the helper (a few
+// only under ASan or with some address layouts); one of each kind also
+// through the CLI, which exits 1.
+void TestModelLoader::campaignFindingsAreContained()
+{
+    const QDir dir(qEnvironmentVariable("METAAUG_TESTS_DIR") + "/fuzz/regressions/torchscript_crafted");
+    const QStringList files = dir.entryList({"*.pt"}, QDir::Files, QDir::Name);
+    QVERIFY2(files.size() >= 4, qPrintable(dir.path()));
+    int crashes = 0;
+    QSet<QString> kindsThroughCli;
+    for (const QString &f : files) {
+        const QString file = dir.filePath(f);
+        auto r = importModelFile(file, {});
+        QVERIFY2(!r.ok(), qPrintable(f));
+        const QString m = r.error().message;
+        QVERIFY2(m.contains(file) && !m.trimmed().endsWith(':'), qPrintable(m));
+        crashes += m.contains("could not be parsed safely: the parser crashed") ? 1 : 0;
+        const QString kind = f.section('_', 0, -2);  // the name without its hash
+        if (kindsThroughCli.contains(kind))
+            continue;
+        kindsThroughCli.insert(kind);
+        const auto p = test::runCli({"info", "--model", file, "--input-shape", "3,28,28"});
+        QCOMPARE(p.exitCode, 1);
+        QVERIFY2(p.err.contains(file), qPrintable(p.err));
+    }
+    qInfo("%d of %lld findings crashed the helper; %lld kinds through the CLI", crashes, qlonglong(files.size()),
+          qlonglong(kindsThroughCli.size()));
+    QVERIFY(crashes >= 1);
+    QVERIFY(kindsThroughCli.size() >= 4);
 }
 
 void TestModelLoader::misbehaviourIsContained_data()
