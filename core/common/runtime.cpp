@@ -80,8 +80,8 @@ void configureRuntime(const RuntimeOptions &options)
         // Blocks over 32 MiB (glibc's largest mmap threshold) would still be
         // mmapped: at 224x224 most activations are (ResNet-50's layer1 at
         // batch 32: 100 MiB). Without mmap, ResNet-50's reconstruction took
-        // 31 % less time (sys time 111 s -> 5 s, minor faults 49 M -> 1.1 M;
-        // peak RSS +0.6 GiB; README, "Real models"). One arena: a worker
+        // 31 % less time (sys time 111 s -> 6 s, minor faults 49 M -> 1.2 M;
+        // peak RSS +0.8 GiB; README, "Real models"). One arena: a worker
         // thread's own arena grows in 64 MiB heaps and would mmap anything
         // larger anyway.
         mallopt(M_MMAP_MAX, 0);
