@@ -9,7 +9,8 @@
 # tests/fuzz/corpus/TARGET); crashes, leaks and timeouts land in
 # build-fuzz/fuzz-artifacts/TARGET; the log, ending in libFuzzer's final
 # statistics (stat::number_of_executed_units), in build-fuzz/fuzz-logs/TARGET.log.
-# A finding becomes a regression input: copy it to tests/fuzz/regressions/TARGET.
+# A finding becomes a regression input: copy it to tests/fuzz/regressions/TARGET
+# (crc mode: regressions/torchscript_crafted, replayed only through the helper).
 # FUZZ_TIMEOUT (default 20 s) is the time one input may take; FUZZ_ARGS adds
 # further libFuzzer options, e.g. "-fork=1 -ignore_ooms=1".
 set -euo pipefail
