@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtime.h"
 
+#include "tensorcache.h"
+
 #include <torch/torch.h>
 
 #include <QtCore/QFile>
@@ -77,15 +79,10 @@ void configureRuntime(const RuntimeOptions &options)
         // mmap is faulted in page by page each time.
         mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
         mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
-        // Blocks over 32 MiB (glibc's largest mmap threshold) would still be
-        // mmapped: at 224x224 most activations are (ResNet-50's layer1 at
-        // batch 32: 100 MiB). Without mmap, ResNet-50's reconstruction took
-        // 31 % less time (sys time 111 s -> 6 s, minor faults 49 M -> 1.2 M;
-        // peak RSS +0.8 GiB; README, "Real models"). One arena: a worker
-        // thread's own arena grows in 64 MiB heaps and would mmap anything
-        // larger anyway.
-        mallopt(M_MMAP_MAX, 0);
-        mallopt(M_ARENA_MAX, 1);
+        // Blocks over 32 MiB (glibc's largest mmap threshold) are still
+        // mmapped: at 224x224 most activations are. The tensor cache keeps
+        // those LibTorch frees for reuse within a unit (tensorcache.cpp).
+        installTensorCache();
         g_mallocTuned = true;
     }
     setThreads(options.threads);

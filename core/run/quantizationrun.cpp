@@ -3,6 +3,7 @@
 
 #include "analysis/budget.h"
 #include "common/runtime.h"
+#include "common/tensorcache.h"
 #include "data/calibrationsampler.h"
 #include "data/datasource.h"
 #include "eval/comparison.h"
@@ -129,6 +130,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
         if (method->reconstructs())
             cache = caches.build(b, calibImages, qmodel);
         phases[QStringLiteral("calibration")] += secondsSince(t0);
+        releaseTensorCache();  // the cache build's shapes do not come again
         if (!methodRun) {  // on the first unit, its cache built: where a method's run has always begun
             auto started = method->start(ctx);
             if (!started)
@@ -136,6 +138,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
             methodRun = std::move(*started);
         }
         auto report = methodRun->quantizeUnit(ctx, b, cache);
+        releaseTensorCache();
         if (!report)
             return report.error();
         for (const auto &[phase, s] : report->phaseSeconds)
@@ -232,6 +235,10 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
 
 Result<RunOutcome> runQuantization(const RunSpec &spec, RunSink &sink)
 {
+    // Whatever the run leaves cached goes back when it ends, also on errors.
+    struct ReleaseAtEnd {
+        ~ReleaseAtEnd() { releaseTensorCache(); }
+    } releaseAtEnd;
     try {
         return runImpl(spec, sink);
     } catch (const std::exception &e) {
