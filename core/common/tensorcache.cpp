@@ -10,10 +10,13 @@
 // memory resident and fragmented: ResNet-50 with 1024 images peaked at
 // 4.19 GiB against a 4 GB target. This cache keeps freed blocks of the
 // sizes a unit's loop asks for again, up to kMaxCachedBytes, and the run
-// empties it after each unit (README, "Large blocks are reused").
+// empties it after each unit (README, "Large blocks: from the heap to a
+// tensor cache").
 //
 // AddressSanitizer's allocator mmaps every block over 128 KiB (and ignores
-// mallopt), which made the test suite 20-50x slower under ASan: there the
+// mallopt), which made the test suite 20-50x slower under ASan (a 3x3 conv
+// 16->16 at 28x28, batch 32, forward + backward: 103 ms under ASan, 3.8 ms
+// with the cache, 3.6 ms in the normal build): there the
 // cache starts at 128 KiB, is installed by a static initializer, and cached
 // blocks are poisoned, so a use after free in our (instrumented) code is
 // still reported ("use-after-poison"). METAAUG_NO_ASAN_TENSOR_CACHE=1 turns
