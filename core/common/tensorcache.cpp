@@ -48,6 +48,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <list>
+#include <malloc.h>
 #include <mutex>
 #include <new>
 #include <unordered_map>
@@ -199,6 +200,12 @@ void releaseTensorCache()
     c.lru.clear();
     c.freeBySize.clear();
     c.cachedBytes = 0;
+#ifndef METAAUG_ASAN
+    // runtime.cpp never lets glibc trim its heap on free (the loop frees and
+    // reallocates the same blocks); between phases the free pages go back,
+    // in every arena, so one phase's high-water mark does not stay resident.
+    malloc_trim(0);
+#endif
 }
 
 int64_t tensorCacheBytes()

@@ -14,8 +14,9 @@ void installTensorCache();
 // True once installTensorCache() ran (or the sanitizer build installed it).
 bool tensorCacheInstalled();
 
-// Frees every cached block. The run calls it after each unit and at its end:
-// a unit's shapes repeat on every iteration, the next unit's do not.
+// Frees every cached block and returns glibc's free heap pages to the
+// system. The run calls it after each unit and at its end: a unit's shapes
+// repeat on every iteration, the next unit's do not.
 void releaseTensorCache();
 
 // Bytes held by freed blocks kept for reuse.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "comparison.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 
@@ -57,13 +58,23 @@ double sqnrDb(const torch::Tensor &reference, const torch::Tensor &x)
     return 10.0 * std::log10(std::max(signal, 1e-30) / noise);
 }
 
-std::vector<LayerSqnr> layerSqnr(const graph::Executor &ex, graph::ExecutionHooks &hooks, const torch::Tensor &batch, int64_t chunk)
+std::vector<LayerSqnr> layerSqnr(const graph::Executor &ex, graph::ExecutionHooks &hooks, const torch::Tensor &batch, int64_t chunk,
+                                 int64_t maxBytes)
 {
     torch::NoGradGuard ng;
     const graph::Graph &g = ex.graph();
     std::vector<std::string> names;
     for (int i : g.layers())
         names.push_back(g.nodes[i].name);
+    if (maxBytes > 0 && batch.size(0) > 1) {
+        // Every layer's output of one image, held twice (FP and quantized):
+        // ResNet-50 at 224 holds 88 MiB per image, so its 10-image chunks
+        // made this the run's peak (README, "Real models at 224x224").
+        int64_t perImage = 0;
+        for (const auto &[name, t] : ex.intermediates(batch.slice(0, 0, 1), names))
+            perImage += 2 * t.numel() * int64_t(t.element_size());
+        chunk = std::clamp<int64_t>(maxBytes / std::max<int64_t>(1, perImage), 1, std::max<int64_t>(1, chunk));
+    }
     if (batch.size(0) <= chunk) {  // one pass: every layer's output at once
         const auto fp = ex.intermediates(batch, names);
         const auto q = ex.intermediates(batch, names, &hooks);

@@ -34,9 +34,10 @@ struct LayerSqnr {
 
 // Weight SQNR (hooks' weight vs FP) and output SQNR of each conv/linear on
 // a batch (quantized model vs FP model outputs of the same layer).
-// `chunk`: images per pass (a larger batch is measured in chunks, summing
-// signal and noise over them).
+// `chunk`: images per pass at most (a larger batch is measured in chunks,
+// summing signal and noise over them); `maxBytes` (0: no limit) lowers it so
+// that a chunk's layer outputs, FP and quantized, fit in that many bytes.
 std::vector<LayerSqnr> layerSqnr(const graph::Executor &ex, graph::ExecutionHooks &hooks, const torch::Tensor &batch,
-                                 int64_t chunk = 64);
+                                 int64_t chunk = 64, int64_t maxBytes = 0);
 
 }  // namespace metaaug

@@ -166,7 +166,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
         onCalib = *c;
     }
     const auto sq = layerSqnr(model->executor(), qmodel, calibImages.slice(0, 0, std::min<int64_t>(64, calibImages.size(0))),
-                              std::max<int64_t>(1, plan->wholeSetBatch / 4));
+                              std::max<int64_t>(1, plan->wholeSetBatch / 4), plan->batchBytes);
     for (size_t i = 0; i < sq.size(); ++i) {
         const int node = model->graph().layers()[i];
         const int point = model->executor().pointOfValue(model->graph().nodes[node].inputs[0]);

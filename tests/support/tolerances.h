@@ -94,3 +94,11 @@ constexpr double kRandomAugmentBudgetRel = 1e-3;
 constexpr double kBudgetFigureRelTolerance = 1e-9;
 
 }  // namespace metaaug::test
+
+namespace metaaug::test {
+
+// Per-layer output SQNR measured in one pass vs summed over chunks of
+// images (float32 sums in another grouping), dB.
+constexpr double kChunkedSqnrToleranceDb = 1e-3;
+
+}  // namespace metaaug::test

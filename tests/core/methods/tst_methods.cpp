@@ -3,6 +3,7 @@
 // iteration counts), plus the guards every run relies on.
 #include "common/paths.h"
 #include "common/runtime.h"
+#include "eval/comparison.h"
 #include "graph/torchscriptimporter.h"
 #include "methods/method.h"
 #include "model/model.h"
@@ -61,6 +62,7 @@ private slots:
     void badSpecValues_data();
     void badSpecValues();
     void resnet18CacheFitsBudget();
+    void layerSqnrInMemoryBoundChunks();
 };
 
 void TestMethods::initTestCase()
@@ -266,6 +268,30 @@ void TestMethods::resnet18CacheFitsBudget()
     const int64_t bytes = recon::estimatePeakCacheBytes(ex, p.units, torch::zeros({1, 3, 224, 224}), 1024);
     qInfo("resnet18, 1024 images at 224x224: largest unit cache %.2f GiB", bytes / double(1 << 30));
     QVERIFY(bytes < test::kResnet18CacheLimitBytes);
+}
+
+
+// A memory bound on the per-layer SQNR pass only changes how many images go
+// through at once (one at a time here), not the figures.
+void TestMethods::layerSqnrInMemoryBoundChunks()
+{
+    auto m = Model::load(defaultModelPath());
+    QVERIFY(m.ok());
+    quant::QuantizedModel q(m->sharedExecutor(), quant::planBits(m->executor(), 3, 3, quant::BitSetting::QDrop));
+    torch::manual_seed(0);
+    const torch::Tensor images = torch::randn({12, 1, 28, 28});
+    q.initializeActivations(images);
+    const auto whole = layerSqnr(m->executor(), q, images, 64);
+    const auto oneByOne = layerSqnr(m->executor(), q, images, 64, /*maxBytes=*/1);
+    QCOMPARE(oneByOne.size(), whole.size());
+    QVERIFY(whole.size() > 10);
+    for (size_t i = 0; i < whole.size(); ++i) {
+        QCOMPARE(oneByOne[i].layer, whole[i].layer);
+        QVERIFY2(std::abs(oneByOne[i].outputDb - whole[i].outputDb) <= test::kChunkedSqnrToleranceDb,
+                 qPrintable(QStringLiteral("%1: %2 vs %3 dB").arg(QString::fromStdString(whole[i].layer))
+                                .arg(oneByOne[i].outputDb).arg(whole[i].outputDb)));
+        QVERIFY(std::isfinite(whole[i].outputDb) && whole[i].outputDb < 60);  // 3 bits: a real error to measure
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMethods)
