@@ -5,10 +5,12 @@
 # uniform W2, W3 and W4 (A4), 3 seeds; with geniem and with rtn. One JSON
 # line per run in OUT (appended; a line already there for the same
 # model/method/size/kind/seed is skipped, so the study resumes across sessions).
-# Usage: bench/mixed_precision.sh [BIN] [OUT] [METHODS]
-#   e.g. bench/mixed_precision.sh build/bin/metaaug bench/mixed_precision.jsonl "rtn geniem"
+# KINDS: "weight" (auto at the uniform run's packed weight bytes) and/or
+# "bops" (auto at the uniform run's bit-operations, input bits allocated too).
+# Usage: bench/mixed_precision.sh [BIN] [OUT] [METHODS] [KINDS]
+#   e.g. bench/mixed_precision.sh build/bin/metaaug bench/mixed_precision.jsonl "rtn geniem" weight
 set -euo pipefail
-bin=${1:-build/bin/metaaug}; out=${2:-bench/mixed_precision.jsonl}; methods=${3:-rtn geniem}
+bin=${1:-build/bin/metaaug}; out=${2:-bench/mixed_precision.jsonl}; methods=${3:-rtn geniem}; kinds=${4:-weight}
 models=$(dirname "$("$bin" info --json 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["model"])')")
 touch "$out"
 run() {  # name, args...: one quantize run, its key figures as one line
@@ -29,9 +31,14 @@ for model in resnet20_fmnist mobilenetv2s_fmnist; do
       for seed in 0 1 2; do
         common=(--model "$models/$model.pt" --method "$method" --abits 4 --seed "$seed")
         run "$model/$method/W${w}A4/uniform/$seed" "${common[@]}" --wbits "$w"
-        # The auto run gets the uniform run's packed weight size as its budget.
-        bytes=$(grep -F "\"key\": \"$model/$method/W${w}A4/uniform/$seed\"" "$out" | /usr/bin/python3 -c 'import json,sys; print(int(json.loads(sys.stdin.readline())["weight_bytes"]))')
-        run "$model/$method/W${w}A4/auto/$seed" "${common[@]}" --bits auto --weight-budget "$bytes"
+        uniform() { grep -F "\"key\": \"$model/$method/W${w}A4/uniform/$seed\"" "$out" | /usr/bin/python3 -c "import json,sys; print(int(json.loads(sys.stdin.readline())['$1']))"; }
+        # An auto run gets the uniform run's packed weight size (or BOPs) as its budget.
+        if [[ " $kinds " == *" weight "* ]]; then
+          run "$model/$method/W${w}A4/auto/$seed" "${common[@]}" --bits auto --weight-budget "$(uniform weight_bytes)"
+        fi
+        if [[ " $kinds " == *" bops "* ]]; then
+          run "$model/$method/W${w}A4/auto-bops/$seed" "${common[@]}" --bits auto --bops-budget "$(uniform bops)"
+        fi
       done
     done
   done

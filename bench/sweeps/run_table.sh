@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Reruns the grid behind one of the README's result tables as a sweep, in
+# pieces that may span sessions (issue 21):
+#   bench/sweeps/run_table.sh BIN NAME [sweep options...]   NAME: results_table | metaaug_results
+# State: bench/sweeps/NAME.sqlite (commit it with a partial run: the next
+# session's call resumes the queued and interrupted points). Every finished
+# point's run bundle goes to bench/sweeps/NAME/point-INDEX.bundle; the table
+# is `metaaug sweep show bench/sweeps/NAME --markdown` over those bundles.
+# Stop it with `metaaug sweep cancel 1 --db bench/sweeps/NAME.sqlite` (the
+# cancelled points are rerun next time).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bin=$1; name=$2; shift 2
+db=$here/$name.sqlite; bundles=$here/$name
+mkdir -p "$bundles"
+cd "$here"  # the sweep files name the bundled models relative to bench/sweeps/
+if [ -s "$db" ] && "$bin" sweep status 1 --db "$db" > /dev/null 2>&1; then
+  "$bin" sweep run 1 --retry-failed --db "$db" "$@" || true
+else
+  "$bin" sweep "$name.json" --db "$db" "$@" || true
+fi
+"$bin" sweep status 1 --db "$db" --json | /usr/bin/python3 -c '
+import json, sys
+for p in json.load(sys.stdin)["points"]:
+    if p["status"] == "succeeded":
+        print(p["index"], p["run"])' | while read -r index run; do
+  [ -f "$bundles/point-$index.bundle" ] || "$bin" runs export "$run" --out "$bundles/point-$index.bundle" --db "$db" > /dev/null
+done
+"$bin" sweep status 1 --db "$db" | head -1
+"$bin" sweep show "$bundles" --markdown
