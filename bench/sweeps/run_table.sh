@@ -5,7 +5,7 @@
 #   bench/sweeps/run_table.sh BIN NAME [sweep options...]   NAME: results_table | metaaug_results
 # State: bench/sweeps/NAME.sqlite (commit it with a partial run: the next
 # session's call resumes the queued and interrupted points). Every finished
-# point's run bundle goes to bench/sweeps/NAME/point-INDEX.bundle; the table
+# point's run bundle goes to bench/sweeps/NAME/point-INDEX.sqlite; the table
 # is `metaaug sweep show bench/sweeps/NAME --markdown` over those bundles.
 # Stop it with `metaaug sweep cancel 1 --db bench/sweeps/NAME.sqlite` (the
 # cancelled points are rerun next time).
@@ -25,7 +25,7 @@ import json, sys
 for p in json.load(sys.stdin)["points"]:
     if p["status"] == "succeeded":
         print(p["index"], p["run"])' | while read -r index run; do
-  [ -f "$bundles/point-$index.bundle" ] || "$bin" runs export "$run" --out "$bundles/point-$index.bundle" --db "$db" > /dev/null
+  [ -f "$bundles/point-$index.sqlite" ] || "$bin" runs export "$run" --out "$bundles/point-$index.sqlite" --db "$db" > /dev/null
 done
 "$bin" sweep status 1 --db "$db" | head -1
 "$bin" sweep show "$bundles" --markdown

@@ -5,7 +5,9 @@
 #include "recon/unitcache.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
 #include <QtCore/QProcessEnvironment>
 #include <QtCore/QTemporaryDir>
@@ -42,6 +44,19 @@ QString failure(QProcess &p)
     return lines.isEmpty() ? QStringLiteral("exit code %1").arg(p.exitCode()) : lines.last();
 }
 
+// The largest thread count a sweep file names for its points (in its base,
+// an axis or an arm); 0 where it names none and the executor chooses.
+int threadsNamedBy(const QJsonObject &file)
+{
+    const QLatin1String key("threads");
+    int named = file.value(QLatin1String("base")).toObject().value(key).toInt(0);
+    for (const QJsonValue &v : file.value(QLatin1String("axes")).toObject().value(key).toArray())
+        named = std::max(named, v.toInt(0));
+    for (const QJsonValue &arm : file.value(QLatin1String("arms")).toArray())
+        named = std::max(named, arm.toObject().value(key).toInt(0));
+    return named;
+}
+
 }  // namespace
 
 int defaultJobs(int points, int cores, int64_t availableBytes, int64_t pointPeakBytes)
@@ -66,9 +81,17 @@ Result<LocalOutcome> runLocal(store::RunStore &db, int64_t sweep, const LocalOpt
             queue.push_back(p);
     LocalOutcome out;
     const int cores = physicalCores();
+    // Threads the sweep file sets are part of its points' specs (results can
+    // depend on them) and are kept; then only as many points run at once as
+    // leave each its threads.
+    auto row = sweeps.sweep(sweep);
+    if (!row)
+        return row.error();
+    const int named = options.threads > 0 ? 0 : threadsNamedBy(row->file);
     out.jobs = options.jobs > 0 ? options.jobs
-                                : defaultJobs(int(queue.size()), cores, recon::availableMemoryBytes(), options.pointPeakBytes);
-    out.threads = options.threads > 0 ? options.threads : std::max(1, cores / std::max(1, out.jobs));
+                                : defaultJobs(int(queue.size()), named > 0 ? std::max(1, cores / named) : cores,
+                                              recon::availableMemoryBytes(), options.pointPeakBytes);
+    out.threads = options.threads > 0 ? options.threads : named > 0 ? named : std::max(1, cores / std::max(1, out.jobs));
     QTemporaryDir specs;
     if (!specs.isValid())
         return makeError(ErrorCode::OutOfResources, QStringLiteral("cannot make a temporary folder for the points' specs: %1").arg(specs.errorString()));
@@ -98,7 +121,8 @@ Result<LocalOutcome> runLocal(store::RunStore &db, int64_t sweep, const LocalOpt
         while (!cancelled && next < queue.size() && int(running.size()) < out.jobs) {
             store::SweepPointRow p = queue[next++];
             QJsonObject spec = p.spec;
-            spec[QStringLiteral("threads")] = out.threads;
+            if (named == 0)
+                spec[QStringLiteral("threads")] = out.threads;
             const QString file = specs.filePath(QStringLiteral("point-%1.json").arg(p.index));
             QFile f(file);
             if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(spec).toJson()) < 0)

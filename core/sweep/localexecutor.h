@@ -19,7 +19,7 @@ namespace metaaug::sweep {
 struct LocalOptions {
     QString program;           // the metaaug CLI
     int jobs = 0;              // processes at once; 0: defaultJobs()
-    int threads = 0;           // LibTorch threads per point; 0: cores / jobs (at least 1)
+    int threads = 0;           // LibTorch threads per point; 0: those the sweep file names, else cores / jobs (at least 1)
     bool retryFailed = false;  // run failed and interrupted points again, not only queued ones
     int64_t pointPeakBytes = 0;  // planned peak of one point (0: unknown), for defaultJobs()
     std::function<void(const store::SweepPointRow &)> changed;  // a point started or ended

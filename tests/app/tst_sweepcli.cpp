@@ -2,7 +2,8 @@
 // `metaaug sweep` with the local executor (issue 21), through the CLI: four
 // points run as four processes at once into one database (no row lost, the
 // file intact), one point that aborts ends only itself and is listed with
-// its error, --retry-failed reruns it, and the matrix shows the grid.
+// its error, --retry-failed reruns it, and the matrix shows the grid; and
+// threads the sweep file sets are not overridden.
 #include "store/runstore.h"
 #include "store/sweepstore.h"
 #include "testutil.h"
@@ -18,6 +19,7 @@ class TestSweepCli : public QObject {
 private slots:
     void initTestCase();
     void fourWritersAndACrash();
+    void threadsTheFileSetsAreKept();
 
 private:
     QTemporaryDir m_dir;
@@ -87,6 +89,29 @@ void TestSweepCli::fourWritersAndACrash()
     for (const QJsonValue &row : m.value("cells").toArray())
         for (const QJsonValue &cell : row.toArray())
             QCOMPARE(cell.toObject().value("n").toInt(), 1);
+}
+
+// The executor picks threads per point only where the file sets none: a
+// study's threads are part of its specs (results can depend on them).
+void TestSweepCli::threadsTheFileSetsAreKept()
+{
+    const QString file = m_dir.filePath("threads.json"), db = m_dir.filePath("threads.sqlite");
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    // 3: neither the cores / jobs of this machine's default nor 1.
+    f.write(R"({"name": "threads", "base": {"method": "rtn", "calib_size": 32, "eval_limit": 100, "threads": 3},
+                "axes": {"wbits": [4]}})");
+    f.close();
+    const auto r = runCli({"sweep", file, "--db", db, "--jobs", "1"}, 600000);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains("1 workers x 3 threads"), qPrintable(r.out));
+    auto store = store::RunStore::open(db);
+    QVERIFY(store);
+    auto points = store::SweepStore(**store).points(1);
+    QVERIFY(points && points->size() == 1);
+    auto run = (*store)->run(points->front().run);
+    QVERIFY(run);
+    QCOMPARE(run->spec.value("threads").toInt(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestSweepCli)
