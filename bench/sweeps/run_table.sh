@@ -12,6 +12,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$1; name=$2; shift 2
+[[ $bin == */* ]] && bin=$(realpath "$bin")  # the script works from its own folder
 db=$here/$name.sqlite; bundles=$here/$name
 mkdir -p "$bundles"
 cd "$here"  # the sweep files name the bundled models relative to bench/sweeps/
