@@ -108,7 +108,7 @@ Result<LocalOutcome> runLocal(store::RunStore &db, int64_t sweep, const LocalOpt
         if (options.changed)
             options.changed(p);
     };
-    while (next < queue.size() || !running.empty()) {
+    while ((!cancelled && next < queue.size()) || !running.empty()) {
         // Cancelled from elsewhere (`sweep cancel`): stop starting, stop the running.
         if (!cancelled) {
             auto row = sweeps.sweep(sweep);
