@@ -190,9 +190,15 @@ Result<std::vector<sweep::MatrixRun>> matrixRuns(store::RunStore *db, const QStr
             auto rows = (*bundle)->listRuns();
             if (!rows)
                 return rows.error();
-            for (const store::RunRow &r : *rows)
-                if (r.kind == QLatin1String(store::kQuantizeRun))
-                    runs.push_back({sweep::coordsOfSpec(r.spec), r.typedResult(), r.id});
+            for (const store::RunRow &r : *rows) {
+                if (r.kind != QLatin1String(store::kQuantizeRun))
+                    continue;
+                // A sweep's bundle has its point: the grid coordinates, arm included.
+                auto point = store::SweepStore(**bundle).pointOfRun(r.id);
+                if (!point)
+                    return point.error();
+                runs.push_back({*point ? (*point)->second.coords : sweep::coordsOfSpec(r.spec), r.typedResult(), r.id});
+            }
         }
         return runs;
     }
@@ -218,7 +224,15 @@ int show(store::RunStore *db, const QString &source, const QCommandLineParser &p
     auto split = [&p](const char *name) {
         return p.value(QLatin1String(name)).split(QLatin1Char(','), Qt::SkipEmptyParts);
     };
-    auto matrix = sweep::buildMatrix(*runs, split("rows"), split("cols"), p.value(QStringLiteral("metric")));
+    auto kept = sweep::filterRuns(*runs, split("where"));
+    if (!kept)
+        return fail(kept.error().message, Usage);
+    runs = std::move(kept);
+    const QStringList metrics = split("metric");
+    if (metrics.size() > 1 && p.isSet(QStringLiteral("cols")))
+        return fail(QStringLiteral("--cols and several metrics: with --metric %1 the columns are the metrics").arg(p.value(QStringLiteral("metric"))), Usage);
+    auto matrix = metrics.size() > 1 ? sweep::buildMetricMatrix(*runs, split("rows"), metrics)
+                                     : sweep::buildMatrix(*runs, split("rows"), split("cols"), p.value(QStringLiteral("metric")));
     if (!matrix)
         return fail(matrix.error().message, Usage);
     if (p.isSet(QStringLiteral("json")))
@@ -267,8 +281,10 @@ int sweepCommand(const QStringList &args)
     p.addOption({QStringLiteral("quiet"), QStringLiteral("No line per point on stderr.")});
     p.addOption({QStringLiteral("rows"), QStringLiteral("show: row axes, comma-separated (default: the varying axes but seed and the last)."), QStringLiteral("AXES")});
     p.addOption({QStringLiteral("cols"), QStringLiteral("show: column axes (default: the last varying axis)."), QStringLiteral("AXES")});
-    p.addOption({QStringLiteral("metric"), QStringLiteral("show: the metric (default q_top1; also gap, kl, wall_s, ...)."), QStringLiteral("KEY"),
+    p.addOption({QStringLiteral("metric"), QStringLiteral("show: the metric (default q_top1; also gap, kl, wall_s, ...); several, comma-separated: one column each."), QStringLiteral("KEY"),
                  QStringLiteral("q_top1")});
+    p.addOption({QStringLiteral("where"), QStringLiteral("show: only the runs with AXIS=VALUE (comma-separated; a model by path or file name)."),
+                 QStringLiteral("AXIS=VALUE")});
     p.addOption({QStringLiteral("csv"), QStringLiteral("show: CSV.")});
     p.addOption({QStringLiteral("markdown"), QStringLiteral("show: a Markdown table.")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (status, show, --dry-run).")});

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Reruns the grid behind one of the README's result tables as a sweep, in
 # pieces that may span sessions (issue 21):
-#   bench/sweeps/run_table.sh BIN NAME [sweep options...]   NAME: results_table | metaaug_results
-# State: bench/sweeps/NAME.sqlite (commit it with a partial run: the next
-# session's call resumes the queued and interrupted points). Every finished
-# point's run bundle goes to bench/sweeps/NAME/point-INDEX.sqlite; the table
+#   bench/sweeps/run_table.sh BIN NAME [sweep options...]   NAME: a sweep file's name (results_table, metaaug_study_r20-w2a2-128, ...)
+# State: bench/sweeps/NAME.sqlite (not committed: it holds every run's whole
+# record; on the same machine the next call resumes the queued, interrupted
+# and failed points; in a fresh clone the grid starts again). Every finished
+# point's run bundle (with its grid point) goes to
+# bench/sweeps/NAME/point-INDEX.sqlite, which is committed; the table
 # is `metaaug sweep show bench/sweeps/NAME --markdown` over those bundles.
 # Stop it with `metaaug sweep cancel 1 --db bench/sweeps/NAME.sqlite` (the
 # cancelled points are rerun next time).

@@ -175,6 +175,10 @@ const std::vector<ResultMetric> &resultMetrics()
         {"weight_bytes", "weight memory", "B", 0, [](const RunResult &r) { return r.weightBytes; }},
         {"bops", "bit-operations per image", "", -1, [](const RunResult &r) { return r.bops; }},
         {"wall_s", "wall time", "s", 1, [](const RunResult &r) { return std::optional<double>(r.wallSeconds); }, -1},
+        {"t_mse_final", "MetaAug: MSE(T(x), x) at the end", "", 4, [](const RunResult &r) {
+             const QJsonValue v = r.methodSummary.value(QLatin1String("t_mse_final"));
+             return v.isDouble() ? std::optional<double>(v.toDouble()) : std::nullopt;
+         }},
     };
     return table;
 }

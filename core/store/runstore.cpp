@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runstore.h"
+#include "sweepstore.h"
 
 #include "run/runresult.h"
 
@@ -491,6 +492,24 @@ Result<void> RunStore::copyRun(RunStore &from, int64_t fromId, int64_t toId)
     return {};
 }
 
+// A bundle of a sweep's run keeps its sweep and grid point (one point).
+Result<void> RunStore::copySweepPoint(RunStore &to, int64_t id, int64_t newId)
+{
+    auto point = SweepStore(*this).pointOfRun(id);
+    if (!point)
+        return point.error();
+    if (!*point)
+        return {};
+    const auto &[sweepRow, pointRow] = **point;
+    SweepStore out(to);
+    auto sweepId = out.createSweep(sweepRow.name, sweepRow.file, sweepRow.executor, sweepRow.folder, {pointRow});
+    if (!sweepId)
+        return sweepId.error();
+    if (auto r = out.setStatus(*sweepId, sweepRow.status); !r)
+        return r;
+    return out.setPoint(*sweepId, pointRow.index, pointRow.status, newId, pointRow.error);
+}
+
 Result<void> RunStore::exportRun(int64_t id, const QString &file)
 {
     auto row = run(id);
@@ -509,6 +528,10 @@ Result<void> RunStore::exportRun(int64_t id, const QString &file)
         if (!newId)
             return newId.error();
         if (auto r = (*out)->copyRun(*this, id, *newId); !r) {
+            QFile::remove(partial);
+            return r;
+        }
+        if (auto r = copySweepPoint(**out, id, *newId); !r) {
             QFile::remove(partial);
             return r;
         }

@@ -162,6 +162,7 @@ private:
     Result<void> markInterrupted();
     Result<int64_t> insertRunRow(const RunRow &row);
     Result<void> copyRun(RunStore &from, int64_t fromId, int64_t toId);
+    Result<void> copySweepPoint(RunStore &to, int64_t id, int64_t newId);
 
     std::unique_ptr<Database> m_db;
     std::vector<int64_t> m_interrupted;

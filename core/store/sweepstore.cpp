@@ -137,4 +137,24 @@ Result<void> SweepStore::setPoint(int64_t sweep, int index, RunStatus status, in
                         : Result<void>(makeError(ErrorCode::NotFound, QStringLiteral("%1: sweep %2 has no point %3").arg(m_store.path()).arg(sweep).arg(index)));
 }
 
+Result<std::optional<std::pair<SweepRow, SweepPointRow>>> SweepStore::pointOfRun(int64_t run)
+{
+    auto ids = collect(m_store.database(), "SELECT sweep FROM sweep_points WHERE run = ?1 ORDER BY sweep DESC LIMIT 1",
+                       [run](Statement &st) { st.bind(1, run); }, [](const Statement &st) { return st.int64(0); });
+    if (!ids)
+        return ids.error();
+    if (ids->empty())
+        return std::optional<std::pair<SweepRow, SweepPointRow>>();
+    auto row = sweep(ids->front());
+    if (!row)
+        return row.error();
+    auto all = points(row->id);
+    if (!all)
+        return all.error();
+    for (const SweepPointRow &p : *all)
+        if (p.run == run)
+            return std::optional(std::pair(*row, p));
+    return std::optional<std::pair<SweepRow, SweepPointRow>>();
+}
+
 }  // namespace metaaug::store

@@ -7,6 +7,9 @@
 
 #include "runstore.h"
 
+#include <optional>
+#include <utility>
+
 namespace metaaug::store {
 
 struct SweepRow {
@@ -44,6 +47,9 @@ public:
     Result<void> setJob(int64_t sweep, const QString &folder, const QString &job);
     // A point's new state; `attempt` counts one more attempt (a start).
     Result<void> setPoint(int64_t sweep, int index, RunStatus status, int64_t run, const QString &error, bool attempt = false);
+    // The sweep point a run was made for, if any (a run bundle keeps it: the
+    // point's coordinates name the run's place in the grid, its arm label too).
+    Result<std::optional<std::pair<SweepRow, SweepPointRow>>> pointOfRun(int64_t run);
 
 private:
     RunStore &m_store;

@@ -4,6 +4,7 @@
 #include "store/runstore.h"
 #include "store/sweepstore.h"
 
+#include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 
@@ -26,22 +27,43 @@ QString valueText(const QJsonValue &v)
     return v.toVariant().toString();
 }
 
-QString label(const QJsonObject &coords, const QStringList &axes)
+// A file path shown as its file name when that names it alone among the
+// runs (model and data axes hold absolute paths after expansion).
+using ShortNames = std::map<QString, QString>;
+
+ShortNames shortNamesOf(const std::vector<MatrixRun> &runs, const QStringList &axes)
+{
+    std::map<QString, std::set<QString>> byName;  // file name -> the paths it stands for
+    for (const MatrixRun &r : runs)
+        for (const QString &a : axes)
+            if (const QJsonValue v = r.coords.value(a); v.isString() && v.toString().contains(QLatin1Char('/')))
+                byName[QFileInfo(v.toString()).fileName()].insert(v.toString());
+    ShortNames out;
+    for (const auto &[name, paths] : byName)
+        if (paths.size() == 1 && !name.isEmpty())
+            out[*paths.begin()] = name;
+    return out;
+}
+
+QString label(const QJsonObject &coords, const QStringList &axes, const ShortNames &names)
 {
     if (axes.isEmpty())
         return QStringLiteral("all");
     QStringList parts;
-    for (const QString &a : axes)
-        parts << valueText(coords.value(a));
+    for (const QString &a : axes) {
+        const QString v = valueText(coords.value(a));
+        const auto it = names.find(v);
+        parts << (it == names.end() ? v : it->second);
+    }
     return parts.join(QStringLiteral(" / "));
 }
 
 // Labels in first-seen order, numbers sorted numerically when all are numbers.
-QStringList labelsOf(const std::vector<MatrixRun> &runs, const QStringList &axes)
+QStringList labelsOf(const std::vector<MatrixRun> &runs, const QStringList &axes, const ShortNames &names)
 {
     QStringList out;
     for (const MatrixRun &r : runs)
-        if (const QString l = label(r.coords, axes); !out.contains(l))
+        if (const QString l = label(r.coords, axes, names); !out.contains(l))
             out << l;
     bool numeric = true;
     for (const QString &l : out) {
@@ -103,6 +125,25 @@ std::vector<MatrixRun> matrixRunsOf(store::RunStore &db, const std::vector<store
     return runs;
 }
 
+Result<std::vector<MatrixRun>> filterRuns(const std::vector<MatrixRun> &runs, const QStringList &where)
+{
+    std::vector<MatrixRun> out = runs;
+    for (const QString &w : where) {
+        const qsizetype eq = w.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not axis=value").arg(w));
+        const QString axis = w.left(eq), value = w.mid(eq + 1);
+        std::vector<MatrixRun> kept;
+        for (const MatrixRun &r : out)
+            if (const QString v = valueText(r.coords.value(axis)); v == value || QFileInfo(v).fileName() == value)
+                kept.push_back(r);
+        if (kept.empty())
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("no run has %1 = %2").arg(axis, value));
+        out = std::move(kept);
+    }
+    return out;
+}
+
 QStringList varyingAxes(const std::vector<MatrixRun> &runs)
 {
     std::set<QString> keys;
@@ -152,12 +193,13 @@ Result<SweepMatrix> buildMatrix(const std::vector<MatrixRun> &runs, QStringList 
     for (const QString &a : varying)
         if (a != kSeed && !rows.contains(a) && !columns.contains(a))
             x.pooled << a;
-    x.rowLabels = labelsOf(runs, rows);
-    x.columnLabels = labelsOf(runs, columns);
+    const ShortNames names = shortNamesOf(runs, rows + columns);
+    x.rowLabels = labelsOf(runs, rows, names);
+    x.columnLabels = labelsOf(runs, columns, names);
     x.cells.assign(size_t(x.rowLabels.size()), std::vector<MatrixCell>(size_t(x.columnLabels.size())));
     std::map<std::pair<int, int>, std::vector<double>> values;
     for (const MatrixRun &r : runs) {
-        const int i = int(x.rowLabels.indexOf(label(r.coords, rows))), j = int(x.columnLabels.indexOf(label(r.coords, columns)));
+        const int i = int(x.rowLabels.indexOf(label(r.coords, rows, names))), j = int(x.columnLabels.indexOf(label(r.coords, columns, names)));
         MatrixCell &c = x.cells[size_t(i)][size_t(j)];
         const std::optional<double> v = r.result ? m->get(*r.result) : std::nullopt;
         if (v) {
@@ -189,16 +231,41 @@ Result<SweepMatrix> buildMatrix(const std::vector<MatrixRun> &runs, QStringList 
     return x;
 }
 
+Result<SweepMatrix> buildMetricMatrix(const std::vector<MatrixRun> &runs, QStringList rows, const QStringList &metrics)
+{
+    if (rows.isEmpty()) {
+        rows = varyingAxes(runs);
+        rows.removeAll(kSeed);
+    }
+    SweepMatrix x;
+    for (const QString &metric : metrics) {
+        auto one = buildMatrix(runs, rows, {}, metric);
+        if (!one)
+            return one.error();
+        if (x.columnMetrics.isEmpty()) {
+            x = *one;
+            x.cells.assign(size_t(x.rowLabels.size()), {});
+            x.columnAxes = QStringList{QStringLiteral("metric")};
+            x.columnLabels.clear();
+            x.metric = metrics.join(QLatin1Char(','));
+        }
+        x.columnMetrics << metric;
+        x.columnLabels << metric;
+        for (size_t i = 0; i < x.cells.size(); ++i)
+            x.cells[i].push_back(one->cells[i].front());
+    }
+    return x;
+}
+
 QString SweepMatrix::text() const
 {
-    const int d = decimalsOf(metric);
     QStringList header{rowAxes.join(QStringLiteral(" / ")) + QStringLiteral(" \\ ") + columnAxes.join(QStringLiteral(" / "))};
     header += columnLabels;
     std::vector<QStringList> table{header};
     for (size_t i = 0; i < cells.size(); ++i) {
         QStringList row{rowLabels[int(i)]};
-        for (const MatrixCell &c : cells[i])
-            row << cellText(c, d);
+        for (size_t j = 0; j < cells[i].size(); ++j)
+            row << cellText(cells[i][j], decimalsOf(metricOf(qsizetype(j))));
         table.push_back(row);
     }
     std::vector<int> width(size_t(header.size()), 0);
@@ -212,9 +279,12 @@ QString SweepMatrix::text() const
             padded << (k == 0 ? row[k].leftJustified(width[size_t(k)]) : row[k].rightJustified(width[size_t(k)]));
         lines << padded.join(QStringLiteral("  "));
     }
-    const ResultMetric *m = findResultMetric(metric);
-    lines << QStringLiteral("%1 (%2): mean ± std over the runs of a cell (seeds); * marks each column's best.")
-                 .arg(metric, m ? m->label : QString());
+    QStringList named;
+    for (const QString &key : columnMetrics.isEmpty() ? QStringList{metric} : columnMetrics) {
+        const ResultMetric *m = findResultMetric(key);
+        named << QStringLiteral("%1 (%2)").arg(key, m ? m->label : QString());
+    }
+    lines << QStringLiteral("%1: mean ± std over the runs of a cell (seeds); * marks each column's best.").arg(named.join(QStringLiteral(", ")));
     if (!pooled.isEmpty())
         lines << QStringLiteral("Pooled in each cell (they vary but are not rows or columns): %1.").arg(pooled.join(QStringLiteral(", ")));
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
@@ -222,15 +292,17 @@ QString SweepMatrix::text() const
 
 QString SweepMatrix::markdown() const
 {
-    const int d = decimalsOf(metric);
     QStringList lines;
     lines << QStringLiteral("| %1 | %2 |").arg(rowAxes.join(QStringLiteral(" / ")) + QStringLiteral(" \\ ") + columnAxes.join(QStringLiteral(" / ")),
                                                  columnLabels.join(QStringLiteral(" | ")));
     lines << QStringLiteral("| --- |") + QStringLiteral(" --- |").repeated(int(columnLabels.size()));
     for (size_t i = 0; i < cells.size(); ++i) {
         QStringList row;
-        for (const MatrixCell &c : cells[i])
-            row << (c.best ? QStringLiteral("**%1**").arg(cellText(c, d).chopped(2)) : cellText(c, d));
+        for (size_t j = 0; j < cells[i].size(); ++j) {
+            const MatrixCell &c = cells[i][j];
+            const QString t = cellText(c, decimalsOf(metricOf(qsizetype(j))));
+            row << (c.best ? QStringLiteral("**%1**").arg(t.chopped(2)) : t);
+        }
         lines << QStringLiteral("| %1 | %2 |").arg(rowLabels[int(i)], row.join(QStringLiteral(" | ")));
     }
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
@@ -271,6 +343,7 @@ QJsonObject SweepMatrix::toJson() const
     return QJsonObject{{QStringLiteral("metric"), metric},
                        {QStringLiteral("row_axes"), QJsonArray::fromStringList(rowAxes)},
                        {QStringLiteral("column_axes"), QJsonArray::fromStringList(columnAxes)},
+                       {QStringLiteral("column_metrics"), QJsonArray::fromStringList(columnMetrics)},
                        {QStringLiteral("rows"), QJsonArray::fromStringList(rowLabels)},
                        {QStringLiteral("columns"), QJsonArray::fromStringList(columnLabels)},
                        {QStringLiteral("pooled"), QJsonArray::fromStringList(pooled)},

@@ -39,12 +39,16 @@ struct MatrixCell {
 struct SweepMatrix {
     QStringList rowAxes, columnAxes;
     QString metric;
+    // When not empty, each column is a metric of its own (buildMetricMatrix):
+    // columnMetrics[j] is column j's key, and columnAxes is {"metric"}.
+    QStringList columnMetrics;
     QStringList rowLabels, columnLabels;  // "rtn", "rtn / 2", ...
     std::vector<std::vector<MatrixCell>> cells;  // [row][column]
     // Axes that vary between the runs but are neither rows, columns nor
     // "seed": their runs are pooled in one cell, and the output says so.
     QStringList pooled;
 
+    QString metricOf(qsizetype column) const { return columnMetrics.isEmpty() ? metric : columnMetrics[column]; }
     QString text() const;
     QString csv() const;
     QString markdown() const;
@@ -55,6 +59,10 @@ struct SweepMatrix {
 // succeeded (the CLI's `sweep show`, the Sweeps tab and the sweep report).
 std::vector<MatrixRun> matrixRunsOf(store::RunStore &db, const std::vector<store::SweepPointRow> &points);
 
+// The runs whose coordinates match every "axis=value" of `where` (a value as
+// the matrix labels it: a model by its path or its file name). Errors name a
+// filter that is not axis=value or that no run matches.
+Result<std::vector<MatrixRun>> filterRuns(const std::vector<MatrixRun> &runs, const QStringList &where);
 // The axes whose values differ between runs, in key order.
 QStringList varyingAxes(const std::vector<MatrixRun> &runs);
 // Coordinates of a run outside a sweep: its spec's keys, method options as
@@ -64,5 +72,8 @@ QJsonObject coordsOfSpec(const QJsonObject &spec);
 // `rows`/`columns` empty: every varying axis but "seed" and the last as
 // rows, the last as columns. Errors name an unknown metric or axis.
 Result<SweepMatrix> buildMatrix(const std::vector<MatrixRun> &runs, QStringList rows, QStringList columns, const QString &metric);
+// Several metrics side by side: rows as above (empty: every varying axis but
+// "seed"), one column per metric, each column's best by its own metric.
+Result<SweepMatrix> buildMetricMatrix(const std::vector<MatrixRun> &runs, QStringList rows, const QStringList &metrics);
 
 }  // namespace metaaug::sweep

@@ -4,6 +4,7 @@
 #include "run/runresult.h"
 #include "store/runrecorder.h"
 #include "store/runstore.h"
+#include "store/sweepstore.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 
@@ -83,6 +84,7 @@ private slots:
     void lockedDatabase();
     void interruptedRuns();
     void exportImport();
+    void exportKeepsTheSweepPoint();
     void deleteCascades();
     void readerBesideWriter();
     void concurrentFirstOpen();
@@ -325,6 +327,41 @@ void TestRunStore::exportImport()
     auto notBundle = dst->importRun(m_dir.filePath("dst.sqlite"));
     QVERIFY(!notBundle);
     QVERIFY2(notBundle.error().message.contains("not a run bundle"), qPrintable(notBundle.error().message));
+}
+
+void TestRunStore::exportKeepsTheSweepPoint()
+{
+    auto src = mustOpen(m_dir.filePath("sweepsrc.sqlite"));
+    SweepStore sweeps(*src);
+    SweepPointRow a, b;
+    a.index = 0;
+    a.coords = {{"arm", "W2A2"}, {"method", "rtn"}};
+    b.index = 1;
+    b.coords = {{"arm", "W4A4"}, {"method", "rtn"}};
+    const int64_t sweep = *sweeps.createSweep("grid", {{"name", "grid"}}, "local", {}, {a, b});
+    (void)src->createRun({{"method", "brecq"}});  // not the sweep's: its bundle has no point
+    const int64_t id = *src->createRun({{"method", "rtn"}, {"wbits", 4}});
+    QVERIFY(src->finishRun(id, RunStatus::Succeeded, withTop1(90.5).get(), {}));
+    QVERIFY(sweeps.setPoint(sweep, 1, RunStatus::Succeeded, id, {}));
+
+    const QString bundle = m_dir.filePath("point.maug");
+    QVERIFY(src->exportRun(id, bundle));
+    auto in = mustOpen(bundle);
+    const int64_t inId = in->listRuns()->front().id;
+    auto point = SweepStore(*in).pointOfRun(inId);
+    QVERIFY2(point && *point, "the bundle lost its sweep point");
+    QCOMPARE((*point)->second.coords.value("arm").toString(), QStringLiteral("W4A4"));
+    QCOMPARE((*point)->second.index, 1);
+    QCOMPARE(int(SweepStore(*in).points((*point)->first.id)->size()), 1);  // only its own point
+
+    const QString plain = m_dir.filePath("plain.maug");
+    QVERIFY(src->exportRun(1, plain));
+    auto plainIn = mustOpen(plain);
+    QVERIFY(!*SweepStore(*plainIn).pointOfRun(plainIn->listRuns()->front().id));
+    // Importing such a bundle takes its run only.
+    auto dst = mustOpen(m_dir.filePath("sweepdst.sqlite"));
+    QVERIFY(dst->importRun(bundle));
+    QVERIFY(SweepStore(*dst).listSweeps()->empty());
 }
 
 void TestRunStore::deleteCascades()

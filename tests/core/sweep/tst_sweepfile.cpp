@@ -19,6 +19,7 @@ private slots:
     void badPointsAndAxesNameTheField();
     void matrixMeansStdsAndBest();
     void matrixFromSpecsFindsTheVaryingAxes();
+    void matrixNamesModelsByTheirFileName();
 };
 
 namespace {
@@ -131,6 +132,19 @@ void TestSweepFile::matrixMeansStdsAndBest()
     QVERIFY(t->pooled.isEmpty());
     QVERIFY(!buildMatrix(runs, {"nosuch"}, {}, "q_top1"));
     QVERIFY(buildMatrix(runs, {}, {}, "top1").error().message.contains("q_top1"));
+    // Metrics side by side, each column's best by its own direction.
+    auto both = buildMetricMatrix(runs, {"method"}, {"q_top1", "wall_s"});
+    QVERIFY(both);
+    QCOMPARE(both->columnLabels, (QStringList{"q_top1", "wall_s"}));
+    QCOMPARE(both->rowLabels, (QStringList{"rtn", "qdrop"}));
+    QCOMPARE(both->cells[0][0].n, 3);  // rtn: 90, 92, 50; one failed
+    QCOMPARE(both->cells[0][0].missing, 1);
+    QVERIFY(std::abs(both->cells[0][0].mean - 232.0 / 3) < 1e-9);
+    QCOMPARE(both->cells[1][0].mean, 82.5);
+    QCOMPARE(both->cells[1][1].mean, 30.0);  // qdrop: 40, 40, 20, 20 s
+    QVERIFY(both->cells[1][0].best && both->cells[1][1].best && !both->cells[0][1].best);
+    QVERIFY(both->markdown().contains("| rtn | 77.33 ± 23.69 (n=3) +1 failed | 33.3 ± 11.5 (n=3) +1 failed |"));
+    QVERIFY(!buildMetricMatrix(runs, {"method"}, {"q_top1", "nosuch"}));
 }
 
 void TestSweepFile::matrixFromSpecsFindsTheVaryingAxes()
@@ -146,6 +160,26 @@ void TestSweepFile::matrixFromSpecsFindsTheVaryingAxes()
     QVERIFY(m);
     QCOMPARE(m->columnAxes, QStringList{"method_options.inner"});
     QVERIFY(m->rowAxes.isEmpty());
+}
+
+void TestSweepFile::matrixNamesModelsByTheirFileName()
+{
+    auto run = [](const char *model) {
+        return MatrixRun{QJsonObject{{"model", model}, {"method", "rtn"}}, std::nullopt, 0};
+    };
+    // Two models of one file name in different folders keep their paths.
+    const std::vector<MatrixRun> runs{run("/m/a/resnet.pt"), run("/m/mobilenet.pt"), run("/m/b/resnet.pt")};
+    auto m = buildMatrix(runs, {"model"}, {"method"}, "q_top1");
+    QVERIFY(m);
+    QCOMPARE(m->rowLabels, (QStringList{"/m/a/resnet.pt", "mobilenet.pt", "/m/b/resnet.pt"}));
+    QCOMPARE(m->cells.size(), size_t(3));
+    // Filters match a path or a file name that names one model.
+    auto mobile = filterRuns(runs, {"model=mobilenet.pt", "method=rtn"});
+    QVERIFY(mobile);
+    QCOMPARE(int(mobile->size()), 1);
+    QCOMPARE(int(filterRuns(runs, {"model=/m/a/resnet.pt"})->size()), 1);
+    QCOMPARE(filterRuns(runs, {"method=qdrop"}).error().message, QStringLiteral("no run has method = qdrop"));
+    QVERIFY(filterRuns(runs, {"method"}).error().message.contains("not axis=value"));
 }
 
 QTEST_GUILESS_MAIN(TestSweepFile)
