@@ -190,17 +190,10 @@ void SweepsView::draw()
     m_table->setColumnCount(int(m->columnLabels.size()));
     m_table->setHorizontalHeaderLabels(m->columnLabels);
     m_table->setVerticalHeaderLabels(m->rowLabels);
-    const ResultMetric *metric = findResultMetric(m->metric);
-    const int decimals = metric && metric->decimals >= 0 ? metric->decimals : 4;
     for (size_t i = 0; i < m->cells.size(); ++i)
         for (size_t j = 0; j < m->cells[i].size(); ++j) {
             const sweep::MatrixCell &c = m->cells[i][j];
-            QString text;
-            if (c.n)
-                text = c.n > 1 ? tr("%1 ± %2 (n=%3)").arg(c.mean, 0, 'f', decimals).arg(c.std, 0, 'f', decimals).arg(c.n)
-                               : tr("%1 (n=1)").arg(c.mean, 0, 'f', decimals);
-            if (c.missing)
-                text += (text.isEmpty() ? QString() : QStringLiteral(" ")) + tr("%1 without result").arg(c.missing);
+            const QString text = m->cellText(i, j);
             auto *item = new QTableWidgetItem(text);
             QFont f = item->font();
             f.setBold(c.best);

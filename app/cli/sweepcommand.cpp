@@ -183,6 +183,7 @@ Result<std::vector<sweep::MatrixRun>> matrixRuns(store::RunStore *db, const QStr
         const QFileInfoList files = QDir(source).entryInfoList({QStringLiteral("*.sqlite")}, QDir::Files, QDir::Name);
         if (files.isEmpty())
             return makeError(ErrorCode::NotFound, QStringLiteral("folder %1 holds no run bundles (*.sqlite)").arg(source));
+        std::vector<std::pair<int, sweep::MatrixRun>> indexed;  // grid index (-1: none), run
         for (const QFileInfo &f : files) {
             auto bundle = store::RunStore::open(f.filePath());
             if (!bundle)
@@ -197,9 +198,14 @@ Result<std::vector<sweep::MatrixRun>> matrixRuns(store::RunStore *db, const QStr
                 auto point = store::SweepStore(**bundle).pointOfRun(r.id);
                 if (!point)
                     return point.error();
-                runs.push_back({*point ? (*point)->second.coords : sweep::coordsOfSpec(r.spec), r.typedResult(), r.id});
+                indexed.push_back({*point ? (*point)->second.index : -1,
+                                   {*point ? (*point)->second.coords : sweep::coordsOfSpec(r.spec), r.typedResult(), r.id}});
             }
         }
+        // Rows and columns come in first-seen order: the grid's, where known.
+        std::stable_sort(indexed.begin(), indexed.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+        for (auto &[index, run] : indexed)
+            runs.push_back(std::move(run));
         return runs;
     }
     auto id = sweepId(source);

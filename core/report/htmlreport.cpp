@@ -271,13 +271,8 @@ Result<QString> sweepReport(store::RunStore &db, int64_t sweepId)
         body += QStringLiteral("</tr>");
         for (size_t i = 0; i < m->cells.size(); ++i) {
             body += QStringLiteral("<tr><th>%1</th>").arg(esc(m->rowLabels[int(i)]));
-            for (const sweep::MatrixCell &c : m->cells[i]) {
-                const int d = rm->decimals >= 0 ? rm->decimals : 4;
-                const QString text = c.n == 0 ? QStringLiteral("–")
-                                              : QStringLiteral("%1%2 (n=%3)").arg(c.mean, 0, 'f', d)
-                                                    .arg(c.n > 1 ? QStringLiteral(" ± %1").arg(c.std, 0, 'f', d) : QString()).arg(c.n);
-                body += QStringLiteral("<td class=\"num%1\">%2</td>").arg(c.best ? QStringLiteral(" best") : QString(), text);
-            }
+            for (size_t j = 0; j < m->cells[i].size(); ++j)
+                body += QStringLiteral("<td class=\"num%1\">%2</td>").arg(m->cells[i][j].best ? QStringLiteral(" best") : QString(), esc(m->cellText(i, j)));
             body += QStringLiteral("</tr>");
         }
         body += QStringLiteral("</table>");

@@ -76,17 +76,17 @@ QStringList labelsOf(const std::vector<MatrixRun> &runs, const QStringList &axes
     return out;
 }
 
-QString cellText(const MatrixCell &c, int decimals)
+QString cellTextOf(const MatrixCell &c, int decimals, bool markBest)
 {
     if (c.n == 0)
-        return c.missing ? QStringLiteral("failed") : QString();
+        return c.missing ? QStringLiteral("failed") : c.without ? QStringLiteral("–") : QString();
     QString t = QString::number(c.mean, 'f', decimals);
     if (c.n > 1)
         t += QStringLiteral(" ± %1").arg(c.std, 0, 'f', decimals);
     t += QStringLiteral(" (n=%1)").arg(c.n);
     if (c.missing)
         t += QStringLiteral(" +%1 failed").arg(c.missing);
-    return c.best ? t + QStringLiteral(" *") : t;
+    return markBest && c.best ? t + QStringLiteral(" *") : t;
 }
 
 int decimalsOf(const QString &metric)
@@ -205,6 +205,8 @@ Result<SweepMatrix> buildMatrix(const std::vector<MatrixRun> &runs, QStringList 
         if (v) {
             values[{i, j}].push_back(*v);
             c.runIds.push_back(r.runId);
+        } else if (r.result) {
+            ++c.without;
         } else {
             ++c.missing;
         }
@@ -257,6 +259,11 @@ Result<SweepMatrix> buildMetricMatrix(const std::vector<MatrixRun> &runs, QStrin
     return x;
 }
 
+QString SweepMatrix::cellText(size_t i, size_t j, bool markBest) const
+{
+    return cellTextOf(cells[i][j], decimalsOf(metricOf(qsizetype(j))), markBest);
+}
+
 QString SweepMatrix::text() const
 {
     QStringList header{rowAxes.join(QStringLiteral(" / ")) + QStringLiteral(" \\ ") + columnAxes.join(QStringLiteral(" / "))};
@@ -265,7 +272,7 @@ QString SweepMatrix::text() const
     for (size_t i = 0; i < cells.size(); ++i) {
         QStringList row{rowLabels[int(i)]};
         for (size_t j = 0; j < cells[i].size(); ++j)
-            row << cellText(cells[i][j], decimalsOf(metricOf(qsizetype(j))));
+            row << cellText(i, j, true);
         table.push_back(row);
     }
     std::vector<int> width(size_t(header.size()), 0);
@@ -299,9 +306,8 @@ QString SweepMatrix::markdown() const
     for (size_t i = 0; i < cells.size(); ++i) {
         QStringList row;
         for (size_t j = 0; j < cells[i].size(); ++j) {
-            const MatrixCell &c = cells[i][j];
-            const QString t = cellText(c, decimalsOf(metricOf(qsizetype(j))));
-            row << (c.best ? QStringLiteral("**%1**").arg(t.chopped(2)) : t);
+            const QString t = cellText(i, j);
+            row << (cells[i][j].best ? QStringLiteral("**%1**").arg(t) : t);
         }
         lines << QStringLiteral("| %1 | %2 |").arg(rowLabels[int(i)], row.join(QStringLiteral(" | ")));
     }

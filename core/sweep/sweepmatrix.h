@@ -32,6 +32,7 @@ struct MatrixCell {
     double mean = 0, std = 0;  // std: sample standard deviation (0 for n = 1)
     int n = 0;                 // runs with a value
     int missing = 0;           // runs of the cell without a result (failed, not run)
+    int without = 0;           // succeeded runs that have no value of this metric (geniem has no T)
     bool best = false;         // the best mean of its column (by the metric's direction)
     std::vector<int64_t> runIds;
 };
@@ -49,6 +50,10 @@ struct SweepMatrix {
     QStringList pooled;
 
     QString metricOf(qsizetype column) const { return columnMetrics.isEmpty() ? metric : columnMetrics[column]; }
+    // Cell (i, j) as every front end shows it: "91.00 ± 1.41 (n=2)", "+1
+    // failed" when runs of it have no result, "–" when its runs have no value
+    // of the metric; `markBest` appends " *" to a column's best.
+    QString cellText(size_t i, size_t j, bool markBest = false) const;
     QString text() const;
     QString csv() const;
     QString markdown() const;

@@ -89,6 +89,24 @@ void TestSweepCli::fourWritersAndACrash()
     for (const QJsonValue &row : m.value("cells").toArray())
         for (const QJsonValue &cell : row.toArray())
             QCOMPARE(cell.toObject().value("n").toInt(), 1);
+
+    // The points' run bundles in a folder give the same matrix: each bundle
+    // keeps its grid point (bench/sweeps/ holds the README tables' so).
+    const QString folder = m_dir.filePath("bundles");
+    QVERIFY(QDir().mkpath(folder));
+    auto store = store::RunStore::open(db);
+    QVERIFY(store);
+    for (const auto &p : *store::SweepStore(**store).points(1))
+        QCOMPARE(runCli({"runs", "export", QString::number(p.run), "--out", folder + QStringLiteral("/point-%1.sqlite").arg(p.index), "--db", db})
+                     .exitCode, 0);
+    const auto fromFolder = runCli({"sweep", "show", folder, "--rows", "seed", "--cols", "wbits", "--json"});
+    QCOMPARE(fromFolder.exitCode, 0);
+    const QJsonObject byFolder = QJsonDocument::fromJson(fromFolder.out.toUtf8()).object();
+    QCOMPARE(byFolder.value("rows"), m.value("rows"));
+    QCOMPARE(byFolder.value("columns"), m.value("columns"));
+    for (int i = 0; i < 2; ++i)
+        for (int j = 0; j < 2; ++j)
+            QCOMPARE(byFolder.value("cells")[i][j].toObject().value("mean"), m.value("cells")[i][j].toObject().value("mean"));
 }
 
 // The executor picks threads per point only where the file sets none: a

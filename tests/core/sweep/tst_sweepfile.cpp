@@ -145,6 +145,13 @@ void TestSweepFile::matrixMeansStdsAndBest()
     QVERIFY(both->cells[1][0].best && both->cells[1][1].best && !both->cells[0][1].best);
     QVERIFY(both->markdown().contains("| rtn | 77.33 ± 23.69 (n=3) +1 failed | 33.3 ± 11.5 (n=3) +1 failed |"));
     QVERIFY(!buildMetricMatrix(runs, {"method"}, {"q_top1", "nosuch"}));
+    // Succeeded runs without the metric (no T here) are not failures.
+    auto noT = buildMatrix(runs, {}, {}, "t_mse_final");
+    QVERIFY(noT);
+    QCOMPARE(noT->cells[1][1].without, 2);
+    QCOMPARE(noT->cells[1][1].missing, 0);
+    QCOMPARE(noT->cellText(1, 1), QStringLiteral("–"));
+    QCOMPARE(noT->cellText(0, 0), QStringLiteral("failed"));  // rtn W2: one run failed
 }
 
 void TestSweepFile::matrixFromSpecsFindsTheVaryingAxes()
