@@ -23,6 +23,22 @@ SweepRow readSweep(const Statement &st)
     return r;
 }
 
+constexpr char kPointColumns[] = "sweep, idx, spec, coords, status, run, error, attempts";
+
+SweepPointRow readPoint(const Statement &st)
+{
+    SweepPointRow p;
+    p.sweep = st.int64(0);
+    p.index = int(st.int64(1));
+    p.spec = fromText(st.text(2));
+    p.coords = fromText(st.text(3));
+    p.status = statusFromName(st.text(4)).value_or(RunStatus::Failed);
+    p.run = st.isNull(5) ? 0 : st.int64(5);
+    p.error = st.text(6);
+    p.attempts = int(st.int64(7));
+    return p;
+}
+
 Error noSweep(const RunStore &s, int64_t id)
 {
     return makeError(ErrorCode::NotFound, QStringLiteral("%1 has no sweep %2").arg(s.path()).arg(id));
@@ -76,21 +92,8 @@ Result<std::vector<SweepRow>> SweepStore::listSweeps()
 
 Result<std::vector<SweepPointRow>> SweepStore::points(int64_t sweep)
 {
-    return collect(m_store.database(),
-                   "SELECT sweep, idx, spec, coords, status, run, error, attempts FROM sweep_points WHERE sweep = ?1 ORDER BY idx",
-                   [sweep](Statement &st) { st.bind(1, sweep); },
-                   [](const Statement &st) {
-                       SweepPointRow p;
-                       p.sweep = st.int64(0);
-                       p.index = int(st.int64(1));
-                       p.spec = fromText(st.text(2));
-                       p.coords = fromText(st.text(3));
-                       p.status = statusFromName(st.text(4)).value_or(RunStatus::Failed);
-                       p.run = st.isNull(5) ? 0 : st.int64(5);
-                       p.error = st.text(6);
-                       p.attempts = int(st.int64(7));
-                       return p;
-                   });
+    const QByteArray sql = QByteArrayLiteral("SELECT ") + kPointColumns + " FROM sweep_points WHERE sweep = ?1 ORDER BY idx";
+    return collect(m_store.database(), sql.constData(), [sweep](Statement &st) { st.bind(1, sweep); }, readPoint);
 }
 
 Result<void> SweepStore::setStatus(int64_t sweep, RunStatus status)
@@ -139,22 +142,16 @@ Result<void> SweepStore::setPoint(int64_t sweep, int index, RunStatus status, in
 
 Result<std::optional<std::pair<SweepRow, SweepPointRow>>> SweepStore::pointOfRun(int64_t run)
 {
-    auto ids = collect(m_store.database(), "SELECT sweep FROM sweep_points WHERE run = ?1 ORDER BY sweep DESC LIMIT 1",
-                       [run](Statement &st) { st.bind(1, run); }, [](const Statement &st) { return st.int64(0); });
-    if (!ids)
-        return ids.error();
-    if (ids->empty())
+    const QByteArray sql = QByteArrayLiteral("SELECT ") + kPointColumns + " FROM sweep_points WHERE run = ?1 ORDER BY sweep DESC LIMIT 1";
+    auto found = collect(m_store.database(), sql.constData(), [run](Statement &st) { st.bind(1, run); }, readPoint);
+    if (!found)
+        return found.error();
+    if (found->empty())
         return std::optional<std::pair<SweepRow, SweepPointRow>>();
-    auto row = sweep(ids->front());
+    auto row = sweep(found->front().sweep);
     if (!row)
         return row.error();
-    auto all = points(row->id);
-    if (!all)
-        return all.error();
-    for (const SweepPointRow &p : *all)
-        if (p.run == run)
-            return std::optional(std::pair(*row, p));
-    return std::optional<std::pair<SweepRow, SweepPointRow>>();
+    return std::optional(std::pair(*row, found->front()));
 }
 
 }  // namespace metaaug::store
