@@ -2,8 +2,12 @@
 // Sweep files and the sweep matrix (issue 21): the grid expanded against the
 // run contract (arms x axes, method options merged, every point a valid spec,
 // a bad point or axis refused naming its field), and the matrix's means,
-// standard deviations and best cells on known numbers.
+// standard deviations and best cells on known numbers; the sweep files in
+// bench/sweeps/ still expand, and each committed run bundle sits at the grid
+// point its file gives that index (the README's tables are rebuilt from them).
 #include "common/paths.h"
+#include "store/runstore.h"
+#include "store/sweepstore.h"
 #include "sweep/sweepfile.h"
 #include "sweep/sweepmatrix.h"
 
@@ -20,12 +24,23 @@ private slots:
     void matrixMeansStdsAndBest();
     void matrixFromSpecsFindsTheVaryingAxes();
     void matrixNamesModelsByTheirFileName();
+    void committedSweepsMatchTheirBundles();
 };
 
 namespace {
 QJsonObject parse(const char *text)
 {
     return QJsonDocument::fromJson(text).object();
+}
+
+// Coordinates with every path reduced to its file name: a bundle records the
+// absolute model path of the checkout it ran in.
+QJsonObject withFileNames(QJsonObject coords)
+{
+    for (auto it = coords.begin(); it != coords.end(); ++it)
+        if (it->isString() && it->toString().contains(QLatin1Char('/')))
+            *it = QFileInfo(it->toString()).fileName();
+    return coords;
 }
 }  // namespace
 
@@ -187,6 +202,39 @@ void TestSweepFile::matrixNamesModelsByTheirFileName()
     QCOMPARE(int(filterRuns(runs, {"model=/m/a/resnet.pt"})->size()), 1);
     QCOMPARE(filterRuns(runs, {"method=qdrop"}).error().message, QStringLiteral("no run has method = qdrop"));
     QVERIFY(filterRuns(runs, {"method"}).error().message.contains("not axis=value"));
+}
+
+void TestSweepFile::committedSweepsMatchTheirBundles()
+{
+    const QDir dir(QStringLiteral(METAAUG_SOURCE_DIR "/bench/sweeps"));
+    const QFileInfoList files = dir.entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    QVERIFY2(files.size() >= 2, qPrintable(dir.path()));
+    int bundles = 0;
+    for (const QFileInfo &f : files) {
+        auto file = SweepFile::load(f.filePath());
+        if (!file)
+            QFAIL(qPrintable(f.fileName() + QStringLiteral(": ") + file.error().message));
+        auto points = expandSweep(*file);
+        if (!points)
+            QFAIL(qPrintable(f.fileName() + QStringLiteral(": ") + points.error().message));
+        const QDir folder(dir.filePath(f.completeBaseName()));
+        for (const QFileInfo &b : folder.entryInfoList({QStringLiteral("point-*.sqlite")}, QDir::Files, QDir::Name)) {
+            const QString where = f.fileName() + QStringLiteral(" / ") + b.fileName();
+            auto store = store::RunStore::open(b.filePath());
+            QVERIFY2(store, qPrintable(where));
+            auto runs = (*store)->listRuns();
+            QVERIFY2(runs && runs->size() == 1, qPrintable(where));
+            QCOMPARE(runs->front().status, RunStatus::Succeeded);
+            auto point = store::SweepStore(**store).pointOfRun(runs->front().id);
+            QVERIFY2(point && *point, qPrintable(where + QStringLiteral(": no grid point")));
+            const int index = (*point)->second.index;
+            QCOMPARE(b.fileName(), QStringLiteral("point-%1.sqlite").arg(index));
+            QVERIFY2(index < int(points->size()), qPrintable(where));
+            QCOMPARE(withFileNames((*point)->second.coords), withFileNames((*points)[size_t(index)].coords));
+            ++bundles;
+        }
+    }
+    QVERIFY(bundles >= 40);  // results_table's alone
 }
 
 QTEST_GUILESS_MAIN(TestSweepFile)
