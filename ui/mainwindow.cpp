@@ -196,7 +196,7 @@ void MainWindow::createActions()
         return a;
     };
     connect(add("openModel", tr("Open &Model…"), QKeySequence::Open, QStyle::SP_DialogOpenButton,
-                tr("Open a TorchScript model (.pt) with its card (.json) beside it")),
+                tr("Open a model: TorchScript (.pt) or ONNX (.onnx); a card (.json) beside it, or one you describe")),
             &QAction::triggered, this, [this] {
                 const QString f = QFileDialog::getOpenFileName(this, tr("Open model"), QFileInfo(m_state->modelPath()).absolutePath(),
                                                                tr("Models (*.pt *.pth *.onnx);;TorchScript (*.pt *.pth);;ONNX (*.onnx);;All files (*)"));
@@ -470,9 +470,18 @@ void MainWindow::openModel(const QString &path)
 
 void MainWindow::askForCard(const QString &path)
 {
-    // The declared input shape needs the file read: on the pool, then the dialog.
-    runAsync<std::vector<int64_t>>(this, [path] { return declaredInputShape(path); }, [this, path](const std::vector<int64_t> &shape) {
-        auto *dialog = new CardDialog(path, shape, m_state->calibSource(), this);
+    // The file is read (sandboxed, on the pool) before its card is asked for:
+    // a file that is no model is refused with its own error, and no card is written.
+    runAsync<Result<std::vector<int64_t>>>(this, [path] { return checkModelFile(path); }, [this, path](const Result<std::vector<int64_t>> &shape) {
+        if (!shape) {
+            if (m_modelSummary && m_state->modelReady())
+                m_modelPanel->setSummary(*m_modelSummary);  // the previous model is still open
+            else
+                m_modelPanel->setMessage(tr("The model could not be loaded."));
+            showError(tr("Model not opened"), shape.error().message);
+            return;
+        }
+        auto *dialog = new CardDialog(path, *shape, m_state->calibSource(), this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         connect(dialog, &QDialog::accepted, this, [this, dialog, path] { m_state->openModel(path, dialog->cardPath()); });
         connect(dialog, &QDialog::rejected, this, [this] {

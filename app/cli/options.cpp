@@ -37,7 +37,7 @@ std::optional<std::vector<double>> parseDoubles(const QString &text)
 void addModelOptions(QCommandLineParser &parser)
 {
     parser.addOption({QStringLiteral("model"),
-                      QStringLiteral("TorchScript model file (default: the bundled ResNet-20, %1).").arg(defaultModelPath()),
+                      QStringLiteral("Model file, TorchScript (.pt) or ONNX (.onnx) (default: the bundled ResNet-20, %1).").arg(defaultModelPath()),
                       QStringLiteral("PATH")});
     parser.addOption({QStringLiteral("card"),
                       QStringLiteral("Model card: a card preset (%1) or a card file; default: the .json beside the model.")

@@ -193,6 +193,24 @@ Result<QJsonObject> readSpecFile(const QString &path)
     return doc.object();
 }
 
+// The stored run that --rerun names: a quantization run of the database.
+Result<store::RunRow> storedRunForRerun(const QCommandLineParser &p)
+{
+    bool ok = false;
+    const qint64 id = p.value(QStringLiteral("rerun")).toLongLong(&ok);
+    if (!ok || id < 1)
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("--rerun '%1' must be a run id (a whole number from 1)").arg(p.value(QStringLiteral("rerun"))));
+    auto db = store::RunStore::open(dbPath(p));
+    if (!db)
+        return db.error();
+    auto row = (*db)->run(id);
+    if (!row)
+        return row.error();
+    if (row->kind != QLatin1String(store::kQuantizeRun))
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("run %1 is a %2 run; --rerun takes quantization runs").arg(id).arg(row->kind));
+    return *row;  // its record keys (engine_version, allocation) are accepted by RunSpec::fromJson
+}
+
 }  // namespace
 
 int quantizeCommand(const QStringList &args)
@@ -211,6 +229,10 @@ int quantizeCommand(const QStringList &args)
                  QStringLiteral("A whole run spec from a JSON file (the keys of `metaaug spec --defaults`; what a sweep's points "
                                 "run); flags given as well win."),
                  QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("rerun"),
+                 QStringLiteral("Run stored run ID's spec again (its card values, seed and options) and say whether the quantized "
+                                "weights are identical (qweights_sha256); flags given as well win."),
+                 QStringLiteral("ID")});
     p.addOption({QStringLiteral("bits-file"),
                  QStringLiteral("Per-layer bits from a JSON file: {\"layer\": W, \"layer\": {\"w\": W, \"a\": A}, ...} (names as "
                                 "`metaaug info` prints them); sets --layer-bits."),
@@ -238,7 +260,16 @@ int quantizeCommand(const QStringList &args)
     if (!given)
         return fail(given.error().message, Usage);
     QJsonObject fromFile;
-    if (p.isSet(QStringLiteral("spec"))) {
+    std::optional<store::RunRow> rerunOf;
+    if (p.isSet(QStringLiteral("rerun"))) {
+        if (p.isSet(QStringLiteral("spec")))
+            return fail(QStringLiteral("give --spec or --rerun, not both"), Usage);
+        auto stored = storedRunForRerun(p);
+        if (!stored)
+            return fail(stored.error().message, Usage);
+        rerunOf = *stored;
+        fromFile = stored->spec;
+    } else if (p.isSet(QStringLiteral("spec"))) {
         auto read = readSpecFile(p.value(QStringLiteral("spec")));
         if (!read)
             return fail(read.error().message, Usage);
@@ -259,9 +290,9 @@ int quantizeCommand(const QStringList &args)
     if (!parsed)
         return fail(withFlagNames(parsed.error().message), Usage);
     RunSpec spec = *parsed;
-    // A spec file's model keeps its own card (the file's "card", else the one
-    // beside the model) unless flags name the model or the card.
-    if (!p.isSet(QStringLiteral("spec")) || p.isSet(QStringLiteral("model")) || p.isSet(QStringLiteral("card")) ||
+    // A spec file's (or a rerun's) model keeps its own card (the file's "card",
+    // else the one beside the model) unless flags name the model or the card.
+    if ((!p.isSet(QStringLiteral("spec")) && !rerunOf) || p.isSet(QStringLiteral("model")) || p.isSet(QStringLiteral("card")) ||
         p.isSet(QStringLiteral("input-shape"))) {
         auto card = resolveCard(p, &error);
         if (!card)
@@ -324,13 +355,31 @@ int quantizeCommand(const QStringList &args)
             written.append(file);
         }
     }
+    // A rerun says whether it reproduced the stored run bit for bit.
+    QJsonObject rerun;
+    if (rerunOf) {
+        const std::optional<RunResult> before = rerunOf->typedResult();
+        const QString was = before ? before->qweightsSha256 : QString();
+        rerun = QJsonObject{{"of", qint64(rerunOf->id)},
+                            {"qweights_sha256_before", was.isEmpty() ? QJsonValue() : QJsonValue(was)},
+                            {"identical", !was.isEmpty() && was == job.result.qweightsSha256}};
+    }
     if (p.isSet(QStringLiteral("json"))) {
         QJsonObject result = job.result.toJson();
         if (!written.isEmpty())
             result[QStringLiteral("exports")] = written;
+        if (rerunOf)
+            result[QStringLiteral("rerun")] = rerun;
         printJson(result);
     } else {
         printSummary(job.result, written);
+        if (rerunOf)
+            printOut(rerun.value(QLatin1String("qweights_sha256_before")).isNull()
+                         ? QStringLiteral("rerun of run %1: it has no stored result (%2) to compare with").arg(rerunOf->id).arg(QLatin1String(statusName(rerunOf->status)))
+                     : rerun.value(QLatin1String("identical")).toBool()
+                         ? QStringLiteral("rerun of run %1: quantized weights identical (qweights_sha256 %2)").arg(rerunOf->id).arg(job.result.qweightsSha256)
+                         : QStringLiteral("rerun of run %1: quantized weights DIFFER (qweights_sha256 was %2, now %3)")
+                               .arg(rerunOf->id).arg(rerun.value(QLatin1String("qweights_sha256_before")).toString(), job.result.qweightsSha256));
     }
     return Ok;
 }

@@ -28,7 +28,7 @@ int main(int argc, char **argv)
     p.addHelpOption();
     p.addVersionOption();
     p.addOption({QStringLiteral("db"), QStringLiteral("Run database (default $METAAUG_DB, else the user's data folder)."), QStringLiteral("PATH")});
-    p.addOption({QStringLiteral("model"), QStringLiteral("TorchScript model to open (default: the last one, else the bundled ResNet-20)."), QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("model"), QStringLiteral("Model to open, TorchScript (.pt) or ONNX (.onnx) (default: the last one, else the bundled ResNet-20)."), QStringLiteral("FILE")});
     p.addOption({QStringLiteral("calib"), QStringLiteral("Calibration data: fashion-mnist:train|test or a folder."), QStringLiteral("SOURCE")});
     p.addOption({QStringLiteral("eval"), QStringLiteral("Evaluation data: fashion-mnist:train|test or a folder."), QStringLiteral("SOURCE")});
     p.addOption({QStringLiteral("no-settings"), QStringLiteral("Start from the defaults; do not read or write remembered settings.")});

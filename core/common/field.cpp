@@ -5,6 +5,7 @@
 #include <QtCore/QRegularExpression>
 
 #include <cmath>
+#include <limits>
 
 namespace metaaug {
 
@@ -12,8 +13,16 @@ namespace {
 
 QString num(double x)
 {
-    // Integers as integers (also 64-bit bounds), others shortest.
-    if (x == std::floor(x) && std::abs(x) < 9.3e18)
+    // Integers as integers, others shortest. A 64-bit bound such as INT64_MAX
+    // is stored as a double that rounds up to 2^63, which qint64 cannot hold:
+    // print the bound it stands for exactly instead of casting (UB, and it
+    // printed -9223372036854775808).
+    constexpr double kTwo63 = 9223372036854775808.0;
+    if (x >= kTwo63)
+        return QString::number(std::numeric_limits<qint64>::max());
+    if (x <= -kTwo63)
+        return QString::number(std::numeric_limits<qint64>::min());
+    if (x == std::floor(x))
         return QString::number(qint64(x));
     return QString::number(x, 'g', 6);
 }

@@ -49,6 +49,22 @@ Result<PreprocessSpec> PreprocessSpec::fromJson(const QJsonObject &card, const Q
     return s;
 }
 
+QJsonObject PreprocessSpec::toJson() const
+{
+    auto array = [](const std::vector<double> &v) {
+        QJsonArray a;
+        for (double x : v)
+            a.append(x);
+        return a;
+    };
+    return QJsonObject{{QStringLiteral("input_shape"), QJsonArray{channels, height, width}},
+                       {QStringLiteral("channels"), channels},
+                       {QStringLiteral("resize"), resize},
+                       {QStringLiteral("scale"), scale},
+                       {QStringLiteral("mean"), array(mean)},
+                       {QStringLiteral("std"), array(std)}};
+}
+
 Result<void> PreprocessSpec::validate() const
 {
     auto bad = [](QString m) { return makeError(ErrorCode::InvalidArgument, m); };

@@ -24,6 +24,9 @@ struct PreprocessSpec {
     // Reads channels, resize, crop or input_shape, scale, mean, std from a
     // model card object; fields missing keep their defaults.
     static Result<PreprocessSpec> fromJson(const QJsonObject &card, const QString &what);
+    // The values as card keys (input_shape, channels, resize, scale, mean,
+    // std) that fromJson reads back to an equal spec.
+    QJsonObject toJson() const;
     // Checks ranges; the message names the field at fault.
     Result<void> validate() const;
 };

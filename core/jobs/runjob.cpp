@@ -7,8 +7,16 @@
 
 namespace metaaug {
 
-JobOutcome runJob(const RunSpec &spec, store::RunStore *store, RunSink &sink)
+JobOutcome runJob(const RunSpec &given, store::RunStore *store, RunSink &sink)
 {
+    // The run records the card it uses as values (a card beside the model
+    // included), so that its stored spec reproduces the preprocessing even
+    // when that file changes or vanishes. A missing card stays missing: the
+    // run then fails with the message that says how to give one.
+    RunSpec spec = given;
+    if (!spec.card)
+        if (auto card = cardForModel(spec.modelPath, std::nullopt))
+            spec.card = *card;
     JobOutcome out;
     if (store) {
         auto id = store->createRun(spec.toJson());

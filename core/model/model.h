@@ -44,6 +44,9 @@ public:
     // What the file outputs for the engine's `logits`: the softmax head applied, if any.
     torch::Tensor applyHead(const torch::Tensor &logits) const;
     const graph::Executor &executor() const { return *m_executor; }
+    // The graph the engine runs: graph() without the softmax head. Readers of
+    // intermediates (info, the model panel) name nodes of this one.
+    const graph::Graph &logitsGraph() const { return m_executor->graph(); }
     std::shared_ptr<const graph::Executor> sharedExecutor() const { return m_executor; }
     const graph::Partition &partition() const { return m_partition; }
 

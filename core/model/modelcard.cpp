@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "modelcard.h"
 
+#include "cardpresets.h"
+
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
@@ -45,6 +47,30 @@ Result<ModelCard> ModelCard::load(const QString &cardPath)
     auto card = fromJson(f.readAll(), cardPath);
     if (card)
         card->path = cardPath;
+    return card;
+}
+
+QJsonObject ModelCard::toRecord() const
+{
+    QJsonObject r = json;
+    const QJsonObject values = preprocess.toJson();
+    for (auto it = values.begin(); it != values.end(); ++it)
+        r[it.key()] = it.value();
+    r.remove(QStringLiteral("crop"));  // input_shape holds the crop
+    if (!classNames.isEmpty())
+        r[QStringLiteral("class_names")] = QJsonArray::fromStringList(classNames);
+    if (!path.isEmpty())
+        r[QStringLiteral("source")] = path;
+    if (findCardPreset(path))
+        r[QStringLiteral("preset")] = path;
+    return r;
+}
+
+Result<ModelCard> ModelCard::fromRecord(const QJsonObject &record, const QString &what)
+{
+    auto card = fromJson(QJsonDocument(record).toJson(QJsonDocument::Compact), what);
+    if (card)
+        card->path = record.value(QStringLiteral("source")).toString();
     return card;
 }
 

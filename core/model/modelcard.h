@@ -28,6 +28,15 @@ struct ModelCard {
     // Parses card JSON; `what` names the source in messages.
     static Result<ModelCard> fromJson(const QByteArray &bytes, const QString &what);
     static Result<ModelCard> load(const QString &cardPath);
+
+    // The card as values, as a run spec records it: the card's keys with the
+    // preprocessing actually used (overrides such as --input-shape applied),
+    // "preset" when it came from a card preset and "source" (the file or
+    // preset it was read from) for the record. A rerun reads these values,
+    // never the file, which may have changed or vanished.
+    QJsonObject toRecord() const;
+    // Reads toRecord()'s object (or a card object written by hand).
+    static Result<ModelCard> fromRecord(const QJsonObject &record, const QString &what);
 };
 
 // <dir>/<basename>.json for <dir>/<basename>.pt

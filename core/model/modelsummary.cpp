@@ -40,7 +40,7 @@ Result<ModelSummary> summarize(const QString &path, const QString &cardPath)
     auto model = Model::load(path, options);
     if (!model)
         return model.error();
-    const graph::Graph &g = model->graph();
+    const graph::Graph &g = model->logitsGraph();  // the head is not run: logits are read before it
     const PreprocessSpec &pre = model->card().preprocess;
     ModelSummary s;
     s.path = model->path();
@@ -90,13 +90,15 @@ Result<ModelSummary> summarize(const QString &path, const QString &cardPath)
 
 }  // namespace
 
-std::vector<int64_t> declaredInputShape(const QString &path)
+Result<std::vector<int64_t>> checkModelFile(const QString &path)
 {
     try {
         auto g = sandbox::importModelFile(path, {});
-        return g ? g->declaredInput : std::vector<int64_t>{};
-    } catch (const std::exception &) {
-        return {};
+        if (!g)
+            return g.error();
+        return g->declaredInput;
+    } catch (const std::exception &e) {
+        return makeError(ErrorCode::BadFile, QStringLiteral("model file %1 could not be read: %2").arg(path, exceptionSummary(e)));
     }
 }
 

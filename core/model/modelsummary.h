@@ -44,9 +44,11 @@ struct ModelSummary {
 // `cardPath`: a card file to use instead of the one beside the model.
 Result<ModelSummary> summarizeModel(const QString &path, const QString &cardPath = {});
 
-// The input shape [C, H, W] the model file declares (an ONNX input with
-// fixed dimensions), for a card dialog to start from; empty when the file
-// does not declare one or cannot be read. Needs no card.
-std::vector<int64_t> declaredInputShape(const QString &path);
+// Reads the model file through the sandboxed loader before anything asks
+// for its card: the error names the file when it is no model the engine can
+// read (a text file named .onnx, a truncated file). On success, the input
+// shape [C, H, W] the file declares (an ONNX input with fixed dimensions),
+// for a card dialog to start from; empty when it declares none.
+Result<std::vector<int64_t>> checkModelFile(const QString &path);
 
 }  // namespace metaaug

@@ -81,7 +81,11 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     auto plan = planMemory(planIn, recon::availableMemoryBytes(), cacheDir.path());
     if (!plan)
         return plan.error();
-    sink.plan(plan->lines());
+    QStringList planLines = plan->lines();
+    if (model->softmaxHead())
+        planLines.prepend(QStringLiteral("model ends in %1: top-1, KL and agreement are computed on the logits before it (exports keep it)")
+                              .arg(QLatin1String(model->softmaxHead())));
+    sink.plan(planLines);
 
     auto layerBits = quant::parseLayerBits(spec.layerBits);
     if (!layerBits)

@@ -16,8 +16,8 @@ QJsonObject RunSpec::toJson() const
         json[f.field.key] = f.get(*this);
     json[QStringLiteral("method_options")] = methodOptions;
     json[QStringLiteral("engine_version")] = QStringLiteral(METAAUG_VERSION);
-    if (card && !card->path.isEmpty())
-        json[QStringLiteral("card")] = card->path;
+    if (card)
+        json[QStringLiteral("card")] = card->toRecord();
     return json;
 }
 
@@ -44,8 +44,8 @@ Result<RunSpec> RunSpec::fromJson(const QJsonObject &json)
                 return badKey(key, QStringLiteral("must be an object"));
             s.methodOptions = it.value().toObject();
         } else if (key == QLatin1String("card")) {
-            if (!it.value().isString())
-                return badKey(key, QStringLiteral("must be the path of a model card"));
+            if (!it.value().isString() && !it.value().isObject())
+                return badKey(key, QStringLiteral("must be a model card object, a card file's path or a card preset's name"));
         } else if (!specRecordKeys().contains(key)) {
             QStringList known;
             for (const SpecField &k : specFields())
@@ -55,7 +55,13 @@ Result<RunSpec> RunSpec::fromJson(const QJsonObject &json)
     }
     if (s.modelPath.isEmpty())
         return badKey(QStringLiteral("model"), QStringLiteral("is missing or empty"));
-    if (const QString cardPath = json.value(QLatin1String("card")).toString(); !cardPath.isEmpty()) {
+    if (const QJsonValue c = json.value(QLatin1String("card")); c.isObject()) {
+        // The card's values as a run recorded them (ModelCard::toRecord).
+        auto card = ModelCard::fromRecord(c.toObject(), QStringLiteral("in the run spec"));
+        if (!card)
+            return card.error();
+        s.card = *card;
+    } else if (const QString cardPath = c.toString(); !cardPath.isEmpty()) {
         // A card file, or a card preset's name (what a run with --card NAME records).
         auto card = findCardPreset(cardPath) ? cardFromPreset(cardPath, s.modelPath) : ModelCard::load(cardPath);
         if (!card)

@@ -36,7 +36,25 @@ QJsonObject runSpecSchema()
             s[QStringLiteral("minLength")] = 1;
         props[f.field.key] = s;
     }
-    props[QStringLiteral("card")] = QJsonObject{{"type", "string"}, {"description", "Path of a model card that overrides the one beside the model."}};
+    // The card a run used, as values (what a stored spec holds), or the path
+    // of a card file / a card preset's name (read when the spec is loaded).
+    const QJsonObject number{{"type", "number"}};
+    const QJsonObject cardValues{
+        {"type", "object"},
+        {"description", "The model card's values the run used (preprocessing, classes); source/preset record where they came from."},
+        {"properties", QJsonObject{{"input_shape", QJsonObject{{"type", "array"}, {"items", QJsonObject{{"type", "integer"}}}, {"minItems", 3}, {"maxItems", 3}}},
+                                   {"channels", QJsonObject{{"enum", QJsonArray{1, 3}}}},
+                                   {"resize", QJsonObject{{"type", "integer"}, {"minimum", 1}}},
+                                   {"crop", QJsonObject{{"type", "integer"}, {"minimum", 1}}},
+                                   {"scale", number},
+                                   {"mean", QJsonObject{{"type", "array"}, {"items", number}}},
+                                   {"std", QJsonObject{{"type", "array"}, {"items", number}}},
+                                   {"class_names", QJsonObject{{"type", "array"}, {"items", QJsonObject{{"type", "string"}}}}},
+                                   {"preset", QJsonObject{{"type", "string"}}},
+                                   {"source", QJsonObject{{"type", "string"}}}}}};
+    props[QStringLiteral("card")] = QJsonObject{
+        {"description", "The model card that overrides the one beside the model: its values, or a card file's path or a preset's name."},
+        {"oneOf", QJsonArray{cardValues, QJsonObject{{"type", "string"}, {"minLength", 1}}}}};
     props[QStringLiteral("method_options")] = QJsonObject{{"type", "object"}, {"description", "The chosen method's options; see the per-method rules."}};
     for (const QString &key : specRecordKeys())
         props[key] = QJsonObject{{"type", "string"}, {"readOnly", true}, {"description", "Written by the engine into a stored spec."}};

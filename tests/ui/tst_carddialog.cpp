@@ -41,6 +41,7 @@ private slots:
     void presetWrittenBesideTheModel();
     void onnxShapeStartsTheDialog();
     void cancelKeepsThePreviousModel();
+    void brokenFileCheckedBeforeTheCard();
 
 private:
     QTemporaryDir m_dir;
@@ -112,6 +113,28 @@ void TestCardDialog::cancelKeepsThePreviousModel()
     QCOMPARE(w->state()->modelPath(), previous);
     QVERIFY(w->action("startRun")->isEnabled() || w->isLoading());
     QVERIFY(!QFileInfo::exists(dir.filePath("nocard.json")));
+}
+
+// A text file named .onnx is read (sandboxed) before any card is asked for:
+// an error naming it, no dialog, no stray card file beside it.
+void TestCardDialog::brokenFileCheckedBeforeTheCard()
+{
+    QTemporaryDir dir;
+    const QString model = dir.filePath("broken_text.onnx");
+    QFile f(model);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("this is a text file, not an ONNX model\n");
+    f.close();
+    auto w = test::openWorkbench(m_dir.filePath("runs.sqlite"), kLoadTimeoutMs);
+    QVERIFY(w && w->modelReady());
+    const QString previous = w->state()->modelPath();
+    QSignalSpy errors(w.get(), &MainWindow::errorShown);
+    w->openModel(model);
+    QVERIFY(errors.wait(kLoadTimeoutMs));
+    QVERIFY2(errors.last().at(0).toString().contains("broken_text.onnx"), qPrintable(errors.last().at(0).toString()));
+    QVERIFY(w->findChildren<CardDialog *>().isEmpty());
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"broken_text.onnx"});
+    QCOMPARE(w->state()->modelPath(), previous);
 }
 
 QTEST_MAIN(TestCardDialog)

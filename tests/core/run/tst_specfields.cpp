@@ -80,6 +80,7 @@ private Q_SLOTS:
     void presetsApplyAndValidate();
     void schemaCoversEveryKey();
     void defaultThreadsArePhysicalCores();
+    void seedBoundsPrintedExactly();
 };
 
 void TestSpecFields::specFieldsValidatedByTheirTable()
@@ -232,6 +233,23 @@ void TestSpecFields::defaultThreadsArePhysicalCores()
     QCOMPARE(findSpecField(QStringLiteral("threads"))->field.defaultValue.toInt(), cores);
     // Recorded, so a stored spec replays with the count it ran with.
     QCOMPARE(RunSpec{}.toJson().value(QStringLiteral("threads")).toInt(), cores);
+}
+
+// A 64-bit bound is a double that rounds to 2^63; the message must still say
+// the bound exactly (it printed -9223372036854775808 for `--seed abc`).
+void TestSpecFields::seedBoundsPrintedExactly()
+{
+    const Field *seed = nullptr;
+    for (const SpecField &f : specFields())
+        if (f.field.key == QLatin1String("seed"))
+            seed = &f.field;
+    QVERIFY(seed);
+    auto r = seed->parse(QStringLiteral("abc"));
+    QVERIFY(!r);
+    QCOMPARE(r.error().message, QStringLiteral("must be a whole number from 0 to 9223372036854775807 (got abc)"));
+    QVERIFY(seed->describe().contains(QStringLiteral("0..9223372036854775807")));
+    QVERIFY(!seed->parse(QStringLiteral("-1")));
+    QVERIFY(seed->parse(QStringLiteral("9223372036854775807")));
 }
 
 QTEST_GUILESS_MAIN(TestSpecFields)
