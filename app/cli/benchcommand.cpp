@@ -53,7 +53,7 @@ int benchCommand(const QStringList &args)
 
     if (p.isSet(QStringLiteral("load"))) {
         std::optional<ModelCard> card;
-        if (p.isSet(QStringLiteral("card"))) {
+        if (p.isSet(QStringLiteral("card")) || p.isSet(QStringLiteral("input-shape"))) {
             card = resolveCard(p, &error);
             if (!card)
                 return fail(error);
@@ -104,19 +104,17 @@ int benchCommand(const QStringList &args)
         return Ok;
     }
     if (p.isSet(QStringLiteral("recon"))) {
-        std::optional<ModelCard> card;
-        if (p.isSet(QStringLiteral("card"))) {
-            QString error;
-            card = resolveCard(p, &error);
-            if (!card)
-                return fail(error);
-        }
+        // The card as every command resolves it: --card, the file beside the
+        // model, --input-shape/--mean/--std over either or alone.
+        const std::optional<ModelCard> card = resolveCard(p, &error);
+        if (!card)
+            return fail(error);
         const int images = p.isSet(QStringLiteral("images")) ? p.value(QStringLiteral("images")).toInt() : 256;
         auto timings = benchReconstruction(modelPath(p), {32, 64}, std::max(int(reps), 5), images, card);
         if (!timings)
             return fail(timings.error().message);
         if (!p.isSet(QStringLiteral("no-meta")))
-            if (auto meta = benchMetaAug(modelPath(p), *timings, std::max(int(reps), 5)); !meta)
+            if (auto meta = benchMetaAug(modelPath(p), *timings, std::max(int(reps), 5), 256, card); !meta)
                 return fail(meta.error().message);
         QJsonArray units;
         QStringList lines{QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8").arg(QStringLiteral("unit"), -16).arg(QStringLiteral("geniem b32"), 11)

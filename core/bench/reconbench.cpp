@@ -81,7 +81,10 @@ Result<std::vector<UnitIterationTiming>> benchReconstruction(const QString &mode
         if (!sel)
             return sel.error();
         torch::manual_seed(0);
-        const torch::Tensor calib = data->input(sel->indexTensor(), model->card().preprocess);
+        auto calibInput = data->input(sel->indexTensor());
+        if (!calibInput)
+            return calibInput.error();
+        const torch::Tensor calib = std::move(*calibInput);
         quant::QuantizedModel q(model->sharedExecutor(), quant::planBits(model->executor(), 2, 4, quant::BitSetting::QDrop));
         q.initializeActivations(calib);
         const auto &units = model->partition().units;
@@ -111,10 +114,12 @@ Result<std::vector<UnitIterationTiming>> benchReconstruction(const QString &mode
     }
 }
 
-Result<void> benchMetaAug(const QString &modelPath, std::vector<UnitIterationTiming> &timings, int iterations, int images)
+Result<void> benchMetaAug(const QString &modelPath, std::vector<UnitIterationTiming> &timings, int iterations, int images,
+                          const std::optional<ModelCard> &card)
 {
     RunSpec spec;
     spec.modelPath = modelPath;
+    spec.card = card;
     spec.method = QStringLiteral("metaaug");
     spec.iterations = iterations;
     spec.calibSize = images;

@@ -34,6 +34,6 @@ Result<std::vector<UnitIterationTiming>> benchReconstruction(const QString &mode
 // Adds metaaug's medians (a whole metaaug run with M = R = `iterations`)
 // to timings from benchReconstruction, matched by unit name.
 Result<void> benchMetaAug(const QString &modelPath, std::vector<UnitIterationTiming> &timings, int iterations = 30,
-                          int images = 256);
+                          int images = 256, const std::optional<ModelCard> &card = std::nullopt);
 
 }  // namespace metaaug

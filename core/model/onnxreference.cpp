@@ -22,11 +22,19 @@ const ort = require('onnxruntime-node');
   const buf = fs.readFileSync(input);
   const x = new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
   const s = await ort.InferenceSession.create(model, { intraOpNumThreads: 1 });
-  const feeds = {};
-  feeds[s.inputNames[0]] = new ort.Tensor('float32', x, [Number(n), Number(c), Number(h), Number(w)]);
-  const y = (await s.run(feeds))[s.outputNames[0]];
-  fs.writeFileSync(output, Buffer.from(y.data.buffer, y.data.byteOffset, y.data.length * 4));
-  fs.writeFileSync(output + '.shape', y.dims.join(','));
+  // One image at a time: a file exported with a fixed batch of 1 runs too.
+  const per = Number(c) * Number(h) * Number(w), parts = [];
+  let dims = null;
+  for (let i = 0; i < Number(n); ++i) {
+    const feeds = {};
+    feeds[s.inputNames[0]] = new ort.Tensor('float32', x.slice(i * per, (i + 1) * per), [1, Number(c), Number(h), Number(w)]);
+    const y = (await s.run(feeds))[s.outputNames[0]];
+    parts.push(Buffer.from(y.data.buffer, y.data.byteOffset, y.data.length * 4));
+    dims = y.dims.slice();
+  }
+  dims[0] = Number(n);
+  fs.writeFileSync(output, Buffer.concat(parts));
+  fs.writeFileSync(output + '.shape', dims.join(','));
 })().catch((e) => { console.error(String(e)); process.exit(1); });
 )JS";
 
