@@ -225,13 +225,17 @@ int compareRuns(store::RunStore &db, const std::vector<int64_t> &ids, bool json)
         for (size_t i = 0; i < rows.size(); ++i) {
             const RunRow &r = rows[i];
             QJsonObject o = summaryJson(r);
-            QJsonObject deltas;
+            QJsonObject deltas, verdicts;
             for (const QString &k : keys) {
                 const std::optional<double> v = metricOf(results[i], k), base = metricOf(results.front(), k);
                 o[k] = v ? QJsonValue(*v) : QJsonValue();
                 deltas[k] = v && base ? QJsonValue(*v - *base) : QJsonValue();
+                // "better", "worse", "same"; null without both values or for a metric with no direction.
+                const QString verdict = v && base ? verdictName(findResultMetric(k)->verdict(*v - *base)) : QString();
+                verdicts[k] = verdict.isEmpty() ? QJsonValue() : QJsonValue(verdict);
             }
             o["delta_vs_first"] = deltas;
+            o["verdict_vs_first"] = verdicts;
             o["spec"] = r.spec;
             QJsonObject layerBits;  // "W/A" per layer, as the run used them
             if (results[i])
@@ -246,7 +250,7 @@ int compareRuns(store::RunStore &db, const std::vector<int64_t> &ids, bool json)
     auto row = [&](const QString &label, auto cell) {
         QString line = QStringLiteral("%1").arg(label, -14);
         for (size_t i = 0; i < rows.size(); ++i)
-            line += QStringLiteral(" %1").arg(cell(rows[i], i), 20);
+            line += QStringLiteral(" %1").arg(cell(rows[i], i), 24);  // "93.10 (+0.40 worse)"
         return line;
     };
     QStringList lines;
@@ -263,8 +267,11 @@ int compareRuns(store::RunStore &db, const std::vector<int64_t> &ids, bool json)
             const std::optional<double> v = metricOf(results[i], k), base = metricOf(results.front(), k);
             const int digits = m->decimals < 0 ? 4 : m->decimals;
             QString s = v ? QString::number(*v, 'f', digits) : QStringLiteral("-");
-            if (i > 0 && v && base)
-                s += QStringLiteral(" (%1%2)").arg(*v >= *base ? "+" : "").arg(*v - *base, 0, 'f', digits);
+            if (i > 0 && v && base) {
+                // "(+0.40 worse)": judged by the metric's direction, not by the sign.
+                const QString verdict = verdictName(m->verdict(*v - *base));
+                s += QStringLiteral(" (%1%2)").arg(m->formatDelta(*v - *base), verdict.isEmpty() ? QString() : QLatin1Char(' ') + verdict);
+            }
             return s;
         });
     // Bits per layer side by side, when a layer's differ between the runs.

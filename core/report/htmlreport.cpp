@@ -13,6 +13,7 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QSaveFile>
 
+#include <cmath>
 #include <map>
 
 namespace metaaug::report {
@@ -21,6 +22,9 @@ namespace {
 
 constexpr int kStripsPerUnit = 1;  // the last image event of each unit
 constexpr int kMaxStrips = 12;
+// The scalar the loss chart and the unit table show, and its name in both.
+constexpr char kRecKey[] = "rec";
+constexpr char kRecLabel[] = "reconstruction loss";
 
 QString esc(QString s)
 {
@@ -46,6 +50,7 @@ QString page(const QString &title, const QString &body)
                "h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:1.6em}"
                "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;font-size:.9em}"
                "td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}.best{font-weight:bold}"
+               ".delta{font-size:.85em;color:#555}.delta.better{color:#060}.delta.worse{color:#a00}"
                ".headline td{font-size:1.05em}.mono{font-family:monospace;font-size:.85em;word-break:break-all}"
                "figure{margin:.8em 0;page-break-inside:avoid}figcaption{font-size:.85em;color:#555}"
                "img.strip{image-rendering:pixelated;max-width:100%%;border:1px solid #ccc}"
@@ -69,7 +74,9 @@ QString title(const store::RunRow &r)
         .arg(QFileInfo(r.spec.value(QLatin1String("model")).toString()).fileName());
 }
 
-// Headline metrics of runs side by side (core's table: labels, units, precision).
+// Headline metrics of runs side by side (core's table: labels, units,
+// precision). Later runs show their change against the first, judged by
+// the metric's direction (ResultMetric::verdict) in words and colour.
 QString metricsTable(const std::vector<store::RunRow> &rows, const std::vector<std::optional<RunResult>> &results)
 {
     QString s = QStringLiteral("<table class=\"headline\"><tr><th>metric</th>");
@@ -78,28 +85,44 @@ QString metricsTable(const std::vector<store::RunRow> &rows, const std::vector<s
     s += QStringLiteral("</tr>");
     for (const ResultMetric &m : resultMetrics()) {
         s += QStringLiteral("<tr><th>%1</th>").arg(esc(m.label));
-        for (size_t i = 0; i < rows.size(); ++i)
-            s += QStringLiteral("<td class=\"num\" data-metric=\"%1\">%2</td>").arg(m.key, esc(results[i] ? m.format(*results[i]) : QStringLiteral("–")));
+        const std::optional<double> base = results.front() ? m.get(*results.front()) : std::nullopt;
+        for (size_t i = 0; i < rows.size(); ++i) {
+            s += QStringLiteral("<td class=\"num\" data-metric=\"%1\">%2").arg(m.key, esc(results[i] ? m.format(*results[i]) : QStringLiteral("–")));
+            const std::optional<double> v = i > 0 && results[i] ? m.get(*results[i]) : std::nullopt;
+            if (v && base && std::isfinite(*v) && std::isfinite(*base)) {
+                const Verdict verdict = m.verdict(*v - *base);
+                const QString name = verdictName(verdict);
+                s += QStringLiteral("<br><span class=\"delta%1\" data-verdict=\"%2\">%3%4%5</span>")
+                         .arg(name.isEmpty() ? QString() : QLatin1Char(' ') + name, name, m.formatDelta(*v - *base),
+                              m.unit.isEmpty() ? QString() : QLatin1Char(' ') + m.unit, name.isEmpty() ? QString() : QLatin1Char(' ') + name);
+            }
+            s += QStringLiteral("</td>");
+        }
         s += QStringLiteral("</tr>");
     }
     return s + QStringLiteral("</table>");
 }
 
+// The reconstruction loss "rec" (the unit's output MSE against FP, without
+// AdaRound's rounding term): what the GUI plots and UnitResult's first and
+// final losses average, so that chart and table show one quantity.
 QString lossCurves(const std::vector<store::ScalarRow> &scalars, const RunResult &r)
 {
     std::map<int, SvgSeries> byUnit;
     for (const store::ScalarRow &s : scalars)
-        if (s.key == QLatin1String("loss") && s.phase == QLatin1String("reconstruction"))
+        if (s.key == QLatin1String(kRecKey) && s.phase == QLatin1String("reconstruction"))
             byUnit[s.unit].points.emplace_back(s.step, s.value);
     if (byUnit.empty())
-        return QStringLiteral("<p>No reconstruction (the method fits no unit).</p>");
+        return QStringLiteral("<p>No reconstruction loss recorded (the method fits no unit, or the run stopped before one).</p>");
     std::vector<SvgSeries> series;
     for (auto &[unit, s] : byUnit) {
-        s.name = unit < int(r.units.size()) ? r.units[size_t(unit)].name : QStringLiteral("unit %1").arg(unit);
+        s.name = r.unitLabel(unit);
         series.push_back(s);
     }
-    return QStringLiteral("<figure>%1<figcaption>Reconstruction loss of each unit over its iterations (log scale).</figcaption></figure>")
-        .arg(svgLineChart(QStringLiteral("Reconstruction loss per unit"), series, QStringLiteral("iteration"), QStringLiteral("loss"), true));
+    return QStringLiteral("<figure>%1<figcaption>The %2 (rec) of each unit over its iterations, log scale: the MSE of the unit's output "
+                          "against FP, without the rounding term.</figcaption></figure>")
+        .arg(svgLineChart(QStringLiteral("Reconstruction loss per unit"), series, QStringLiteral("iteration"), QLatin1String(kRecLabel), true),
+             QLatin1String(kRecLabel));
 }
 
 QString sqnrBars(const std::vector<store::RunRow> &rows, const std::vector<std::optional<RunResult>> &results)
@@ -125,25 +148,34 @@ QString sqnrBars(const std::vector<store::RunRow> &rows, const std::vector<std::
         .arg(svgBarChart(QStringLiteral("Per-layer output SQNR"), labels, series, QStringLiteral("dB"), 720, 340));
 }
 
-QString imageStrips(const std::vector<store::ImageRow> &images, const RunResult &r)
+QString imageStrips(const std::vector<store::ImageRow> &images, const RunResult &r, const QJsonObject &spec)
 {
     std::map<int, const store::ImageRow *> last;
     for (const store::ImageRow &i : images)
         last[i.unit] = &i;
     if (last.empty())
         return {};
-    QString s = QStringLiteral("<h2>MetaAug: originals and T(x)</h2><p>For each unit, the last strip recorded: calibration images (top) "
-                               "and what the transformation network T made of them (bottom).</p>");
+    // The random-augment control has no T: its strips show the random copies.
+    const bool random = spec.value(QLatin1String("method_options")).toObject().value(QLatin1String("augment")).toString() == QLatin1String("random");
+    const QString made = random ? QStringLiteral("random copy") : QStringLiteral("T(x)");
+    QString s = random ? QStringLiteral("<h2>MetaAug control (random augment): originals and their random copies</h2><p>For each unit, the "
+                                        "strip recorded: calibration images (top) and the random shift/flip/noise copy of the same MSE "
+                                        "budget that phase B trained on (bottom); this control has no T.</p>")
+                       : QStringLiteral("<h2>MetaAug: originals and T(x)</h2><p>For T's warm-up and each unit, the last strip recorded: "
+                                        "calibration images (top) and what the transformation network T made of them (bottom).</p>");
     int shown = 0;
     for (const auto &[unit, row] : last) {
         if (shown++ >= kMaxStrips * kStripsPerUnit)
             break;
-        const QString name = unit < int(r.units.size()) ? r.units[size_t(unit)].name : QStringLiteral("unit %1").arg(unit);
-        s += QStringLiteral("<figure><img class=\"strip\" alt=\"originals, %1\" src=\"data:image/png;base64,%2\"><br>"
-                            "<img class=\"strip\" alt=\"T(x), %1\" src=\"data:image/png;base64,%3\">"
-                            "<figcaption>%1, iteration %4</figcaption></figure>")
-                 .arg(esc(name), QString::fromLatin1(row->originalsPng.toBase64()), QString::fromLatin1(row->transformedPng.toBase64()))
-                 .arg(row->step);
+        const QString name = r.unitLabel(unit);
+        const QString where = unit == -1          ? QStringLiteral("%1, step %2").arg(name).arg(row->step)
+                              : row->step == 0 ? QStringLiteral("%1: the copy phase B trains on").arg(name)
+                                               : QStringLiteral("%1, meta iteration %2").arg(name).arg(row->step);
+        s += QStringLiteral("<figure class=\"strip\" data-unit=\"%5\"><img class=\"strip\" alt=\"originals, %1\" src=\"data:image/png;base64,%2\"><br>"
+                            "<img class=\"strip\" alt=\"%4, %1\" src=\"data:image/png;base64,%3\">"
+                            "<figcaption>%6</figcaption></figure>")
+                 .arg(esc(name), QString::fromLatin1(row->originalsPng.toBase64()), QString::fromLatin1(row->transformedPng.toBase64()), made,
+                      QString::number(unit), esc(where));
     }
     return s;
 }
@@ -177,16 +209,22 @@ Result<QString> runReport(store::RunStore &db, int64_t run)
                        .arg(esc(title(r)), QLatin1String(statusName(r.status)), r.error.isEmpty() ? QString() : QStringLiteral(" — ") + esc(r.error),
                             r.created, r.finished);
     body += QStringLiteral("<h2>Headline</h2>") + metricsTable(read->first, read->second);
+    // What was recorded is shown whatever the run's end: a cancelled or failed
+    // run keeps its loss curves and image strips; units are named by the
+    // result when there is one.
+    const RunResult named = result.value_or(RunResult{});
+    auto scalars = db.scalars(run);
+    if (!scalars)
+        return scalars.error();
+    body += QStringLiteral("<h2>Reconstruction</h2>") + lossCurves(*scalars, named);
     if (result) {
-        auto scalars = db.scalars(run);
-        if (!scalars)
-            return scalars.error();
-        body += QStringLiteral("<h2>Reconstruction</h2>") + lossCurves(*scalars, *result);
-        body += QStringLiteral("<table><tr><th>unit</th><th>first loss</th><th>final loss</th><th>s</th></tr>");
+        body += QStringLiteral("<table><tr><th>unit</th><th>first %1</th><th>final %1</th><th>s</th></tr>").arg(QLatin1String(kRecLabel));
         for (const UnitResult &u : result->units)
             body += QStringLiteral("<tr><td>%1</td><td class=\"num\">%2</td><td class=\"num\">%3</td><td class=\"num\">%4</td></tr>")
                         .arg(esc(u.name)).arg(u.firstLoss, 0, 'g', 4).arg(u.finalLoss, 0, 'g', 4).arg(u.seconds, 0, 'f', 1);
-        body += QStringLiteral("</table><h2>Layers</h2>") + sqnrBars(read->first, read->second);
+        body += QStringLiteral("</table><p><small>First and final: the mean %1 of a unit's first and last 10 % of iterations.</small></p>")
+                    .arg(QLatin1String(kRecLabel));
+        body += QStringLiteral("<h2>Layers</h2>") + sqnrBars(read->first, read->second);
         body += QStringLiteral("<table><tr><th>layer</th><th>W/A bits</th><th>weight SQNR dB</th><th>output SQNR dB</th></tr>");
         auto db1 = [](const std::optional<double> &v) { return v ? QString::number(*v, 'f', 2) : QStringLiteral("exact"); };
         for (const LayerResult &l : result->layers)
@@ -194,11 +232,11 @@ Result<QString> runReport(store::RunStore &db, int64_t run)
                         .arg(esc(l.name)).arg(l.wbits).arg(l.abits > 0 ? QString::number(l.abits) : QStringLiteral("FP"))
                         .arg(db1(l.weightSqnrDb), db1(l.outputSqnrDb));
         body += QStringLiteral("</table>");
-        auto images = db.images(run);
-        if (!images)
-            return images.error();
-        body += imageStrips(*images, *result);
     }
+    auto images = db.images(run);
+    if (!images)
+        return images.error();
+    body += imageStrips(*images, named, r.spec);
     body += QStringLiteral("<h2>Spec</h2>") + keyValueTable(r.spec);
     body += QStringLiteral("<h2>Identity</h2>") + keyValueTable(r.identity);
     return page(title(r), body);
@@ -217,7 +255,10 @@ Result<QString> compareReport(store::RunStore &db, const std::vector<int64_t> &r
     QString body = QStringLiteral("<h1>Comparison of runs %1</h1><ul>").arg(names.join(QStringLiteral(", ")));
     for (const store::RunRow &r : read->first)
         body += QStringLiteral("<li>%1 — %2</li>").arg(esc(title(r)), QLatin1String(statusName(r.status)));
-    body += QStringLiteral("</ul><h2>Headline</h2>") + metricsTable(read->first, read->second);
+    body += QStringLiteral("</ul><h2>Headline</h2><p>Under each later run's value: its change against run %1, and whether that is "
+                           "better or worse by the metric's direction.</p>")
+                .arg(read->first.front().id)
+            + metricsTable(read->first, read->second);
     body += QStringLiteral("<h2>Layers</h2>") + sqnrBars(read->first, read->second);
     // The spec keys whose values differ.
     QSet<QString> keys;

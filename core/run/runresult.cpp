@@ -152,6 +152,45 @@ Result<RunResult> RunResult::fromJson(const QJsonObject &json)
     return r;
 }
 
+QString RunResult::unitLabel(int unit) const
+{
+    if (unit == -1)
+        return QStringLiteral("T's warm-up");
+    if (unit >= 0 && size_t(unit) < units.size() && !units[size_t(unit)].name.isEmpty())
+        return units[size_t(unit)].name;
+    return unit >= 0 ? QStringLiteral("unit %1").arg(unit + 1) : QStringLiteral("unit index %1").arg(unit);
+}
+
+QString verdictName(Verdict v)
+{
+    switch (v) {
+    case Verdict::Better: return QStringLiteral("better");
+    case Verdict::Worse: return QStringLiteral("worse");
+    case Verdict::Same: return QStringLiteral("same");
+    case Verdict::Unranked: break;
+    }
+    return {};
+}
+
+Verdict ResultMetric::verdict(double delta) const
+{
+    if (better == 0 || !std::isfinite(delta))
+        return Verdict::Unranked;
+    // A delta shown as 0.00 is no change, whatever its sign below the precision.
+    const double shown = decimals < 0 ? delta : std::round(delta * std::pow(10.0, decimals));
+    if (shown == 0)
+        return Verdict::Same;
+    return (delta > 0) == (better > 0) ? Verdict::Better : Verdict::Worse;
+}
+
+QString ResultMetric::formatDelta(double delta) const
+{
+    if (decimals >= 0 && std::round(delta * std::pow(10.0, decimals)) == 0)
+        return QString::number(0.0, 'f', decimals);  // not "-0.00"
+    const QString n = QString::number(delta, decimals < 0 ? 'g' : 'f', decimals < 0 ? 4 : decimals);
+    return delta > 0 ? QLatin1Char('+') + n : n;
+}
+
 QString ResultMetric::format(const RunResult &r) const
 {
     const std::optional<double> v = get(r);

@@ -61,7 +61,20 @@ struct RunResult {
     // Missing keys keep their defaults (runs stored by older versions); a
     // key of the wrong type is an error naming it.
     static Result<RunResult> fromJson(const QJsonObject &json);
+
+    // The one reader of a stored unit index (scalar, image and layer-metric
+    // rows carry one): -1 is "T's warm-up" (MetaAug's events before the
+    // first unit), an index of `units` its name, any other value "unit N"
+    // counted from 1 as the workbench counts units. Never indexes out of range.
+    QString unitLabel(int unit) const;
 };
+
+// What a change of a headline metric means: better or worse by the metric's
+// direction, the same when it rounds to zero at the metric's precision, or
+// unranked when the metric has no better direction (a size, the FP reference).
+enum class Verdict { Better, Worse, Same, Unranked };
+// "better", "worse", "same", "" (unranked).
+QString verdictName(Verdict v);
 
 // A headline metric: key in toJson(), label, unit and precision for display.
 struct ResultMetric {
@@ -73,6 +86,12 @@ struct ResultMetric {
     int better = 0;     // +1: higher is better, -1: lower is better, 0: neither (a size, the FP reference)
     // "93.52 %", or "–" when the run has no value.
     QString format(const RunResult &r) const;
+    // The meaning of a change `delta` = other - reference (by `better`).
+    // Every delta shown to people (compare view, runs compare, reports) is
+    // judged here, never by its sign alone.
+    Verdict verdict(double delta) const;
+    // "+0.40", "-40.5", "0.00": a delta at the metric's precision.
+    QString formatDelta(double delta) const;
 };
 
 // fp_top1, q_top1, fp_calib_top1, q_calib_top1, gap, agreement, kl,

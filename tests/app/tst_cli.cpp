@@ -4,9 +4,11 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
+#include <QtCore/QRegularExpression>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include "store/runstore.h"
 #include "testutil.h"
 
 namespace {
@@ -34,6 +36,7 @@ private slots:
     void badOptionValues_data();
     void badOptionValues();
     void runsCommands();
+    void runsCompareVerdicts();
 };
 
 void TestCli::initTestCase()
@@ -242,6 +245,46 @@ void TestCli::runsCommands()
     const Run j = runCli({"runs", "list", "--db", junk.fileName()});
     QCOMPARE(j.exitCode, 1);
     QVERIFY2(j.err.contains(junk.fileName()) && j.err.contains("not a run database"), qPrintable(j.err));
+}
+
+// `runs compare` judges each delta by the metric's direction (core's
+// ResultMetric::verdict), not by its sign: a larger gap is worse, a
+// shorter wall time better, in the text and in --json.
+void TestCli::runsCompareVerdicts()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath("runs.sqlite");
+    {
+        auto store = metaaug::store::RunStore::open(db);
+        QVERIFY(store);
+        for (const auto &[gap, wall, top1] : {std::tuple{1.0, 100.0, 90.0}, std::tuple{1.4, 59.5, 90.0}}) {
+            auto id = (*store)->createRun(QJsonObject{{"method", "qdrop"}, {"wbits", 4}, {"abits", 4}});
+            QVERIFY(id);
+            metaaug::RunResult r;
+            r.method = "qdrop";
+            r.gap = gap;
+            r.wallSeconds = wall;
+            r.qTop1 = top1;
+            r.fpTop1 = 91.7;
+            QVERIFY((*store)->finishRun(*id, metaaug::RunStatus::Succeeded, &r, {}));
+        }
+    }
+    const Run text = runCli({"runs", "compare", "1", "2", "--db", db});
+    QVERIFY2(text.exitCode == 0, qPrintable(text.err));
+    QVERIFY2(QRegularExpression("\\ngap\\s+1\\.00\\s+1\\.40 \\(\\+0\\.40 worse\\)").match(text.out).hasMatch(), qPrintable(text.out));
+    QVERIFY2(QRegularExpression("\\nwall_s\\s+100\\.0\\s+59\\.5 \\(-40\\.5 better\\)").match(text.out).hasMatch(), qPrintable(text.out));
+    QVERIFY2(QRegularExpression("\\nq_top1\\s+90\\.00\\s+90\\.00 \\(0\\.00 same\\)").match(text.out).hasMatch(), qPrintable(text.out));
+    QVERIFY2(QRegularExpression("\\nfp_top1\\s+91\\.70\\s+91\\.70 \\(0\\.00\\)").match(text.out).hasMatch(), qPrintable(text.out));
+    const Run json = runCli({"runs", "compare", "1", "2", "--db", db, "--json"});
+    QVERIFY2(json.exitCode == 0, qPrintable(json.err));
+    const QJsonObject second = QJsonDocument::fromJson(json.out.toUtf8()).object().value("runs").toArray().at(1).toObject();
+    const QJsonObject verdicts = second.value("verdict_vs_first").toObject();
+    QCOMPARE(verdicts.value("gap").toString(), QString("worse"));
+    QCOMPARE(verdicts.value("wall_s").toString(), QString("better"));
+    QCOMPARE(verdicts.value("q_top1").toString(), QString("same"));
+    QVERIFY(verdicts.value("fp_top1").isNull());  // no better direction
+    QVERIFY(verdicts.value("fp_calib_top1").isNull());  // no value
+    QCOMPARE(second.value("delta_vs_first").toObject().value("wall_s").toDouble(), -40.5);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
