@@ -114,6 +114,29 @@ QString runLabel(const RunData &r)
     return QStringLiteral("#%1 %2 %3").arg(r.runId).arg(r.spec.value(QLatin1String("method")).toString(), bitsLabel(r.spec));
 }
 
+// A numeric delta cell. A headline metric's change is judged by the
+// metric's direction (core's ResultMetric::verdict): "+0.40 worse" in red,
+// "-40.5 better" in green, "0.00 same"; in words as well as colour. Other
+// numbers (options, the method's summary) have no direction: the delta alone.
+void setDelta(QTableWidgetItem *it, const CompareRow &f, double delta)
+{
+    const ResultMetric *m = f.source == Source::Result ? findResultMetric(f.key) : nullptr;
+    if (!m) {
+        const QString n = f.source == Source::Option || f.source == Source::Summary ? QString::number(delta, 'g', f.precision)
+                                                                                    : QString::number(delta, 'f', std::max(0, f.precision));
+        it->setText(delta > 0 ? QLatin1Char('+') + n : n);
+        return;
+    }
+    const Verdict verdict = m->verdict(delta);
+    const QString name = verdictName(verdict);
+    it->setText(name.isEmpty() ? m->formatDelta(delta) : QStringLiteral("%1 %2").arg(m->formatDelta(delta), name));
+    it->setData(Qt::UserRole, name);
+    if (verdict == Verdict::Better || verdict == Verdict::Worse)
+        it->setForeground(verdict == Verdict::Better ? QColor(0, 120, 0) : QColor(170, 0, 0));
+    it->setToolTip(m->better == 0 ? QObject::tr("%1 has no better direction").arg(m->label)
+                                  : QObject::tr("%1 is better %2").arg(m->label, m->better > 0 ? QObject::tr("higher") : QObject::tr("lower")));
+}
+
 QString csvQuote(QString s)
 {
     if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"')) || s.contains(QLatin1Char('\n')))
@@ -277,16 +300,11 @@ void CompareView::fillTable()
             if (i == 0)
                 continue;
             double v = 0;
-            QString delta;
+            auto *it = new QTableWidgetItem;
             if (firstNumeric && numeric(m_runs[i], f, &v))
-                delta = QStringLiteral("%1%2").arg(v - first >= 0 ? QStringLiteral("+") : QString())
-                            .arg(f.source == Source::Option || f.source == Source::Summary ? QString::number(v - first, 'g', f.precision)
-                                                            : QString::number(v - first, 'f', std::max(0, f.precision)));
+                setDelta(it, f, v - first);
             else
-                delta = fieldText(m_runs[i], f) == fieldText(m_runs[0], f) ? QStringLiteral("=") : QStringLiteral("≠");
-            auto *it = new QTableWidgetItem(delta);
-            if (delta.startsWith(QLatin1Char('+')) || delta.startsWith(QLatin1Char('-')))
-                it->setForeground(delta.startsWith(QLatin1Char('+')) ? QColor(0, 120, 0) : QColor(170, 0, 0));
+                it->setText(fieldText(m_runs[i], f) == fieldText(m_runs[0], f) ? QStringLiteral("=") : QStringLiteral("≠"));
             m_table->setItem(row, col++, it);
         }
         ++row;

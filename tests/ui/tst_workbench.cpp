@@ -83,6 +83,7 @@ private slots:
     void settingsRemembered();
     void logAxisLabelsEachTickOnce();
     void paperPresetIsThePublicCode();
+    void compareViewVerdicts();
 
 private:
     std::unique_ptr<MainWindow> window();
@@ -316,7 +317,7 @@ void TestWorkbench::compareTwoRuns()
     const int row = rowOf(c->table(), "quantized test top-1 (%)");
     QVERIFY(row >= 0);
     QCOMPARE(c->table()->item(row, 1)->text(), QString::number(a, 'f', 2));
-    QCOMPARE(c->table()->item(row, 3)->text().toDouble(), QString::number(b - a, 'f', 2).toDouble());
+    QCOMPARE(c->table()->item(row, 3)->text().section(' ', 0, 0).toDouble(), QString::number(b - a, 'f', 2).toDouble());  // "+0.40 better"
     QCOMPARE(c->table()->item(rowOf(c->table(), "method"), 3)->text(), QString("≠"));
     QCOMPARE(c->sqnrPlot()->plottableCount(), 2);
     QCOMPARE(static_cast<QCPBars *>(c->sqnrPlot()->plottable(0))->data()->size(), 22);
@@ -431,6 +432,45 @@ void TestWorkbench::paperPresetIsThePublicCode()
     QCOMPARE(d.value("t_init").toString(), QString("warmup"));
     QCOMPARE(d.value("t_output").toString(), QString("residual"));
     QCOMPARE(d.value("t_frozen").toBool(), false);
+}
+
+// The compare view judges a delta by the metric's direction (core's
+// ResultMetric::verdict), in words and colour: a larger gap is worse
+// although positive, a shorter wall time better although negative.
+void TestWorkbench::compareViewVerdicts()
+{
+    QVector<RunData> runs(2);
+    const double gap[] = {1.0, 1.4}, wall[] = {100.0, 59.5}, top1[] = {90.0, 90.3};
+    for (int i = 0; i < 2; ++i) {
+        runs[i].runId = i + 1;
+        runs[i].status = RunStatus::Succeeded;
+        runs[i].spec = QJsonObject{{"method", i ? "metaaug" : "qdrop"}, {"wbits", 4}, {"abits", 4}};
+        RunResult r;
+        r.gap = gap[i];
+        r.wallSeconds = wall[i];
+        r.qTop1 = top1[i];
+        r.fpTop1 = 91.7;
+        runs[i].result = r;
+    }
+    CompareView c;
+    c.setRuns(runs);
+    const QColor green(0, 120, 0), red(170, 0, 0);
+    struct Expect {
+        const char *field, *text, *verdict;
+        QColor colour;
+    };
+    for (const Expect &e : {Expect{"gap calibration − test (pt)", "+0.40 worse", "worse", red},
+                            Expect{"wall time (s)", "-40.5 better", "better", green},
+                            Expect{"quantized test top-1 (%)", "+0.30 better", "better", green},
+                            Expect{"FP test top-1 (%)", "0.00", "", QColor()}}) {
+        const int row = rowOf(c.table(), e.field);
+        QVERIFY2(row >= 0, e.field);
+        QTableWidgetItem *delta = c.table()->item(row, 3);
+        QCOMPARE(delta->text(), QString(e.text));
+        QCOMPARE(delta->data(Qt::UserRole).toString(), QString(e.verdict));
+        QCOMPARE(delta->foreground().color(), e.colour.isValid() ? e.colour : QTableWidgetItem().foreground().color());
+    }
+    QVERIFY(c.csv().contains("+0.40 worse"));  // the CSV carries the verdict too
 }
 
 QTEST_MAIN(TestWorkbench)
