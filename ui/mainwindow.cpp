@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "quant/layerbitsmap.h"
+
 #include "analysispanel.h"
 #include "sweepsview.h"
 #include "compareview.h"
@@ -217,6 +219,14 @@ void MainWindow::createActions()
                 if (!d.isEmpty())
                     openEvaluation(d);
             });
+    // The built-in data (Debian's Fashion-MNIST): always a way back to it
+    // once a folder was chosen.
+    connect(add("useBuiltinCalibration", tr("Built-in Fashion-MNIST &training set (calibration)"), {}, QStyle::SP_DriveHDIcon,
+                tr("Calibrate on the built-in data, %1").arg(QStringLiteral("fashion-mnist:train"))),
+            &QAction::triggered, this, [this] { openCalibration(QStringLiteral("fashion-mnist:train")); });
+    connect(add("useBuiltinEvaluation", tr("Built-in Fashion-MNIST &test set (evaluation)"), {}, QStyle::SP_DriveHDIcon,
+                tr("Evaluate on the built-in data, %1").arg(QStringLiteral("fashion-mnist:test"))),
+            &QAction::triggered, this, [this] { openEvaluation(QStringLiteral("fashion-mnist:test")); });
     connect(add("quit", tr("&Quit"), QKeySequence::Quit, QStyle::SP_DialogCloseButton, tr("Quit the workbench")),
             &QAction::triggered, this, &QWidget::close);
     connect(add("startRun", tr("&Start"), QKeySequence(Qt::CTRL | Qt::Key_R), QStyle::SP_MediaPlay,
@@ -227,11 +237,50 @@ void MainWindow::createActions()
             &QAction::triggered, this, &MainWindow::cancelRun);
     connect(add("about", tr("&About MetaAug Workbench"), {}, QStyle::SP_MessageBoxInformation, tr("Versions and licence")),
             &QAction::triggered, this, &MainWindow::showAbout);
-    const char *tabNames[] = {"showLive", "showRuns", "showStored", "showCompare"};
-    for (int i = 0; i < 4; ++i)
-        connect(add(tabNames[i], m_tabs->tabText(i), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)), QStyle::SP_FileDialogDetailedView,
-                    tr("Show the %1 tab").arg(m_tabs->tabText(i))),
+    // One action per tab, Ctrl+1.. in tab order, for every tab there is.
+    for (int i = 0; i < m_tabs->count() && i < 9; ++i)
+        connect(add(tabActionName(i).toLatin1().constData(), m_tabs->tabText(i), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)),
+                    QStyle::SP_FileDialogDetailedView, tr("Show the %1 tab").arg(m_tabs->tabText(i))),
                 &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
+}
+
+// Per-layer bits belong to the model they were chosen for: after a model
+// change only the layers the new model has keep theirs, and the user is told.
+void MainWindow::keepLayerBitsOf(const ModelSummary &model)
+{
+    const QString text = m_setup->spec().value(QLatin1String("layer_bits")).toString();
+    auto bits = quant::parseLayerBits(text);
+    if (text.isEmpty() || !bits)
+        return;
+    QSet<QString> layers;
+    for (const UnitSummary &u : model.units)
+        for (const LayerSummary &l : u.layers)
+            layers.insert(l.name);
+    QStringList dropped;
+    for (auto it = bits->begin(); it != bits->end();)
+        if (layers.contains(it->first)) {
+            ++it;
+        } else {
+            dropped << it->first;
+            it = bits->erase(it);
+        }
+    if (dropped.isEmpty())
+        return;
+    m_setup->setSpec(QJsonObject{{QStringLiteral("layer_bits"), quant::formatLayerBits(*bits)}});
+    const QString message = bits->empty()
+                                ? tr("Per-layer bits cleared: %1 has none of the layers they were chosen for").arg(QFileInfo(model.path).fileName())
+                                : tr("Per-layer bits kept for %1 layer(s) of %2; dropped for %3 it does not have: %4")
+                                      .arg(bits->size()).arg(QFileInfo(model.path).fileName()).arg(dropped.size()).arg(dropped.join(QStringLiteral(", ")));
+    m_live->onLog(message);
+    statusBar()->showMessage(message, 15000);
+}
+
+// The tab actions' object names: the first four keep the names tests and
+// settings know; later tabs are named by position.
+QString MainWindow::tabActionName(int tab)
+{
+    static const char *const known[] = {"showLive", "showRuns", "showStored", "showCompare", "showSweeps", "showAnalysis"};
+    return tab < int(std::size(known)) ? QLatin1String(known[tab]) : QStringLiteral("showTab%1").arg(tab + 1);
 }
 
 void MainWindow::createMenus()
@@ -240,6 +289,10 @@ void MainWindow::createMenus()
     file->addAction(action(QStringLiteral("openModel")));
     file->addAction(action(QStringLiteral("openCalibration")));
     file->addAction(action(QStringLiteral("openEvaluation")));
+    QMenu *builtin = file->addMenu(tr("&Built-in Data"));
+    builtin->setObjectName(QStringLiteral("builtinDataMenu"));
+    builtin->addAction(action(QStringLiteral("useBuiltinCalibration")));
+    builtin->addAction(action(QStringLiteral("useBuiltinEvaluation")));
     m_recentMenu = file->addMenu(tr("&Recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     m_exportMenu = file->addMenu(tr("&Export"));
@@ -253,8 +306,8 @@ void MainWindow::createMenus()
     for (QDockWidget *d : findChildren<QDockWidget *>())
         m_viewMenu->addAction(d->toggleViewAction());
     m_viewMenu->addSeparator();
-    for (const char *n : {"showLive", "showRuns", "showStored", "showCompare"})
-        m_viewMenu->addAction(action(QLatin1String(n)));
+    for (int i = 0; i < m_tabs->count() && i < 9; ++i)
+        m_viewMenu->addAction(action(tabActionName(i)));
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(action(QStringLiteral("about")));
 
@@ -279,12 +332,14 @@ void MainWindow::rebuildExportMenu()
         QAction *a = m_exportMenu->addAction(e->title() + QStringLiteral("…"));
         a->setObjectName(QStringLiteral("export_") + e->id());
         const QString id = e->id(), suffix = e->fileSuffix();
-        connect(a, &QAction::triggered, this, [this, id, suffix] {
+        // The file-type filter from the exporter's own title and suffix.
+        const QString filter = tr("%1 (*.%2);;All files (*)").arg(e->title(), suffix);
+        connect(a, &QAction::triggered, this, [this, id, suffix, filter] {
             const qint64 run = selectedRun();
             if (run <= 0)
                 return;
             const QString file = QFileDialog::getSaveFileName(this, tr("Export run %1 as %2").arg(run).arg(id),
-                                                              QStringLiteral("run-%1.%2").arg(run).arg(suffix));
+                                                              QStringLiteral("run-%1.%2").arg(run).arg(suffix), filter);
             if (!file.isEmpty())
                 exportRun(run, id, file);
         });
@@ -432,6 +487,7 @@ void MainWindow::connectState()
         if (r) {
             m_modelSummary = *r;
             m_modelPanel->setSummary(*r);
+            keepLayerBitsOf(*r);
         } else {
             // The previous model stays open: show it again.
             if (m_state->modelReady() && m_modelSummary)

@@ -43,6 +43,8 @@ public:
 
     // Named actions, for tests and shortcuts.
     QAction *action(const QString &objectName) const;
+    // Object name of the action that shows tab `tab` (Ctrl+tab+1).
+    static QString tabActionName(int tab);
 
     // Model, data and run setup; the path/source is loaded on the thread pool.
     void openModel(const QString &path);
@@ -101,6 +103,7 @@ private:
     void rebuildRecentMenu();
     void rebuildExportMenu();
     void showError(const QString &title, const QString &message);
+    void keepLayerBitsOf(const ModelSummary &model);
     void updateState();
     // The run setup's spec with the open model, card and data.
     QJsonObject runSpec() const;

@@ -87,7 +87,13 @@ void RunCharts::clear()
         p->clearGraphs();
         p->replot();
     }
+    // A new run starts from empty axes: no ranges or layer names of the last one.
+    for (QCustomPlot *p : {m_loss, m_probe, m_meta, m_sqnr}) {
+        p->xAxis->setRange(0, 1);
+        p->yAxis->setRange(0, 1);
+    }
     static_cast<QCPBars *>(m_sqnr->plottable(0))->data()->clear();
+    setCategoryTicks(m_sqnr, {});
     m_sqnr->replot();
     m_probeUnit->clear();
     m_probeUnit->addItem(tr("Current unit"), -1);

@@ -27,6 +27,9 @@ RunSetupPanel::RunSetupPanel(QWidget *parent) : QWidget(parent)
         m_preset->addItem(p.label, p.id);
         m_preset->setItemData(m_preset->count() - 1, p.description, Qt::ToolTipRole);
     }
+    // After an edit the form no longer is the preset: it says so.
+    m_preset->addItem(tr("Custom"), QString());
+    m_preset->setItemData(m_preset->count() - 1, tr("Values edited after a preset was applied"), Qt::ToolTipRole);
     m_preset->setToolTip(tr("Sets calibration size, iterations, evaluation size and method options together"));
     presetRow->addRow(tr("Preset"), m_preset);
 
@@ -51,6 +54,7 @@ RunSetupPanel::RunSetupPanel(QWidget *parent) : QWidget(parent)
         auto *form = new FieldForm(options, id + QLatin1Char('_'), group);
         layout->addWidget(form);
         connect(form, &FieldForm::changed, this, &RunSetupPanel::changed);
+        connect(form, &FieldForm::changed, this, &RunSetupPanel::markCustom);
         m_methodGroups[id] = group;
         m_methodForms[id] = form;
         outer->addWidget(group);
@@ -58,6 +62,7 @@ RunSetupPanel::RunSetupPanel(QWidget *parent) : QWidget(parent)
     outer->addStretch(1);
 
     connect(m_form, &FieldForm::changed, this, &RunSetupPanel::changed);
+    connect(m_form, &FieldForm::changed, this, &RunSetupPanel::markCustom);
     connect(method, &QComboBox::currentIndexChanged, this, &RunSetupPanel::showMethodSection);
     connect(m_preset, &QComboBox::activated, this, [this] { applyPreset(m_preset->currentData().toString()); });
     setSpec(QJsonObject{{"method", workbenchDefaultMethod()}});
@@ -87,11 +92,24 @@ void RunSetupPanel::showMethodSection()
             w->setEnabled(f.methods.isEmpty() || f.methods.contains(method));
 }
 
+// An edit after a preset makes the form Custom; choosing another method is
+// not one (a preset keeps the chosen method), nor are values the panel sets.
+void RunSetupPanel::markCustom()
+{
+    if (m_applying > 0 || m_preset->currentData().toString().isEmpty())
+        return;
+    QJsonObject now = m_form->values();
+    now.remove(QStringLiteral("method"));
+    if (sender() != m_form || now != m_presetValues)
+        m_preset->setCurrentIndex(m_preset->findData(QString()));
+}
+
 void RunSetupPanel::applyPreset(const QString &id)
 {
     const RunPreset *p = findRunPreset(id);
     if (!p)
         return;
+    ++m_applying;
     m_preset->setCurrentIndex(m_preset->findData(id));
     const QString method = methodBox()->currentData().toString();
     m_form->reset();
@@ -103,6 +121,9 @@ void RunSetupPanel::applyPreset(const QString &id)
     QJsonObject spec = p->spec;
     spec[QStringLiteral("method")] = method;  // a preset keeps the chosen method
     setSpec(spec);
+    m_presetValues = m_form->values();
+    m_presetValues.remove(QStringLiteral("method"));
+    --m_applying;
 }
 
 QJsonObject RunSetupPanel::spec() const
@@ -116,11 +137,13 @@ QJsonObject RunSetupPanel::spec() const
 
 void RunSetupPanel::setSpec(const QJsonObject &spec)
 {
+    ++m_applying;
     m_form->setValues(spec);
     const QString method = spec.value(QLatin1String("method")).toString(methodBox()->currentData().toString());
     if (auto it = m_methodForms.find(method); it != m_methodForms.end())
         it->second->setValues(spec.value(QLatin1String("method_options")).toObject());
     showMethodSection();
+    --m_applying;
 }
 
 void RunSetupPanel::save(QSettings &settings) const

@@ -50,6 +50,9 @@ private:
     void showMethodSection();
 
     QComboBox *m_preset;
+    int m_applying = 0;  // > 0 while the panel itself sets values (a preset, a spec)
+    QJsonObject m_presetValues;  // the form's fields (less the method) as the last preset left them
+    void markCustom();
     FieldForm *m_form;                              // the run-spec fields
     std::map<QString, QGroupBox *> m_methodGroups;  // method id -> its section
     std::map<QString, FieldForm *> m_methodForms;   // method id -> its options

@@ -156,6 +156,15 @@ void RunView::updateProgress()
 {
     const ProgressUpdate &u = m_data.last;
     const bool done = m_data.status != RunStatus::Running;
+    if (done && m_data.result) {
+        // A finished run says what it did, not where its last event was.
+        m_progress->setValue(1000);
+        m_progressLabel->setText(tr("%1 · %2 units · wall time %3")
+                                     .arg(QLatin1String(statusName(m_data.status)))
+                                     .arg(m_data.result->units.size())
+                                     .arg(durationText(m_data.result->wallSeconds)));
+        return;
+    }
     const double fraction = m_data.fractionDone();
     m_progress->setValue(int(1000 * fraction));
     const double eta = fraction > 0.01 && !done ? u.elapsedSeconds * (1 - fraction) / fraction : NAN;

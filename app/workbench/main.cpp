@@ -12,17 +12,20 @@
 #include <QtWidgets/QApplication>
 
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
-int main(int argc, char **argv)
-{
-    metaaug::configureRuntime();
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("MetaAug Workbench"));
-    QApplication::setOrganizationName(QStringLiteral("metaaug-workbench"));
-    QApplication::setApplicationVersion(QStringLiteral(METAAUG_VERSION));
+namespace {
 
-    QCommandLineParser p;
+void nameApplication()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("MetaAug Workbench"));
+    QCoreApplication::setOrganizationName(QStringLiteral("metaaug-workbench"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(METAAUG_VERSION));
+}
+
+void addOptions(QCommandLineParser &p)
+{
     p.setApplicationDescription(QStringLiteral("Quantize CNNs after training with MetaAug and baselines, watch runs live, "
                                                "browse and compare stored runs."));
     p.addHelpOption();
@@ -39,6 +42,36 @@ int main(int argc, char **argv)
                                 "after the model."),
                  QStringLiteral("FILE")});
     p.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A model file to open (same as --model)."), QStringLiteral("[model]"));
+}
+
+// --help and --version answer without a display: no QApplication (which
+// aborts when no display can be opened) is made for them.
+bool asksForHelpOrVersion(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i)
+        for (const char *flag : {"--help", "-h", "-?", "--help-all", "--version", "-v"})
+            if (std::strcmp(argv[i], flag) == 0)
+                return true;
+    return false;
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    if (asksForHelpOrVersion(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        nameApplication();
+        QCommandLineParser p;
+        addOptions(p);
+        p.process(core);  // prints the help or version and exits
+        return 0;
+    }
+    metaaug::configureRuntime();
+    QApplication app(argc, argv);
+    nameApplication();
+    QCommandLineParser p;
+    addOptions(p);
     p.process(app);
 
     metaaug::ui::WorkbenchOptions o;
