@@ -94,7 +94,8 @@ QString metricsTable(const std::vector<store::RunRow> &rows, const std::vector<s
                 const QString name = verdictName(verdict);
                 s += QStringLiteral("<br><span class=\"delta%1\" data-verdict=\"%2\">%3%4%5</span>")
                          .arg(name.isEmpty() ? QString() : QLatin1Char(' ') + name, name, m.formatDelta(*v - *base),
-                              m.unit.isEmpty() ? QString() : QLatin1Char(' ') + m.unit, name.isEmpty() ? QString() : QLatin1Char(' ') + name);
+                              m.deltaUnit().isEmpty() ? QString() : QLatin1Char(' ') + m.deltaUnit(),
+                              name.isEmpty() ? QString() : QLatin1Char(' ') + name);
             }
             s += QStringLiteral("</td>");
         }

@@ -191,6 +191,11 @@ QString ResultMetric::formatDelta(double delta) const
     return delta > 0 ? QLatin1Char('+') + n : n;
 }
 
+QString ResultMetric::deltaUnit() const
+{
+    return unit == QLatin1String("%") ? QStringLiteral("pt") : unit;
+}
+
 QString ResultMetric::format(const RunResult &r) const
 {
     const std::optional<double> v = get(r);

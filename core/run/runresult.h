@@ -92,6 +92,9 @@ struct ResultMetric {
     Verdict verdict(double delta) const;
     // "+0.40", "-40.5", "0.00": a delta at the metric's precision.
     QString formatDelta(double delta) const;
+    // The unit of a delta: "pt" for a "%" metric (a difference of
+    // percentages is in percentage points), else the metric's unit.
+    QString deltaUnit() const;
 };
 
 // fp_top1, q_top1, fp_calib_top1, q_calib_top1, gap, agreement, kl,

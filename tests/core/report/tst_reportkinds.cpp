@@ -241,6 +241,8 @@ void TestReportKinds::verdicts()
     QCOMPARE(wall->formatDelta(-40.5), QString("-40.5"));
     QCOMPARE(top1->formatDelta(-0.004), QString("0.00"));
     QCOMPARE(verdictName(Verdict::Worse), QString("worse"));
+    QCOMPARE(top1->deltaUnit(), QString("pt"));  // a difference of percentages
+    QCOMPARE(wall->deltaUnit(), QString("s"));
     QCOMPARE(verdictName(Verdict::Unranked), QString());
 }
 
@@ -325,7 +327,7 @@ void TestReportKinds::comparisonOfAll()
     // MetaAug against rtn: gap 1.40 vs 1.00 is worse, 59.5 s vs 100.0 s is better, in words and colour.
     QVERIFY(html->contains("<span class=\"delta worse\" data-verdict=\"worse\">+0.40 pt worse</span>"));
     QVERIFY(html->contains("<span class=\"delta better\" data-verdict=\"better\">-40.5 s better</span>"));
-    QVERIFY(html->contains("<span class=\"delta better\" data-verdict=\"better\">+0.50 % better</span>"));  // q_top1 90.5 vs 90.0
+    QVERIFY(html->contains("<span class=\"delta better\" data-verdict=\"better\">+0.50 pt better</span>"));  // q_top1 90.5 % vs 90.0 %
     QVERIFY(html->contains("<span class=\"delta\" data-verdict=\"\">"));  // a metric without direction: no verdict
     QVERIFY(!html->contains("-0.00"));
     const QString file = m_dir.filePath("compare.html");
