@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // metaaug sweep: a grid of runs from a sweep file (core/sweep), recorded in
-// the run store; its status, cancel, and the sweep matrix.
+// the run store; its status, cancel, the sweep matrix and the runs as records.
 #include "commands.h"
 #include "options.h"
 #include "terminal.h"
@@ -12,6 +12,7 @@
 #include "sweep/slurmexecutor.h"
 #include "sweep/sweepfile.h"
 #include "sweep/sweepmatrix.h"
+#include "sweep/sweeprecords.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
@@ -145,69 +146,65 @@ int status(store::RunStore &db, int64_t id, bool json)
     auto points = sweeps.points(id);
     if (!points)
         return fail(points.error().message);
+    // A point marked running whose process is gone is told apart: it will never finish.
+    const QString goneText = QStringLiteral("running, process gone");
     std::map<QString, int> counts;
     QJsonArray list;
-    QStringList failures;
+    QStringList failures, gone;
+    int live = 0;
     for (const SweepPointRow &pt : *points) {
-        ++counts[QLatin1String(statusName(pt.status))];
-        list.append(QJsonObject{{"index", pt.index}, {"coords", pt.coords}, {"status", QLatin1String(statusName(pt.status))},
-                                {"run", pt.run ? QJsonValue(qint64(pt.run)) : QJsonValue()}, {"error", pt.error}, {"attempts", pt.attempts}});
+        const bool isGone = store::pointProcessGone(pt);
+        const QString state = isGone ? goneText : QLatin1String(statusName(pt.status));
+        ++counts[state];
+        live += pt.status == RunStatus::Running && !isGone;
+        QJsonObject o{{"index", pt.index}, {"coords", pt.coords}, {"status", QLatin1String(statusName(pt.status))},
+                      {"run", pt.run ? QJsonValue(qint64(pt.run)) : QJsonValue()}, {"error", pt.error}, {"attempts", pt.attempts}};
+        if (pt.owner.pid > 0)
+            o["process"] = QJsonObject{{"pid", qint64(pt.owner.pid)}, {"host", pt.owner.host}, {"gone", isGone}};
+        list.append(o);
         if (pt.status == RunStatus::Failed || pt.status == RunStatus::Interrupted)
             failures << QStringLiteral("  point %1 (%2): %3").arg(pt.index).arg(coordsText(pt.coords), pt.error);
+        if (isGone)
+            gone << QStringLiteral("  point %1 (%2): process %3 on %4 ended without finishing it (killed or crashed)")
+                        .arg(pt.index).arg(coordsText(pt.coords)).arg(pt.owner.pid).arg(pt.owner.host);
     }
+    // The sweep itself is running only while a point's process lives (or points are queued behind one).
+    const QString sweepState = row->status == RunStatus::Running && !gone.isEmpty() && live == 0 ? goneText
+                                                                                                   : QLatin1String(statusName(row->status));
     if (json) {
         QJsonObject c;
         for (const auto &[k, v] : counts)
             c[k] = v;
         printJson(QJsonObject{{"id", qint64(id)}, {"name", row->name}, {"status", QLatin1String(statusName(row->status))},
-                              {"executor", row->executor}, {"counts", c}, {"points", list}});
+                              {"process_gone", sweepState == goneText}, {"executor", row->executor}, {"counts", c}, {"points", list}});
         return Ok;
     }
     QStringList parts;
     for (const auto &[k, v] : counts)
         parts << QStringLiteral("%1 %2").arg(v).arg(k);
     QStringList lines{QStringLiteral("sweep %1 '%2' (%3, created %4): %5; %6 points: %7")
-                          .arg(id).arg(row->name, row->executor, row->created.left(19), QLatin1String(statusName(row->status)))
-                          .arg(points->size()).arg(parts.join(QStringLiteral(", ")))};
+                          .arg(id).arg(row->name, row->executor, row->created.left(19), sweepState)
+                          .arg(points->size()).arg(parts.join(QStringLiteral("; ")))};
     if (!failures.isEmpty())
         lines << QStringLiteral("failed:") << failures;
+    if (!gone.isEmpty())
+        lines << QStringLiteral("%1:").arg(goneText) << gone
+              << QStringLiteral("`metaaug sweep run %1` reclaims them (runs them again with the queued points).").arg(id);
     printOut(lines.join(QLatin1Char('\n')));
     return Ok;
 }
 
-// The runs behind a matrix: a sweep's points, or the run bundles of a folder.
+// A folder of run bundles or a file of records (.jsonl): readable without a database.
+bool isRunsPath(const QString &source)
+{
+    return QFileInfo(source).isDir() || sweep::isRecordsFile(source);
+}
+
+// The runs behind a matrix: a sweep's points, the run bundles of a folder or a file of records.
 Result<std::vector<sweep::MatrixRun>> matrixRuns(store::RunStore *db, const QString &source)
 {
-    std::vector<sweep::MatrixRun> runs;
-    if (QFileInfo(source).isDir()) {
-        const QFileInfoList files = QDir(source).entryInfoList({QStringLiteral("*.sqlite")}, QDir::Files, QDir::Name);
-        if (files.isEmpty())
-            return makeError(ErrorCode::NotFound, QStringLiteral("folder %1 holds no run bundles (*.sqlite)").arg(source));
-        std::vector<std::pair<int, sweep::MatrixRun>> indexed;  // grid index (-1: none), run
-        for (const QFileInfo &f : files) {
-            auto bundle = store::RunStore::open(f.filePath());
-            if (!bundle)
-                return bundle.error();
-            auto rows = (*bundle)->listRuns();
-            if (!rows)
-                return rows.error();
-            for (const store::RunRow &r : *rows) {
-                if (r.kind != QLatin1String(store::kQuantizeRun))
-                    continue;
-                // A sweep's bundle has its point: the grid coordinates, arm included.
-                auto point = store::SweepStore(**bundle).pointOfRun(r.id);
-                if (!point)
-                    return point.error();
-                indexed.push_back({*point ? (*point)->second.index : -1,
-                                   {*point ? (*point)->second.coords : sweep::coordsOfSpec(r.spec), r.typedResult(), r.id}});
-            }
-        }
-        // Rows and columns come in first-seen order: the grid's, where known.
-        std::stable_sort(indexed.begin(), indexed.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
-        for (auto &[index, run] : indexed)
-            runs.push_back(std::move(run));
-        return runs;
-    }
+    if (isRunsPath(source))
+        return sweep::matrixRunsOfPath(source);
     auto id = sweepId(source);
     if (!id)
         return id.error();
@@ -220,6 +217,28 @@ Result<std::vector<sweep::MatrixRun>> matrixRuns(store::RunStore *db, const QStr
     if (points->empty())
         return makeError(ErrorCode::NotFound, QStringLiteral("%1 has no sweep %2").arg(db->path()).arg(*id));
     return sweep::matrixRunsOf(*db, *points);
+}
+
+// One record per run (core/sweep/sweeprecords.h) of a sweep or a folder of bundles.
+int exportRecords(store::RunStore *db, const QString &source, const QString &out)
+{
+    if (out.isEmpty())
+        return fail(QStringLiteral("sweep export needs --out FILE.jsonl"), Usage);
+    Result<std::vector<QJsonObject>> records = std::vector<QJsonObject>{};
+    if (QFileInfo(source).isDir()) {
+        records = sweep::recordsOfFolder(source);
+    } else {
+        auto id = sweepId(source);
+        if (!id)
+            return fail(id.error().message, Usage);
+        records = sweep::recordsOfSweep(*db, *id);
+    }
+    if (!records)
+        return fail(records.error().message);
+    if (auto r = sweep::writeRecords(*records, out); !r)
+        return fail(r.error().message);
+    printOut(QStringLiteral("%1 records written to %2").arg(records->size()).arg(out));
+    return Ok;
 }
 
 int show(store::RunStore *db, const QString &source, const QCommandLineParser &p)
@@ -266,10 +285,12 @@ int sweepCommand(const QStringList &args)
         "  cancel ID            stop a running sweep (its running points are cancelled) and its queue\n"
         "  collect ID           slurm: import the finished points' run bundles (idempotent)\n"
         "  list                 every sweep\n"
-        "  show ID|FOLDER       the sweep matrix (rows x columns, mean ± std over seeds, best per column *) of a sweep or of a\n"
-        "                       folder of run bundles"));
+        "  show ID|FOLDER|F.jsonl  the sweep matrix (rows x columns, mean ± std over seeds, best per column *) of a sweep, a\n"
+        "                       folder of run bundles or a file of records\n"
+        "  export ID|FOLDER --out F.jsonl  the runs as records, one JSON line each (grid point, status, spec, result,\n"
+        "                       hashes, per-unit and per-layer summaries; no scalar series or images): a study's results in git"));
     p.addHelpOption();
-    p.addPositionalArgument(QStringLiteral("what"), QStringLiteral("FILE, or run, status, cancel, collect, list, show"));
+    p.addPositionalArgument(QStringLiteral("what"), QStringLiteral("FILE, or run, status, cancel, collect, list, show, export"));
     p.addOption({QStringLiteral("executor"), QStringLiteral("Where the points run: local (processes on this machine, default) or slurm "
                                                             "(one job array; see the README)."),
                  QStringLiteral("NAME"), QStringLiteral("local")});
@@ -294,21 +315,24 @@ int sweepCommand(const QStringList &args)
     p.addOption({QStringLiteral("csv"), QStringLiteral("show: CSV.")});
     p.addOption({QStringLiteral("markdown"), QStringLiteral("show: a Markdown table.")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (status, show, --dry-run).")});
+    p.addOption({QStringLiteral("out"), QStringLiteral("export: the records file to write (.jsonl)."), QStringLiteral("FILE")});
     addDbOption(p);
     if (auto exit = parseCommandLine(p, args, CommandShape::Actions))
         return *exit;
     QStringList pos = p.positionalArguments();
     if (pos.isEmpty())
-        return fail(QStringLiteral("sweep needs a sweep file or an action (run, status, cancel, list, show)"), Usage);
+        return fail(QStringLiteral("sweep needs a sweep file or an action (run, status, cancel, collect, list, show, export)"), Usage);
     const QString what = pos.takeFirst();
     const QString executor = p.value(QStringLiteral("executor"));
     if (executor != QLatin1String("local") && executor != QLatin1String("slurm"))
         return fail(QStringLiteral("--executor '%1': the executors are: local, slurm").arg(executor), Usage);
     const bool json = p.isSet(QStringLiteral("json"));
 
-    if (what == QLatin1String("show") && pos.size() == 1 && QFileInfo(pos.first()).isDir())
-        return show(nullptr, pos.first(), p);  // a folder of bundles needs no database
-    const QStringList actions{"run", "status", "cancel", "collect", "list", "show"};
+    if (what == QLatin1String("show") && pos.size() == 1 && isRunsPath(pos.first()))
+        return show(nullptr, pos.first(), p);  // a folder of bundles or records needs no database
+    if (what == QLatin1String("export") && pos.size() == 1 && QFileInfo(pos.first()).isDir())
+        return exportRecords(nullptr, pos.first(), p.value(QStringLiteral("out")));
+    const QStringList actions{"run", "status", "cancel", "collect", "list", "show", "export"};
     if (!actions.contains(what) && !QFileInfo(what).isFile())
         return fail(QStringLiteral("'%1' is neither a sweep file nor an action (%2)").arg(what, actions.join(QStringLiteral(", "))), Usage);
 
@@ -377,6 +401,8 @@ int sweepCommand(const QStringList &args)
         return fail(QStringLiteral("sweep %1 takes one sweep id").arg(what), Usage);
     if (what == QLatin1String("show"))
         return show(&db, pos.first(), p);
+    if (what == QLatin1String("export"))
+        return exportRecords(&db, pos.first(), p.value(QStringLiteral("out")));
     auto id = sweepId(pos.first());
     if (!id)
         return fail(id.error().message, Usage);

@@ -7,8 +7,10 @@
 # record; on the same machine the next call resumes the queued, interrupted
 # and failed points; in a fresh clone the grid starts again). Every finished
 # point's run bundle (with its grid point) goes to
-# bench/sweeps/NAME/point-INDEX.sqlite, which is committed; the table
-# is `metaaug sweep show bench/sweeps/NAME --markdown` over those bundles.
+# bench/sweeps/NAME/point-INDEX.sqlite (not committed: 1-2 MB each), and
+# the bundles' records, one JSON line per run, to bench/sweeps/NAME.jsonl,
+# which is committed; the table is `metaaug sweep show bench/sweeps/NAME.jsonl
+# --markdown` (the same table as from the folder of bundles).
 # Stop it with `metaaug sweep cancel 1 --db bench/sweeps/NAME.sqlite` (the
 # cancelled points are rerun next time).
 set -euo pipefail
@@ -30,5 +32,6 @@ for p in json.load(sys.stdin)["points"]:
         print(p["index"], p["run"])' | while read -r index run; do
   [ -f "$bundles/point-$index.sqlite" ] || "$bin" runs export "$run" --out "$bundles/point-$index.sqlite" --db "$db" > /dev/null
 done
+"$bin" sweep export "$bundles" --out "$here/$name.jsonl" > /dev/null
 "$bin" sweep status 1 --db "$db" | head -1
-"$bin" sweep show "$bundles" --markdown
+"$bin" sweep show "$here/$name.jsonl" --markdown

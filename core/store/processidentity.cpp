@@ -27,8 +27,13 @@ int64_t startTimeOf(int64_t pid)
 
 ProcessIdentity currentProcess()
 {
+    return processOnThisHost(::getpid());
+}
+
+ProcessIdentity processOnThisHost(int64_t pid)
+{
     ProcessIdentity p;
-    p.pid = ::getpid();
+    p.pid = pid;
     p.startTime = std::max<int64_t>(0, startTimeOf(p.pid));
     p.host = QSysInfo::machineHostName();
     return p;

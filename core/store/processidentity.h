@@ -16,6 +16,9 @@ struct ProcessIdentity {
 };
 
 ProcessIdentity currentProcess();
+// Another process of this host (a child just started): its pid, start time
+// (0 when /proc does not say) and this host.
+ProcessIdentity processOnThisHost(int64_t pid);
 
 // False when the process is known to be gone: same host, and no process
 // with that pid and start time. Another host's process counts as alive

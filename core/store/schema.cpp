@@ -126,8 +126,16 @@ CREATE TABLE sweep_points (
 );
 )sql";
 
+// The process running a local sweep's point (pid, its start time, host), so
+// that a point left "running" by a killed process is told from a live one.
+const char kV7ToV8[] = R"sql(
+ALTER TABLE sweep_points ADD COLUMN pid INTEGER;
+ALTER TABLE sweep_points ADD COLUMN pid_start INTEGER;
+ALTER TABLE sweep_points ADD COLUMN host TEXT;
+)sql";
+
 // migrations[v] takes a database from version v to v + 1
-const char *const kMigrations[] = {kV1, kV1ToV2, kV2ToV3, kV3ToV4, kV4ToV5, kV5ToV6, kV6ToV7};
+const char *const kMigrations[] = {kV1, kV1ToV2, kV2ToV3, kV3ToV4, kV4ToV5, kV5ToV6, kV6ToV7, kV7ToV8};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 }  // namespace

@@ -13,7 +13,8 @@ namespace metaaug::store {
 // 3: layer_metrics.unit and .step (metrics sampled during reconstruction)
 // 4: states (the quantized model of a succeeded run, for exports)
 // 5: blobs (a method's binary artefacts: MetaAug's T)
-constexpr int kSchemaVersion = 7;
+// 6: runs.kind; 7: sweeps and sweep_points; 8: sweep_points.pid, pid_start, host
+constexpr int kSchemaVersion = 8;
 
 // The version of an open database (0: empty file).
 Result<int> schemaVersion(Database &db);

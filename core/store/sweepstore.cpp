@@ -23,7 +23,7 @@ SweepRow readSweep(const Statement &st)
     return r;
 }
 
-constexpr char kPointColumns[] = "sweep, idx, spec, coords, status, run, error, attempts";
+constexpr char kPointColumns[] = "sweep, idx, spec, coords, status, run, error, attempts, pid, pid_start, host";
 
 SweepPointRow readPoint(const Statement &st)
 {
@@ -36,6 +36,8 @@ SweepPointRow readPoint(const Statement &st)
     p.run = st.isNull(5) ? 0 : st.int64(5);
     p.error = st.text(6);
     p.attempts = int(st.int64(7));
+    if (!st.isNull(8))
+        p.owner = ProcessIdentity{st.int64(8), st.int64(9), st.text(10)};
     return p;
 }
 
@@ -45,6 +47,11 @@ Error noSweep(const RunStore &s, int64_t id)
 }
 
 }  // namespace
+
+bool pointProcessGone(const SweepPointRow &p)
+{
+    return p.status == RunStatus::Running && p.owner.pid > 0 && !processAlive(p.owner);
+}
 
 Result<int64_t> SweepStore::createSweep(const QString &name, const QJsonObject &file, const QString &executor, const QString &folder,
                                         const std::vector<SweepPointRow> &points)
@@ -118,10 +125,12 @@ Result<void> SweepStore::setJob(int64_t sweep, const QString &folder, const QStr
     return db.changes() ? Result<void>() : Result<void>(noSweep(m_store, sweep));
 }
 
-Result<void> SweepStore::setPoint(int64_t sweep, int index, RunStatus status, int64_t run, const QString &error, bool attempt)
+Result<void> SweepStore::setPoint(int64_t sweep, int index, RunStatus status, int64_t run, const QString &error, bool attempt,
+                                  const ProcessIdentity &owner)
 {
     Database &db = m_store.database();
-    auto st = db.prepare("UPDATE sweep_points SET status = ?1, run = ?2, error = ?3, attempts = attempts + ?4 WHERE sweep = ?5 AND idx = ?6");
+    auto st = db.prepare("UPDATE sweep_points SET status = ?1, run = ?2, error = ?3, attempts = attempts + ?4, pid = ?7, pid_start = ?8, "
+                         "host = ?9 WHERE sweep = ?5 AND idx = ?6");
     if (!st)
         return st.error();
     st->bind(1, QString::fromLatin1(statusName(status)));
@@ -134,6 +143,10 @@ Result<void> SweepStore::setPoint(int64_t sweep, int index, RunStatus status, in
     else
         st->bind(3, error);
     st->bind(4, attempt ? 1 : 0).bind(5, sweep).bind(6, index);
+    if (owner.pid > 0)
+        st->bind(7, owner.pid).bind(8, owner.startTime).bind(9, owner.host);
+    else
+        st->bindNull(7).bindNull(8).bindNull(9);
     if (auto r = st->run(); !r)
         return r;
     return db.changes() ? Result<void>()

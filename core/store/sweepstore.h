@@ -5,6 +5,7 @@
 // rules); the executors and `metaaug sweep` write it, every front end reads it.
 #pragma once
 
+#include "processidentity.h"
 #include "runstore.h"
 
 #include <optional>
@@ -31,7 +32,13 @@ struct SweepPointRow {
     int64_t run = 0;     // 0: no run (yet)
     QString error;
     int attempts = 0;
+    // Local executor: the process running the point (pid 0: none recorded).
+    ProcessIdentity owner;
 };
+
+// A point marked running whose recorded process no longer exists (killed,
+// or its machine restarted): it will never finish; `sweep run` reclaims it.
+bool pointProcessGone(const SweepPointRow &p);
 
 class SweepStore {
 public:
@@ -45,8 +52,10 @@ public:
     Result<std::vector<SweepPointRow>> points(int64_t sweep);
     Result<void> setStatus(int64_t sweep, RunStatus status);
     Result<void> setJob(int64_t sweep, const QString &folder, const QString &job);
-    // A point's new state; `attempt` counts one more attempt (a start).
-    Result<void> setPoint(int64_t sweep, int index, RunStatus status, int64_t run, const QString &error, bool attempt = false);
+    // A point's new state; `attempt` counts one more attempt (a start). The
+    // recorded process is cleared: `owner` (pid 0: none) records it anew.
+    Result<void> setPoint(int64_t sweep, int index, RunStatus status, int64_t run, const QString &error, bool attempt = false,
+                          const ProcessIdentity &owner = {});
     // The sweep point a run was made for, if any (a run bundle keeps it: the
     // point's coordinates name the run's place in the grid, its arm label too).
     Result<std::optional<std::pair<SweepRow, SweepPointRow>>> pointOfRun(int64_t run);

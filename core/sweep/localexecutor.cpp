@@ -30,7 +30,8 @@ struct Running {
 
 bool pending(const store::SweepPointRow &p, bool retryFailed)
 {
-    return p.status == RunStatus::Queued ||
+    // A point left running by a process that is gone never ends by itself.
+    return p.status == RunStatus::Queued || store::pointProcessGone(p) ||
            (retryFailed && (p.status == RunStatus::Failed || p.status == RunStatus::Interrupted || p.status == RunStatus::Cancelled));
 }
 
@@ -138,7 +139,9 @@ Result<LocalOutcome> runLocal(store::RunStore &db, int64_t sweep, const LocalOpt
                                              QStringLiteral("--quiet"), QStringLiteral("--json")});
             p.status = RunStatus::Running;
             p.error.clear();
-            if (auto r = sweeps.setPoint(sweep, p.index, RunStatus::Running, 0, {}, true); !r)
+            // The point's process, so that `sweep status` tells a killed one from a live one.
+            p.owner = process->waitForStarted() ? store::processOnThisHost(process->processId()) : store::ProcessIdentity{};
+            if (auto r = sweeps.setPoint(sweep, p.index, RunStatus::Running, 0, {}, true, p.owner); !r)
                 return r.error();
             report(p);
             running.push_back({p, std::move(process)});

@@ -37,7 +37,8 @@ struct LocalOutcome {
 constexpr int64_t kProcessBaselineBytes = 300ll << 20;
 int defaultJobs(int points, int cores, int64_t availableBytes, int64_t pointPeakBytes);
 
-// Runs the sweep's pending points in `db` (whose file the points record
+// Runs the sweep's pending points (queued ones, and those left running by a
+// process that is gone) in `db` (whose file the points record
 // into too) and marks the sweep succeeded, failed (a point failed) or
 // cancelled.
 Result<LocalOutcome> runLocal(store::RunStore &db, int64_t sweep, const LocalOptions &options);

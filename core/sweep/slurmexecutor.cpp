@@ -28,10 +28,13 @@ Result<void> writeFile(const QString &path, const QByteArray &data)
     return {};
 }
 
-// A Slurm command's stdout; its stderr names the failure.
-Result<QString> slurm(const QString &program, const QStringList &args)
+// A Slurm command's stdout; its stderr names the failure. `workingDir`:
+// where it runs (sbatch's default output and the job's working folder).
+Result<QString> slurm(const QString &program, const QStringList &args, const QString &workingDir = QString())
 {
     QProcess p;
+    if (!workingDir.isEmpty())
+        p.setWorkingDirectory(workingDir);
     p.start(program, args);
     if (!p.waitForStarted(kSlurmTimeoutMs))
         return makeError(ErrorCode::NotFound, QStringLiteral("cannot run %1 (is Slurm installed and on PATH?): %2").arg(program, p.errorString()));
@@ -60,7 +63,9 @@ QString slurmScript(const QString &sweep, const QString &folder, const QStringLi
                       QStringLiteral("#SBATCH --job-name=metaaug-sweep-%1").arg(sweep),
                       QStringLiteral("#SBATCH --array=%1%2").arg(indices.join(QLatin1Char(','))).arg(options.parallel > 0 ? QStringLiteral("%%1").arg(options.parallel) : QString()),
                       QStringLiteral("#SBATCH --cpus-per-task=%1").arg(threads),
-                      QStringLiteral("#SBATCH --output=%1/logs/point-%a.out").arg(folder)};
+                      QStringLiteral("#SBATCH --output=%1/logs/point-%a.out").arg(folder),
+                      // The job runs in the sweep's folder, never where `metaaug sweep` was started (a checkout).
+                      QStringLiteral("#SBATCH --chdir=%1").arg(folder)};
     for (const QString &o : options.slurmOptions)
         lines << QStringLiteral("#SBATCH %1").arg(o);
     lines << QStringLiteral("set -eu")
@@ -109,7 +114,9 @@ Result<SlurmSubmission> submitSlurm(store::RunStore &db, int64_t sweep, const Sl
     const QString scriptPath = out.folder + QStringLiteral("/sweep.sbatch");
     if (auto r = writeFile(scriptPath, out.script.toUtf8()); !r)
         return r.error();
-    auto job = slurm(QStringLiteral("sbatch"), {QStringLiteral("--parsable"), scriptPath});
+    // --chdir and the working folder: whatever the job writes by default
+    // (slurm-%A_%a.out) lands in the sweep's folder, not the caller's.
+    auto job = slurm(QStringLiteral("sbatch"), {QStringLiteral("--parsable"), QStringLiteral("--chdir=") + out.folder, scriptPath}, out.folder);
     if (!job)
         return job.error();
     out.job = job->section(QLatin1Char(';'), 0, 0);

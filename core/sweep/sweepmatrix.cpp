@@ -76,16 +76,37 @@ QStringList labelsOf(const std::vector<MatrixRun> &runs, const QStringList &axes
     return out;
 }
 
+Unfinished unfinishedOf(RunStatus s)
+{
+    switch (s) {
+    case RunStatus::Queued: return Unfinished::Pending;
+    case RunStatus::Running: return Unfinished::Running;
+    case RunStatus::Cancelled: return Unfinished::Cancelled;
+    case RunStatus::Interrupted: return Unfinished::Interrupted;
+    default: return Unfinished::Failed;  // failed, or succeeded without a readable result
+    }
+}
+
 QString cellTextOf(const MatrixCell &c, int decimals, bool markBest)
 {
-    if (c.n == 0)
-        return c.missing ? QStringLiteral("failed") : c.without ? QStringLiteral("–") : QString();
+    QStringList states;  // "1 running", "2 pending", ...
+    int kinds = 0;
+    for (int k = 0; k < kUnfinishedKinds; ++k)
+        if (c.unfinished[size_t(k)]) {
+            states << QStringLiteral("%1 %2").arg(c.unfinished[size_t(k)]).arg(QLatin1String(unfinishedName(Unfinished(k))));
+            ++kinds;
+        }
+    if (c.n == 0) {
+        if (kinds == 1)  // every run of the cell in one state: that state
+            return states.front().section(QLatin1Char(' '), 1);
+        return kinds ? states.join(QStringLiteral(", ")) : c.without ? QStringLiteral("–") : QString();
+    }
     QString t = QString::number(c.mean, 'f', decimals);
     if (c.n > 1)
         t += QStringLiteral(" ± %1").arg(c.std, 0, 'f', decimals);
     t += QStringLiteral(" (n=%1)").arg(c.n);
-    if (c.missing)
-        t += QStringLiteral(" +%1 failed").arg(c.missing);
+    for (const QString &s : states)
+        t += QStringLiteral(" +") + s;
     return markBest && c.best ? t + QStringLiteral(" *") : t;
 }
 
@@ -96,6 +117,12 @@ int decimalsOf(const QString &metric)
 }
 
 }  // namespace
+
+const char *unfinishedName(Unfinished u)
+{
+    static const char *const names[kUnfinishedKinds] = {"running", "pending", "interrupted", "cancelled", "failed"};
+    return names[int(u)];
+}
 
 QJsonObject coordsOfSpec(const QJsonObject &spec)
 {
@@ -116,7 +143,7 @@ std::vector<MatrixRun> matrixRunsOf(store::RunStore &db, const std::vector<store
 {
     std::vector<MatrixRun> runs;
     for (const store::SweepPointRow &p : points) {
-        MatrixRun m{p.coords, std::nullopt, p.run};
+        MatrixRun m{p.coords, std::nullopt, p.run, store::pointProcessGone(p) ? RunStatus::Interrupted : p.status};
         if (p.run && p.status == RunStatus::Succeeded)
             if (auto r = db.run(p.run))
                 m.result = r->typedResult();
@@ -209,6 +236,7 @@ Result<SweepMatrix> buildMatrix(const std::vector<MatrixRun> &runs, QStringList 
             ++c.without;
         } else {
             ++c.missing;
+            ++c.unfinished[size_t(unfinishedOf(r.status))];
         }
     }
     for (auto &[ij, v] : values) {
@@ -328,6 +356,18 @@ QString SweepMatrix::csv() const
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
+namespace {
+// The cell's runs without a result by state: {"running": 1, "pending": 1}.
+QJsonObject unfinishedJson(const MatrixCell &c)
+{
+    QJsonObject o;
+    for (int k = 0; k < kUnfinishedKinds; ++k)
+        if (c.unfinished[size_t(k)])
+            o[QLatin1String(unfinishedName(Unfinished(k)))] = c.unfinished[size_t(k)];
+    return o;
+}
+}  // namespace
+
 QJsonObject SweepMatrix::toJson() const
 {
     QJsonArray rows;
@@ -341,6 +381,7 @@ QJsonObject SweepMatrix::toJson() const
                                    {QStringLiteral("std"), c.n ? QJsonValue(c.std) : QJsonValue()},
                                    {QStringLiteral("n"), c.n},
                                    {QStringLiteral("missing"), c.missing},
+                                   {QStringLiteral("unfinished"), unfinishedJson(c)},
                                    {QStringLiteral("best"), c.best},
                                    {QStringLiteral("runs"), ids}});
         }

@@ -8,11 +8,13 @@
 #pragma once
 
 #include "common/result.h"
+#include "events/runstatus.h"
 #include "run/runresult.h"
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QStringList>
 
+#include <array>
 #include <optional>
 
 namespace metaaug::store {
@@ -26,12 +28,22 @@ struct MatrixRun {
     QJsonObject coords;               // axis -> value
     std::optional<RunResult> result;  // none: the point has no succeeded run
     int64_t runId = 0;
+    // Without a result, why: queued (shown "pending"), running, cancelled,
+    // interrupted; failed, and succeeded without a readable result, count as failed.
+    RunStatus status = RunStatus::Failed;
 };
+
+// What a cell's runs without a result are doing, in the order cells name
+// them: "running", "pending", "interrupted", "cancelled", "failed".
+enum class Unfinished { Running, Pending, Interrupted, Cancelled, Failed };
+constexpr int kUnfinishedKinds = 5;
+const char *unfinishedName(Unfinished u);
 
 struct MatrixCell {
     double mean = 0, std = 0;  // std: sample standard deviation (0 for n = 1)
     int n = 0;                 // runs with a value
-    int missing = 0;           // runs of the cell without a result (failed, not run)
+    int missing = 0;           // runs of the cell without a result (the sum of `unfinished`)
+    std::array<int, kUnfinishedKinds> unfinished{};  // those runs by Unfinished
     int without = 0;           // succeeded runs that have no value of this metric (geniem has no T)
     bool best = false;         // the best mean of its column (by the metric's direction)
     std::vector<int64_t> runIds;
@@ -50,9 +62,11 @@ struct SweepMatrix {
     QStringList pooled;
 
     QString metricOf(qsizetype column) const { return columnMetrics.isEmpty() ? metric : columnMetrics[column]; }
-    // Cell (i, j) as every front end shows it: "91.00 ± 1.41 (n=2)", "+1
-    // failed" when runs of it have no result, "–" when its runs have no value
-    // of the metric; `markBest` appends " *" to a column's best.
+    // Cell (i, j) as every front end shows it: "91.00 ± 1.41 (n=2)", with
+    // " +1 failed" (" +1 running +1 pending", ...) for runs of it without a
+    // result; a cell with none: "failed", "pending", "running" when all its
+    // runs are so, else "1 running, 1 pending"; "–" when its runs have no
+    // value of the metric; `markBest` appends " *" to a column's best.
     QString cellText(size_t i, size_t j, bool markBest = false) const;
     QString text() const;
     QString csv() const;
@@ -61,7 +75,8 @@ struct SweepMatrix {
 };
 
 // The runs behind a sweep's points, with the results of those that
-// succeeded (the CLI's `sweep show`, the Sweeps tab and the sweep report).
+// succeeded (the CLI's `sweep show`, the Sweeps tab and the sweep report);
+// a point left running by a process that is gone counts as interrupted.
 std::vector<MatrixRun> matrixRunsOf(store::RunStore &db, const std::vector<store::SweepPointRow> &points);
 
 // The runs whose coordinates match every "axis=value" of `where` (a value as

@@ -4,7 +4,8 @@
 // fresh key, slurmctld + slurmd, all in a temporary folder): a 4-point sweep
 // submitted as a job array, the tasks' run bundles collected into the
 // database, a second collect importing nothing, and the matrix from the
-// bundle folder. Under CI the test fails when the cluster cannot start;
+// bundle folder; the jobs run in the sweep's folder (no slurm-*.out where
+// the sweep was started). Under CI the test fails when the cluster cannot start;
 // elsewhere (no root, no Slurm) it skips, saying why.
 #include "store/runstore.h"
 #include "store/sweepstore.h"
@@ -69,7 +70,11 @@ void TestSweepSlurm::roundTrip()
     const auto submitted = runCli({"sweep", file, "--executor", "slurm", "--db", db, "--folder", folder, "--slurm-opt=--job-name=metaaug-test"});
     QVERIFY2(submitted.exitCode == 0, qPrintable(submitted.out + submitted.err));
     QVERIFY2(submitted.out.contains("4 points submitted as Slurm array job"), qPrintable(submitted.out));
-    QVERIFY(QFile(folder + "/sweep.sbatch").open(QIODevice::ReadOnly));
+    QFile script(folder + "/sweep.sbatch");
+    QVERIFY(script.open(QIODevice::ReadOnly));
+    // The jobs run in the sweep's folder: Slurm's own files never land where the sweep was started.
+    QVERIFY(script.readAll().contains(QStringLiteral("#SBATCH --chdir=%1\n").arg(QFileInfo(folder).absoluteFilePath()).toUtf8()));
+    const QStringList outsBefore = QDir::current().entryList({"slurm-*.out"}, QDir::Files);
     QVERIFY(QFile::exists(folder + "/points/point-3.json"));
 
     // Wait until Slurm lists no task of the array, then collect.
@@ -85,6 +90,7 @@ void TestSweepSlurm::roundTrip()
     QVERIFY2(collected.exitCode == 0, qPrintable(collected.out + collected.err));
     QVERIFY2(collected.out.contains("4 imported, 0 imported before, 0 failed, 0 still queued"), qPrintable(collected.out));
     qInfo("Slurm round trip of 4 points (submit, run, collect): %.1f s", timer.elapsed() / 1000.0);
+    QCOMPARE(QDir::current().entryList({"slurm-*.out"}, QDir::Files), outsBefore);
 
     {
         auto store = store::RunStore::open(db);

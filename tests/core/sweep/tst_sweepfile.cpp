@@ -2,16 +2,26 @@
 // Sweep files and the sweep matrix (issue 21): the grid expanded against the
 // run contract (arms x axes, method options merged, every point a valid spec,
 // a bad point or axis refused naming its field), and the matrix's means,
-// standard deviations and best cells on known numbers; the sweep files in
-// bench/sweeps/ still expand, and each committed run bundle sits at the grid
-// point its file gives that index (the README's tables are rebuilt from them).
+// standard deviations and best cells on known numbers, unfinished cells
+// named by what their runs are doing; records (one JSON line per run) give
+// the same tables as the run bundles they are made of, without changing the
+// bundles; the sweep files in bench/sweeps/ still expand, and each committed
+// record sits at the grid point its file gives that index (the README's
+// tables are printed from them).
 #include "common/paths.h"
 #include "store/runstore.h"
 #include "store/sweepstore.h"
 #include "sweep/sweepfile.h"
 #include "sweep/sweepmatrix.h"
+#include "sweep/sweeprecords.h"
+
+#include <QtCore/QCryptographicHash>
+#include <QtCore/QTemporaryDir>
 
 #include <QtTest/QtTest>
+
+#include <map>
+#include <set>
 
 using namespace metaaug;
 using namespace metaaug::sweep;
@@ -24,7 +34,11 @@ private slots:
     void matrixMeansStdsAndBest();
     void matrixFromSpecsFindsTheVaryingAxes();
     void matrixNamesModelsByTheirFileName();
-    void committedSweepsMatchTheirBundles();
+    void unfinishedCellsSayWhy();
+    void recordsGiveTheFolderTables();
+    void storedSweepShowsPendingAndRunning();
+    void badRecordsNameTheLine();
+    void committedSweepsMatchTheirRecords();
 };
 
 namespace {
@@ -204,12 +218,236 @@ void TestSweepFile::matrixNamesModelsByTheirFileName()
     QVERIFY(filterRuns(runs, {"method"}).error().message.contains("not axis=value"));
 }
 
-void TestSweepFile::committedSweepsMatchTheirBundles()
+void TestSweepFile::unfinishedCellsSayWhy()
+{
+    auto run = [](int wbits, int seed, RunStatus status, std::optional<double> top1 = std::nullopt) {
+        MatrixRun r{QJsonObject{{"method", "rtn"}, {"wbits", wbits}, {"seed", seed}}, std::nullopt, 0, status};
+        if (top1) {
+            RunResult res;
+            res.qTop1 = *top1;
+            r.result = res;
+        }
+        return r;
+    };
+    const std::vector<MatrixRun> runs{run(2, 0, RunStatus::Queued),  run(2, 1, RunStatus::Queued),      // all pending
+                                      run(3, 0, RunStatus::Running), run(3, 1, RunStatus::Queued),      // mixed
+                                      run(4, 0, RunStatus::Running), run(4, 1, RunStatus::Succeeded, 90),  // one value, one running
+                                      run(5, 0, RunStatus::Failed),  run(5, 1, RunStatus::Cancelled),
+                                      run(6, 0, RunStatus::Interrupted)};
+    auto m = buildMatrix(runs, {"method"}, {"wbits"}, "q_top1");
+    QVERIFY(m);
+    QCOMPARE(m->columnLabels, (QStringList{"2", "3", "4", "5", "6"}));
+    QCOMPARE(m->cellText(0, 0), QStringLiteral("pending"));
+    QCOMPARE(m->cellText(0, 1), QStringLiteral("1 running, 1 pending"));
+    QCOMPARE(m->cellText(0, 2), QStringLiteral("90.00 (n=1) +1 running"));
+    QCOMPARE(m->cellText(0, 3), QStringLiteral("1 cancelled, 1 failed"));
+    QCOMPARE(m->cellText(0, 4), QStringLiteral("interrupted"));
+    QCOMPARE(m->cells[0][1].missing, 2);
+    // The same words in every form: the text table, Markdown and JSON.
+    QVERIFY2(m->text().contains("1 running, 1 pending"), qPrintable(m->text()));
+    QVERIFY(m->markdown().contains("| rtn | pending | 1 running, 1 pending | 90.00 (n=1) +1 running |"));
+    const QJsonObject cell = m->toJson().value("cells")[0][1].toObject();
+    QCOMPARE(cell.value("unfinished").toObject(), (QJsonObject{{"running", 1}, {"pending", 1}}));
+}
+
+namespace {
+
+QByteArray sha256Of(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
+}
+
+// A sweep of 2 arms x 2 seeds in `db`: three runs succeeded (top-1 given),
+// arm b's seed 1 failed; each run exported as a bundle into `folder`.
+void makeSweepAndBundles(const QString &db, const QString &folder)
+{
+    auto store = store::RunStore::open(db);
+    QVERIFY(store);
+    std::vector<store::SweepPointRow> rows;
+    for (const char *arm : {"a", "b"})
+        for (int seed : {0, 1}) {
+            const QJsonObject spec{{"method", QString(arm) == "a" ? "rtn" : "qdrop"}, {"seed", QString::number(seed)}, {"wbits", 4},
+                                   {"model", "/models/resnet20.pt"}};
+            rows.push_back({0, int(rows.size()), spec, QJsonObject{{"arm", arm}, {"seed", seed}}});
+        }
+    store::SweepStore sweeps(**store);
+    auto id = sweeps.createSweep("grid", QJsonObject{{"name", "grid"}}, "local", {}, rows);
+    QVERIFY(id);
+    const double top1[] = {90.5, 91.25, 93.0, 0};
+    for (const auto &p : rows) {
+        auto run = (*store)->createRun(p.spec);
+        QVERIFY(run);
+        RunResult res;
+        res.method = p.spec.value("method").toString();
+        res.wbits = 4;
+        res.qTop1 = top1[p.index];
+        res.wallSeconds = 10 + p.index;
+        res.seed = p.spec.value("seed").toString();
+        res.modelSha256 = QStringLiteral("ab12");
+        res.qweightsSha256 = QStringLiteral("cd%1").arg(p.index);
+        res.layers.push_back(LayerResult{"conv1", 4, 8, 20.5, 18.25, 0.01});
+        const bool ok = p.index != 3;
+        QVERIFY((*store)->finishRun(*run, ok ? RunStatus::Succeeded : RunStatus::Failed, ok ? &res : nullptr, ok ? QString() : "it broke"));
+        QVERIFY(sweeps.setPoint(*id, p.index, ok ? RunStatus::Succeeded : RunStatus::Failed, *run, ok ? QString() : "it broke"));
+        QVERIFY((*store)->exportRun(*run, QStringLiteral("%1/point-%2.sqlite").arg(folder).arg(p.index)));
+    }
+}
+
+QString tablesOf(const std::vector<MatrixRun> &runs)
+{
+    auto m = buildMatrix(runs, {}, {}, "q_top1");
+    auto both = buildMetricMatrix(runs, {"arm"}, {"q_top1", "wall_s"});
+    if (!m || !both)
+        return QStringLiteral("no matrix");
+    return m->text() + m->markdown() + m->csv() + QJsonDocument(m->toJson()).toJson() + both->text();
+}
+
+}  // namespace
+
+void TestSweepFile::recordsGiveTheFolderTables()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString folder = dir.filePath("bundles");
+    QVERIFY(QDir().mkpath(folder));
+    makeSweepAndBundles(dir.filePath("runs.sqlite"), folder);
+    if (QTest::currentTestFailed())
+        return;
+    const QStringList names = QDir(folder).entryList(QDir::Files, QDir::Name);
+    QCOMPARE(names.size(), 4);
+    std::map<QString, QByteArray> before;
+    for (const QString &n : names)
+        before[n] = sha256Of(folder + "/" + n);
+
+    auto records = recordsOfFolder(folder);
+    QVERIFY2(records, records ? "" : qPrintable(records.error().message));
+    QCOMPARE(records->size(), size_t(4));
+    // Reading the folder changed none of its files and left nothing beside them (no journal, no migration).
+    QCOMPARE(QDir(folder).entryList(QDir::Files, QDir::Name), names);
+    for (const QString &n : names)
+        QCOMPARE(sha256Of(folder + "/" + n), before[n]);
+
+    const QJsonObject first = records->front();
+    QCOMPARE(first.value("format").toString(), QString(kRecordFormat));
+    QCOMPARE(first.value("index").toInt(), 0);
+    QCOMPARE(first.value("sweep").toString(), QString("grid"));
+    QCOMPARE(first.value("coords").toObject(), (QJsonObject{{"arm", "a"}, {"seed", 0}}));
+    QCOMPARE(first.value("status").toString(), QString("succeeded"));
+    QCOMPARE(first.value("result")["q_top1"].toDouble(), 90.5);
+    QCOMPARE(first.value("result")["qweights_sha256"].toString(), QString("cd0"));
+    QCOMPARE(first.value("result")["layers"][0]["name"].toString(), QString("conv1"));
+    QCOMPARE((*records)[3].value("status").toString(), QString("failed"));
+    QCOMPARE((*records)[3].value("error").toString(), QString("it broke"));
+    QVERIFY(!first.contains("scalars") && !first.contains("images"));
+
+    const QString file = dir.filePath("grid.jsonl");
+    QVERIFY(writeRecords(*records, file));
+    auto read = readRecords(file);
+    QVERIFY2(read, read ? "" : qPrintable(read.error().message));
+    QCOMPARE(read->size(), records->size());
+    for (size_t i = 0; i < read->size(); ++i)
+        QCOMPARE((*read)[i], (*records)[i]);
+
+    auto fromFolder = matrixRunsOfPath(folder);
+    auto fromRecords = matrixRunsOfPath(file);
+    QVERIFY(fromFolder && fromRecords);
+    const QString tables = tablesOf(*fromFolder);
+    QCOMPARE(tablesOf(*fromRecords), tables);
+    QVERIFY2(tables.contains("± 0.53 (n=2)"), qPrintable(tables));  // arm a: 90.5 and 91.25
+    QVERIFY2(tables.contains("93.00 (n=1) +1 failed"), qPrintable(tables));
+    // Records hold a few kB per run, not the bundles' MB.
+    qint64 bundleBytes = 0;
+    for (const QString &n : names)
+        bundleBytes += QFileInfo(folder + "/" + n).size();
+    qInfo("4 runs: records %lld bytes, bundles %lld bytes", QFileInfo(file).size(), bundleBytes);
+    QVERIFY(QFileInfo(file).size() < bundleBytes);
+}
+
+void TestSweepFile::storedSweepShowsPendingAndRunning()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString db = dir.filePath("runs.sqlite");
+    auto store = store::RunStore::open(db);
+    QVERIFY(store);
+    std::vector<store::SweepPointRow> rows;
+    for (int seed : {0, 1, 2})
+        rows.push_back({0, seed, QJsonObject{{"method", "rtn"}, {"seed", QString::number(seed)}}, QJsonObject{{"method", "rtn"}, {"seed", seed}}});
+    store::SweepStore sweeps(**store);
+    auto id = sweeps.createSweep("grid", QJsonObject{{"name", "grid"}}, "local", {}, rows);
+    QVERIFY(id);
+    // Point 1 runs in this (live) process; point 2's process is gone (no such pid); point 0 is queued.
+    QVERIFY(sweeps.setPoint(*id, 1, RunStatus::Running, 0, {}, true, store::currentProcess()));
+    QVERIFY(sweeps.setPoint(*id, 2, RunStatus::Running, 0, {}, true, store::ProcessIdentity{1 << 30, 12345, store::currentProcess().host}));
+    auto points = sweeps.points(*id);
+    QVERIFY(points && points->size() == 3);
+    QCOMPARE((*points)[1].owner.pid, store::currentProcess().pid);
+    QVERIFY(!store::pointProcessGone((*points)[1]));
+    QVERIFY(store::pointProcessGone((*points)[2]));
+    QVERIFY(!store::pointProcessGone((*points)[0]));
+    // Ending a point forgets its process.
+    QVERIFY(sweeps.setPoint(*id, 0, RunStatus::Queued, 0, {}));
+    QCOMPARE(sweeps.points(*id)->front().owner.pid, int64_t(0));
+
+    const std::vector<MatrixRun> runs = matrixRunsOf(**store, *points);
+    auto m = buildMatrix(runs, {"seed"}, {"method"}, "q_top1");
+    QVERIFY(m);
+    QCOMPARE(m->cellText(0, 0), QStringLiteral("pending"));
+    QCOMPARE(m->cellText(1, 0), QStringLiteral("running"));
+    QCOMPARE(m->cellText(2, 0), QStringLiteral("interrupted"));
+    // Its records say the same.
+    auto records = recordsOfSweep(**store, *id);
+    QVERIFY(records);
+    auto fromRecords = matrixRunsOfRecords(*records);
+    QVERIFY(fromRecords);
+    auto again = buildMatrix(*fromRecords, {"seed"}, {"method"}, "q_top1");
+    QVERIFY(again);
+    QCOMPARE(again->text(), m->text());
+    QCOMPARE((*records)[0].value("spec").toObject(), rows[0].spec);
+}
+
+void TestSweepFile::badRecordsNameTheLine()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    struct Case {
+        QByteArray line;
+        const char *names;
+    };
+    const QByteArray ok = R"({"format": "metaaug-sweep-record/1", "coords": {"seed": 0}, "status": "succeeded", "result": {"q_top1": 90}})";
+    const Case cases[] = {
+        {"{not json", "f.jsonl:2"},
+        {R"({"format": "other/1", "coords": {}, "status": "succeeded", "result": {}})", "\"format\""},
+        {R"({"format": "metaaug-sweep-record/1", "coords": 3, "status": "succeeded", "result": {}})", "\"coords\""},
+        {R"({"format": "metaaug-sweep-record/1", "coords": {}, "status": "done", "result": {}})", "'done'"},
+        {R"({"format": "metaaug-sweep-record/1", "coords": {}, "status": "succeeded", "result": {"q_top1": "high"}})", "q_top1"},
+    };
+    const QString file = dir.filePath("f.jsonl");
+    for (const Case &c : cases) {
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(ok + "\n" + c.line + "\n");
+        f.close();
+        auto r = readRecords(file);
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.contains(file + ":2") && r.error().message.contains(QLatin1String(c.names)), qPrintable(r.error().message));
+    }
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(ok + "\n\n");
+    f.close();
+    QCOMPARE(readRecords(file)->size(), size_t(1));
+}
+
+void TestSweepFile::committedSweepsMatchTheirRecords()
 {
     const QDir dir(QStringLiteral(METAAUG_SOURCE_DIR "/bench/sweeps"));
     const QFileInfoList files = dir.entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
     QVERIFY2(files.size() >= 2, qPrintable(dir.path()));
-    int bundles = 0;
+    int records = 0;
     for (const QFileInfo &f : files) {
         auto file = SweepFile::load(f.filePath());
         if (!file)
@@ -217,24 +455,25 @@ void TestSweepFile::committedSweepsMatchTheirBundles()
         auto points = expandSweep(*file);
         if (!points)
             QFAIL(qPrintable(f.fileName() + QStringLiteral(": ") + points.error().message));
-        const QDir folder(dir.filePath(f.completeBaseName()));
-        for (const QFileInfo &b : folder.entryInfoList({QStringLiteral("point-*.sqlite")}, QDir::Files, QDir::Name)) {
-            const QString where = f.fileName() + QStringLiteral(" / ") + b.fileName();
-            auto store = store::RunStore::open(b.filePath());
-            QVERIFY2(store, qPrintable(where));
-            auto runs = (*store)->listRuns();
-            QVERIFY2(runs && runs->size() == 1, qPrintable(where));
-            QCOMPARE(runs->front().status, RunStatus::Succeeded);
-            auto point = store::SweepStore(**store).pointOfRun(runs->front().id);
-            QVERIFY2(point && *point, qPrintable(where + QStringLiteral(": no grid point")));
-            const int index = (*point)->second.index;
-            QCOMPARE(b.fileName(), QStringLiteral("point-%1.sqlite").arg(index));
-            QVERIFY2(index < int(points->size()), qPrintable(where));
-            QCOMPARE(withFileNames((*point)->second.coords), withFileNames((*points)[size_t(index)].coords));
-            ++bundles;
+        const QString recordsFile = dir.filePath(f.completeBaseName() + QStringLiteral(".jsonl"));
+        if (!QFileInfo::exists(recordsFile))
+            continue;  // a sweep without results (timing12)
+        auto read = readRecords(recordsFile);
+        QVERIFY2(read, read ? "" : qPrintable(read.error().message));
+        std::set<int> seen;
+        for (const QJsonObject &r : *read) {
+            const int index = r.value("index").toInt(-1);
+            const QString where = QStringLiteral("%1 / point %2").arg(QFileInfo(recordsFile).fileName()).arg(index);
+            QVERIFY2(index >= 0 && index < int(points->size()), qPrintable(where));
+            QVERIFY2(seen.insert(index).second, qPrintable(where + ": twice"));
+            QCOMPARE(r.value("status").toString(), QString("succeeded"));
+            QCOMPARE(withFileNames(r.value("coords").toObject()), withFileNames((*points)[size_t(index)].coords));
+            auto result = RunResult::fromJson(r.value("result").toObject());
+            QVERIFY2(result && result->qweightsSha256.size() == 64 && !result->layers.empty(), qPrintable(where));
+            ++records;
         }
     }
-    QVERIFY(bundles >= 40);  // results_table's alone
+    QVERIFY(records >= 225);  // every committed run bundle's
 }
 
 QTEST_GUILESS_MAIN(TestSweepFile)
