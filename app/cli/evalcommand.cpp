@@ -51,7 +51,7 @@ int evalCommand(const QStringList &args)
         bar.update(done, total);
         return true;
     };
-    auto acc = evaluateTop1([&](const torch::Tensor &x) { return model->forward(x); }, *data, card->preprocess, opts);
+    auto acc = evaluateTop1([&](const torch::Tensor &x) { return model->forward(x); }, *data, opts);
     bar.finish();
     if (!acc)
         return fail(acc.error().message);

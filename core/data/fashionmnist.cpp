@@ -17,6 +17,36 @@ QStringList fashionMnistClassNames()
             QStringLiteral("Ankle boot")};
 }
 
+namespace {
+
+// Keeps the split's raw 28x28 bytes (47 MB for train) and prepares an item
+// when it is read: at 3x224x224 the whole train split would be 9 GB.
+class FashionMnistReader final : public ImageReader {
+public:
+    FashionMnistReader(QByteArray raw, int64_t count, int rows, int cols, const PreprocessSpec &spec)
+        : m_raw(std::move(raw)), m_count(count), m_rows(rows), m_cols(cols), m_spec(spec)
+    {
+    }
+
+    int64_t size() const override { return m_count; }
+
+    Result<cv::Mat> read(int64_t index) const override
+    {
+        // The buffer is never written: the Mat only views it.
+        const cv::Mat m(m_rows, m_cols, CV_8UC1,
+                        const_cast<char *>(m_raw.constData()) + index * int64_t(m_rows) * m_cols);
+        return prepareImage(m, m_spec);  // a clone, also when no conversion is needed
+    }
+
+private:
+    QByteArray m_raw;
+    int64_t m_count;
+    int m_rows, m_cols;
+    PreprocessSpec m_spec;
+};
+
+}  // namespace
+
 Result<ImageDataset> loadFashionMnist(const QString &split, const PreprocessSpec &spec)
 {
     if (split != QLatin1String("train") && split != QLatin1String("test"))
@@ -44,22 +74,11 @@ Result<ImageDataset> loadFashionMnist(const QString &split, const PreprocessSpec
         return makeError(ErrorCode::BadFile, QStringLiteral("%1 holds %2 images but %3 holds %4 labels")
                                                  .arg(imagesPath).arg(images->count()).arg(labelsPath).arg(labels->count()));
 
-    const int64_t n = images->count(), rows = images->dims[1], cols = images->dims[2];
+    const int64_t n = images->count();
     ImageDataset ds;
     ds.source = QStringLiteral("fashion-mnist:") + split;
+    ds.spec = spec;
     ds.classNames = fashionMnistClassNames();
-    auto raw = torch::from_blob(images->data.data(), {n, 1, rows, cols}, torch::kUInt8);
-    if (spec.channels == 1 && spec.height == rows && spec.width == cols && spec.resize == std::min(rows, cols)) {
-        ds.images = raw.clone();
-    } else {
-        ds.images = torch::empty({n, spec.channels, spec.height, spec.width}, torch::kUInt8);
-        for (int64_t i = 0; i < n; ++i) {
-            cv::Mat m(int(rows), int(cols), CV_8UC1, raw[i].data_ptr<uint8_t>());
-            cv::Mat p = prepareImage(m, spec);
-            auto t = torch::from_blob(p.data, {spec.height, spec.width, spec.channels}, torch::kUInt8);
-            ds.images[i].copy_(t.permute({2, 0, 1}));
-        }
-    }
     auto lab = torch::from_blob(labels->data.data(), {n}, torch::kUInt8).to(torch::kInt64);
     if (lab.max().item<int64_t>() >= ds.classNames.size())
         return makeError(ErrorCode::BadFile, QStringLiteral("IDX file %1 holds label %2; Fashion-MNIST has 10 classes")
@@ -69,6 +88,7 @@ Result<ImageDataset> loadFashionMnist(const QString &split, const PreprocessSpec
     h.addData(images->data);
     h.addData(labels->data);
     ds.contentDigest = QString::fromLatin1(h.result().toHex());
+    ds.reader = std::make_shared<FashionMnistReader>(std::move(images->data), n, int(images->dims[1]), int(images->dims[2]), spec);
     return ds;
 }
 

@@ -6,8 +6,8 @@
 
 namespace metaaug {
 
-// split: "train" (60 000 images) or "test" (10 000). Images are brought to
-// the spec's channels and size (28x28 grayscale needs no conversion).
+// split: "train" (60 000 images) or "test" (10 000). Keeps the raw 28x28
+// bytes; an item is brought to the spec's channels and size when it is read.
 Result<ImageDataset> loadFashionMnist(const QString &split, const PreprocessSpec &spec);
 
 // The ten class names, in label order.

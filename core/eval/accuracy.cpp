@@ -3,8 +3,7 @@
 
 namespace metaaug {
 
-Result<AccuracyResult> evaluateTop1(const ForwardFn &forward, const ImageDataset &data,
-                                    const PreprocessSpec &spec, const AccuracyOptions &options)
+Result<AccuracyResult> evaluateTop1(const ForwardFn &forward, const ImageDataset &data, const AccuracyOptions &options)
 {
     if (!data.labelled())
         return makeError(ErrorCode::InvalidArgument,
@@ -17,7 +16,10 @@ Result<AccuracyResult> evaluateTop1(const ForwardFn &forward, const ImageDataset
     try {
         for (int64_t b = 0; b < n; b += batch) {
             const int64_t e = std::min(n, b + batch);
-            auto logits = forward(data.input(b, e, spec));
+            auto x = data.input(b, e);
+            if (!x)
+                return x.error();
+            auto logits = forward(*x);
             if (!logits)
                 return logits.error();
             if (logits->dim() != 2 || logits->size(0) != e - b)

@@ -26,9 +26,11 @@ struct AccuracyResult {
     torch::Tensor predictions;  // int64 [n]
 };
 
-// Fails on an unlabelled data set, on logits that are not [B, classes], and
-// with ErrorCode::Aborted when progress returns false.
+// Streams the data set in batches (read and preprocessed one batch at a
+// time). Fails on an unlabelled data set, on logits that are not
+// [B, classes], on an item that cannot be read (the error names its file),
+// and with ErrorCode::Aborted when progress returns false.
 Result<AccuracyResult> evaluateTop1(const ForwardFn &forward, const ImageDataset &data,
-                                    const PreprocessSpec &spec, const AccuracyOptions &options = {});
+                                    const AccuracyOptions &options = {});
 
 }  // namespace metaaug

@@ -8,8 +8,7 @@
 namespace metaaug {
 
 Result<Comparison> compareFpAndQuantized(const graph::Executor &ex, graph::ExecutionHooks &hooks,
-                                         const ImageDataset &data, const PreprocessSpec &spec,
-                                         const torch::Tensor &indices, int64_t batch,
+                                         const ImageDataset &data, const torch::Tensor &indices, int64_t batch,
                                          const std::function<bool()> &abort)
 {
     if (!data.labelled())
@@ -24,7 +23,10 @@ Result<Comparison> compareFpAndQuantized(const graph::Executor &ex, graph::Execu
             if (abort && abort())
                 return makeError(ErrorCode::Aborted, QStringLiteral("evaluation cancelled"));
             const torch::Tensor idx = indices.slice(0, b, std::min(c.n, b + batch));
-            const torch::Tensor x = data.input(idx, spec);
+            auto input = data.input(idx);
+            if (!input)
+                return input.error();
+            const torch::Tensor &x = *input;
             const torch::Tensor labels = data.labels.index_select(0, idx);
             const torch::Tensor fp = ex.run(x), q = ex.run(x, &hooks);
             if (fp.dim() != 2)

@@ -15,11 +15,11 @@ struct Comparison {
     double kl = 0;                 // mean KL(softmax FP || softmax Q), nats
 };
 
-// Runs both models on the first `limit` items of `data` (0 = all) or on the
-// given indices. `hooks` make the executor's run quantized.
+// Runs both models on the given items of `data`, read and preprocessed
+// `batch` at a time. `hooks` make the executor's run quantized. An item that
+// cannot be read fails the comparison with an error naming its file.
 Result<Comparison> compareFpAndQuantized(const graph::Executor &ex, graph::ExecutionHooks &hooks,
-                                         const ImageDataset &data, const PreprocessSpec &spec,
-                                         const torch::Tensor &indices, int64_t batch = 256,
+                                         const ImageDataset &data, const torch::Tensor &indices, int64_t batch = 256,
                                          const std::function<bool()> &abort = {});
 
 // 10 log10(sum ref^2 / sum (ref - x)^2) in dB; +inf when identical.

@@ -60,8 +60,13 @@ Result<SensitivityStudy> analyse(const RunSpec &spec, const SensitivitySettings 
         return selection.error();
     identity(runIdentity(*model, *selection, {{"calib_skipped", &*data}}));
     const torch::Tensor idx = selection->indexTensor();
-    const torch::Tensor fit = data->input(idx.slice(0, 0, settings.fitImages), pre);
-    const torch::Tensor measure = data->input(idx.slice(0, settings.fitImages), pre);
+    auto fitInput = data->input(idx.slice(0, 0, settings.fitImages));
+    if (!fitInput)
+        return fitInput.error();
+    auto measureInput = data->input(idx.slice(0, settings.fitImages));
+    if (!measureInput)
+        return measureInput.error();
+    const torch::Tensor fit = std::move(*fitInput), measure = std::move(*measureInput);
 
     QElapsedTimer timer;
     timer.start();

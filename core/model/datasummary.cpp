@@ -22,12 +22,11 @@ Result<DataSummary> summarize(const QString &source, const PreprocessSpec &pre, 
     for (const SkippedFile &f : data->skipped)
         s.skipped << QStringLiteral("%1: %2").arg(f.path, f.reason);
     const int64_t n = std::min<int64_t>(sampleCount, s.count);
-    for (int64_t i = 0; i < n; ++i) {
-        // [C, H, W] uint8 -> H x W x C
-        const torch::Tensor img = data->images[i].permute({1, 2, 0}).contiguous();
-        const int c = int(img.size(2));
-        cv::Mat m(int(img.size(0)), int(img.size(1)), c == 3 ? CV_8UC3 : CV_8UC1, img.data_ptr<uint8_t>());
-        s.samples.push_back(m.clone());
+    for (int64_t i = 0; i < n; ++i) {  // only these items are decoded
+        auto img = data->image(i);
+        if (!img)
+            return img.error();
+        s.samples.push_back(std::move(*img));
         s.sampleLabels.push_back(data->labels.defined() ? int(data->labels[i].item<int64_t>()) : -1);
     }
     return s;

@@ -63,7 +63,12 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
 
     const auto &units = model->partition().units;
     const torch::Tensor calibIdx = selection->indexTensor();
-    const torch::Tensor calibImages = calib->input(calibIdx, pre);
+    // Only the sample is read (and decoded) here; a file of it that changed
+    // or does not decode fails the run now, before any work.
+    auto calibInput = calib->input(calibIdx);
+    if (!calibInput)
+        return calibInput.error();
+    const torch::Tensor calibImages = std::move(*calibInput);
     // Cache files (unlinked at once) go to a folder of the run's own.
     QTemporaryDir cacheDir(QDir(QDir::tempPath()).filePath(QStringLiteral("metaaug-run-XXXXXX")));
     MemoryPlanInput planIn;
@@ -159,12 +164,12 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     sink.progress(evalEv);
     auto abort = [&sink] { return sink.shouldAbort(); };
     const int64_t evalN = spec.evalLimit > 0 ? std::min(spec.evalLimit, evalData->size()) : evalData->size();
-    auto onEval = compareFpAndQuantized(model->executor(), qmodel, *evalData, pre, torch::arange(evalN), plan->wholeSetBatch, abort);
+    auto onEval = compareFpAndQuantized(model->executor(), qmodel, *evalData, torch::arange(evalN), plan->wholeSetBatch, abort);
     if (!onEval)
         return onEval.error();
     Comparison onCalib;
     if (calib->labelled()) {
-        auto c = compareFpAndQuantized(model->executor(), qmodel, *calib, pre, calibIdx, plan->wholeSetBatch, abort);
+        auto c = compareFpAndQuantized(model->executor(), qmodel, *calib, calibIdx, plan->wholeSetBatch, abort);
         if (!c)
             return c.error();
         onCalib = *c;

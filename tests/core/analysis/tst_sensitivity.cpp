@@ -33,8 +33,12 @@ Fixture load()
         return f;
     auto sel = selectCalibration(*data, 32 + 96, 7);
     const torch::Tensor idx = sel->indexTensor();
-    f.fit = data->input(idx.slice(0, 0, 32), m->card().preprocess);
-    f.measure = data->input(idx.slice(0, 32), m->card().preprocess);
+    auto fit = data->input(idx.slice(0, 0, 32));
+    auto measure = data->input(idx.slice(0, 32));
+    if (!fit || !measure)
+        return f;
+    f.fit = *fit;
+    f.measure = *measure;
     f.model.emplace(std::move(*m));
     return f;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/fashionmnist.h"
 #include "data/idxreader.h"
+#include "data/preprocess.h"
+#include "common/paths.h"
 
 #include "testutil.h"
 
@@ -22,6 +24,7 @@ private slots:
     void countMismatchBetweenFiles();
     void missingFile();
     void realFashionMnist();
+    void itemsPreparedWhenRead();
 
 private:
     QTemporaryDir m_dir;
@@ -130,11 +133,49 @@ void TestIdxReader::realFashionMnist()
     auto r = loadFashionMnist("test", PreprocessSpec{});
     QVERIFY2(r.ok(), qPrintable(r ? QString() : r.error().message));
     QCOMPARE(r->size(), 10000);
-    QCOMPARE(r->images.sizes().vec(), (std::vector<int64_t>{10000, 1, 28, 28}));
+    auto all = r->read(torch::arange(10000));
+    QVERIFY(all);
+    QCOMPARE(all->sizes().vec(), (std::vector<int64_t>{10000, 1, 28, 28}));
+    // At the native size an item is the IDX file's bytes.
+    auto raw = readIdx(fashionMnistDir() + "/t10k-images-idx3-ubyte.gz");
+    QVERIFY(raw);
+    QVERIFY(torch::equal(*all, torch::from_blob(raw->data.data(), {10000, 1, 28, 28}, torch::kUInt8)));
     // Fashion-MNIST's test set is balanced: 1000 images per class.
     auto counts = torch::bincount(r->labels);
     QCOMPARE(counts.min().item<int64_t>(), 1000);
     QCOMPARE(counts.max().item<int64_t>(), 1000);
+}
+
+void TestIdxReader::itemsPreparedWhenRead()
+{
+    // 3x56x56: each item read is the raw 28x28 image prepared to that size,
+    // whichever order or batch it is read in.
+    PreprocessSpec spec;
+    spec.channels = 3;
+    spec.resize = spec.height = spec.width = 56;
+    spec.mean = {0.5};
+    spec.std = {0.5};
+    auto r = loadFashionMnist("test", spec);
+    QVERIFY(r.ok());
+    auto raw = readIdx(fashionMnistDir() + "/t10k-images-idx3-ubyte.gz");
+    QVERIFY(raw);
+    const std::vector<int64_t> picks{9999, 17, 0, 17};
+    auto batch = r->read(torch::tensor(picks, torch::kLong));
+    QVERIFY(batch);
+    QCOMPARE(batch->sizes().vec(), (std::vector<int64_t>{4, 3, 56, 56}));
+    for (size_t k = 0; k < picks.size(); ++k) {
+        const cv::Mat src(28, 28, CV_8UC1, raw->data.data() + picks[k] * 784);
+        const cv::Mat want = prepareImage(src, spec);
+        const torch::Tensor t = torch::from_blob(want.data, {56, 56, 3}, torch::kUInt8).permute({2, 0, 1});
+        QVERIFY(torch::equal(batch->select(0, int64_t(k)), t));
+        auto one = r->image(picks[k]);
+        QVERIFY(one);
+        QCOMPARE(cv::norm(*one, want, cv::NORM_INF), 0.0);
+    }
+    auto x = r->input(torch::tensor(picks, torch::kLong));
+    QVERIFY(x);
+    QVERIFY(torch::allclose(*x, normalizeBatch(*batch, spec)));
+    QVERIFY(!r->read(torch::tensor({int64_t(10000)})));  // out of range, as a value
 }
 
 QTEST_GUILESS_MAIN(TestIdxReader)

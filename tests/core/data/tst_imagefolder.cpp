@@ -2,6 +2,7 @@
 #include "data/calibrationsampler.h"
 #include "data/datasource.h"
 #include "data/imagefolder.h"
+#include "data/imageheader.h"
 
 #include "testutil.h"
 
@@ -24,6 +25,13 @@ cv::Mat grayImage(int rows, int cols, int value)
 {
     return cv::Mat(rows, cols, CV_8UC1, cv::Scalar(value));
 }
+
+// Every item read at once, uint8 [N, C, H, W] (an undefined tensor on error).
+torch::Tensor readAll(const ImageDataset &data)
+{
+    auto t = data.read(torch::arange(data.size()));
+    return t ? *t : torch::Tensor();
+}
 }  // namespace
 
 class TestImageFolder : public QObject {
@@ -36,6 +44,10 @@ private slots:
     void emptyFolder();
     void onlyCorruptFiles();
     void missingFolder();
+    void decodedWhenRead();
+    void fileChangedAfterOpen();
+    void fileVanishedAfterOpen();
+    void sameFolderSameHash();
     void dataSourceStrings_data();
     void dataSourceStrings();
 };
@@ -57,8 +69,9 @@ void TestImageFolder::flatFolderWithBadFiles()
     QVERIFY(!r->labelled());
     QCOMPARE(r->labels[0].item<int64_t>(), -1);
     // Sorted order: a.png, b.bmp, c.jpg
-    QCOMPARE(r->images[0].max().item<int>(), 10);
-    QCOMPARE(r->images[1].max().item<int>(), 20);
+    const torch::Tensor all = readAll(*r);
+    QCOMPARE(all[0].max().item<int>(), 10);
+    QCOMPARE(all[1].max().item<int>(), 20);
     QVERIFY(r->itemIds[0].startsWith("a.png:"));
     QStringList skippedNames;
     for (const SkippedFile &s : r->skipped)
@@ -96,10 +109,11 @@ void TestImageFolder::colourToGrayAndResize()
     QVERIFY(test::writeFile(dir.filePath("blue.png"), encode(img, ".png")));
     auto r = loadImageFolder(dir.path(), PreprocessSpec{});
     QVERIFY(r.ok());
-    QCOMPARE(r->images.sizes().vec(), (std::vector<int64_t>{1, 1, 28, 28}));
+    const torch::Tensor all = readAll(*r);
+    QCOMPARE(all.sizes().vec(), (std::vector<int64_t>{1, 1, 28, 28}));
     // OpenCV's gray of pure blue: 0.114 * 255 = 29
-    QCOMPARE(r->images.min().item<int>(), 29);
-    QCOMPARE(r->images.max().item<int>(), 29);
+    QCOMPARE(all.min().item<int>(), 29);
+    QCOMPARE(all.max().item<int>(), 29);
 }
 
 void TestImageFolder::grayToColour()
@@ -112,9 +126,10 @@ void TestImageFolder::grayToColour()
     spec.std = {0.25, 0.25, 0.25};
     auto r = loadImageFolder(dir.path(), spec);
     QVERIFY(r.ok());
-    QCOMPARE(r->images.sizes().vec(), (std::vector<int64_t>{1, 3, 28, 28}));
-    auto x = r->input(0, 1, spec);
-    QVERIFY(torch::allclose(x, torch::full_like(x, (77.0 / 255.0 - 0.5) / 0.25)));
+    QCOMPARE(readAll(*r).sizes().vec(), (std::vector<int64_t>{1, 3, 28, 28}));
+    auto x = r->input(0, 1);
+    QVERIFY(x);
+    QVERIFY(torch::allclose(*x, torch::full_like(*x, (77.0 / 255.0 - 0.5) / 0.25)));
 }
 
 void TestImageFolder::emptyFolder()
@@ -141,6 +156,89 @@ void TestImageFolder::missingFolder()
     QVERIFY(!r.ok());
     QCOMPARE(r.error().code, ErrorCode::NotFound);
     QVERIFY(r.error().message.contains("/nonexistent/folder/x"));
+}
+
+void TestImageFolder::decodedWhenRead()
+{
+    QTemporaryDir dir;
+    // A PNG whose header is fine but whose pixel data does not decode: the
+    // header check passes it, the test decode at open time skips it.
+    const QByteArray bodyless = test::pngHeaderOnly(64, 64);
+    QVERIFY(!checkImageHeader(bodyless));
+    QVERIFY(test::writeFile(dir.filePath("a.png"), bodyless));
+    QVERIFY(test::writeFile(dir.filePath("b.png"), encode(grayImage(40, 60, 99), ".png")));
+    auto r = loadImageFolder(dir.path(), PreprocessSpec{});
+    QVERIFY2(r.ok(), qPrintable(r ? QString() : r.error().message));
+    QCOMPARE(r->size(), 1);
+    QCOMPARE(int(r->skipped.size()), 1);
+    QVERIFY2(r->skipped[0].path.endsWith("a.png") && r->skipped[0].reason.contains("decod"), qPrintable(r->skipped[0].reason));
+    // Read: resized so the shorter side is 28 (40x60 -> 28x42), centre crop.
+    auto img = r->image(0);
+    QVERIFY(img);
+    QCOMPARE(img->rows, 28);
+    QCOMPARE(img->cols, 28);
+    QCOMPARE(cv::countNonZero(*img != 99), 0);
+    QVERIFY(!r->image(1));  // out of range, as a value
+}
+
+void TestImageFolder::fileChangedAfterOpen()
+{
+    QTemporaryDir dir;
+    QVERIFY(test::writeFile(dir.filePath("a.png"), encode(grayImage(28, 28, 10), ".png")));
+    QVERIFY(test::writeFile(dir.filePath("b.png"), encode(grayImage(28, 28, 20), ".png")));
+    auto r = loadImageFolder(dir.path(), PreprocessSpec{});
+    QVERIFY(r.ok());
+    QVERIFY(test::writeFile(dir.filePath("b.png"), encode(grayImage(28, 28, 21), ".png")));
+    QVERIFY(r->image(0));
+    auto changed = r->image(1);
+    QVERIFY(!changed);
+    QCOMPARE(changed.error().code, ErrorCode::BadFile);
+    QVERIFY2(changed.error().message.contains(dir.filePath("b.png")) && changed.error().message.contains("changed since"),
+             qPrintable(changed.error().message));
+    // A batch holding it fails with the same error, whatever the other items.
+    auto batch = r->input(0, 2);
+    QVERIFY(!batch);
+    QCOMPARE(batch.error().message, changed.error().message);
+}
+
+void TestImageFolder::fileVanishedAfterOpen()
+{
+    QTemporaryDir dir;
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(test::writeFile(dir.filePath(QString("c/%1.png").arg(i)), encode(grayImage(28, 28, 10 * i), ".png")));
+    auto r = openDataSource(dir.path(), PreprocessSpec{});
+    QVERIFY(r.ok());
+    QVERIFY(QFile::remove(dir.filePath("c/3.png")));
+    auto sample = r->input(torch::tensor({4, 3, 0}, torch::kLong));
+    QVERIFY(!sample);
+    QCOMPARE(sample.error().code, ErrorCode::NotFound);
+    QVERIFY2(sample.error().message.contains(dir.filePath("c/3.png")) && sample.error().message.contains("no longer"),
+             qPrintable(sample.error().message));
+    // The others still read, in the order asked.
+    auto rest = r->read(torch::tensor({4, 0}, torch::kLong));
+    QVERIFY(rest);
+    QCOMPARE(rest->select(0, 0).max().item<int>(), 40);
+    QCOMPARE(rest->select(0, 1).max().item<int>(), 0);
+}
+
+void TestImageFolder::sameFolderSameHash()
+{
+    QTemporaryDir dir;
+    for (int i = 0; i < 6; ++i)
+        QVERIFY(test::writeFile(dir.filePath(QString("%1.png").arg(i)), encode(grayImage(30, 30, 5 * i), ".png")));
+    auto a = openDataSource(dir.path(), PreprocessSpec{});
+    auto b = openDataSource(dir.path(), PreprocessSpec{});
+    QVERIFY(a.ok() && b.ok());
+    QCOMPARE(a->itemIds, b->itemIds);
+    auto sa = selectCalibration(*a, 4, 11), sb = selectCalibration(*b, 4, 11);
+    QVERIFY(sa.ok() && sb.ok());
+    QCOMPARE(sa->hash, sb->hash);
+    // One file's content changed (same name): another hash.
+    QVERIFY(test::writeFile(dir.filePath("2.png"), encode(grayImage(30, 30, 77), ".png")));
+    auto c = openDataSource(dir.path(), PreprocessSpec{});
+    QVERIFY(c.ok());
+    QVERIFY(c->contentDigest != a->contentDigest);
+    QVERIFY(selectCalibration(*c, 4, 11)->hash != sa->hash);
 }
 
 void TestImageFolder::dataSourceStrings_data()

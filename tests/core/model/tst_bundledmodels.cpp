@@ -42,7 +42,7 @@ void TestBundledModels::reachesCardTop1()
     QCOMPARE(model->sha256().size(), 64);
     auto test = loadFashionMnist("test", model->card().preprocess);
     QVERIFY(test.ok());
-    auto acc = evaluateTop1([&](const torch::Tensor &x) { return model->forward(x); }, *test, model->card().preprocess);
+    auto acc = evaluateTop1([&](const torch::Tensor &x) { return model->forward(x); }, *test);
     QVERIFY2(acc.ok(), qPrintable(acc ? QString() : acc.error().message));
     QCOMPARE(acc->n, 10000);
     qInfo("%s: measured %.2f %%, card %.2f %%", qPrintable(file), acc->top1, model->card().fpTestTop1);
