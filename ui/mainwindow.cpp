@@ -150,6 +150,7 @@ void MainWindow::createPanels()
             showError(tr("Export failed"), error);
     });
     connect(m_browser, &RunsBrowser::openRequested, this, &MainWindow::openStoredRun);
+    connect(m_browser, &RunsBrowser::rerunRequested, this, &MainWindow::rerunStoredRun);
     connect(m_browser, &RunsBrowser::compareRequested, this, &MainWindow::compareRuns);
     connect(m_browser, &RunsBrowser::errorOccurred, this, [this](const QString &m) { showError(tr("Runs"), m); });
 
@@ -570,7 +571,39 @@ void MainWindow::startRun()
         showError(tr("Cannot start"), m_state->notReadyReason());
         return;
     }
-    const QJsonObject spec = runSpec();
+    m_rerunOf.reset();
+    beginRun(runSpec());
+}
+
+// A stored run's spec, run again as it was recorded (its card's values
+// included): the store is read on its thread, then the run starts.
+void MainWindow::rerunStoredRun(qint64 runId)
+{
+    if (m_controller->isRunning()) {
+        showError(tr("Rerun"), tr("A run is in progress; rerun run %1 when it has finished.").arg(runId));
+        return;
+    }
+    m_store->call<store::RunRow>(this, [runId](store::RunStore &db) { return db.run(runId); }, [this, runId](const Result<store::RunRow> &row) {
+        if (!row) {
+            showError(tr("Rerun"), row.error().message);
+            return;
+        }
+        if (row->kind != QLatin1String(store::kQuantizeRun)) {
+            showError(tr("Rerun"), tr("Run %1 is a %2 run; only quantization runs can be rerun.").arg(runId).arg(row->kind));
+            return;
+        }
+        // A spec that no longer validates (a model file gone) fails as a run,
+        // with the engine's message, like any other start.
+        if (m_controller->isRunning())
+            return;
+        m_rerunOf = RerunOf{runId, row->result.value(QLatin1String("qweights_sha256")).toString()};
+        beginRun(row->spec);
+        m_live->onLog(tr("rerun of run %1").arg(runId));
+    });
+}
+
+void MainWindow::beginRun(const QJsonObject &spec)
+{
     m_live->startLive(spec);
     m_tabs->setCurrentWidget(m_live);
     m_stall->start();
@@ -653,6 +686,16 @@ void MainWindow::onFinished(const RunFinished &f)
     m_browser->reload();
     if (f.result)
         m_analysis->noteRun(*f.result);
+    if (m_rerunOf && f.result) {
+        const QString now = f.result->qweightsSha256, was = m_rerunOf->qweightsSha256;
+        const QString said = was.isEmpty() ? tr("Rerun of run %1: it had no stored result to compare with").arg(m_rerunOf->runId)
+                             : was == now ? tr("Rerun of run %1: quantized weights identical (qweights_sha256 %2)").arg(m_rerunOf->runId).arg(now.left(16))
+                                          : tr("Rerun of run %1: quantized weights DIFFER (was %2, now %3)").arg(m_rerunOf->runId).arg(was.left(16), now.left(16));
+        m_live->onLog(said);
+        statusBar()->showMessage(said, 30000);
+        Q_EMIT rerunCompared(m_rerunOf->runId, !was.isEmpty() && was == now);
+    }
+    m_rerunOf.reset();
     if (f.status == RunStatus::Failed)
         showError(tr("Run failed"), f.error);
     else if (!f.warnings.isEmpty())  // the run went on, but its record is not all there (or was rescued)

@@ -59,6 +59,8 @@ public:
     void analyseSensitivity();
     void cancelRun();
     void openStoredRun(qint64 runId);
+    // Runs stored run runId's spec again; rerunCompared() says whether it reproduced it.
+    void rerunStoredRun(qint64 runId);
     // Exports a stored run's quantized model on the thread pool (File ▸ Export).
     void exportRun(qint64 runId, const QString &format, const QString &path);
     void compareRuns(const QList<qint64> &runIds);
@@ -87,6 +89,8 @@ Q_SIGNALS:
     void calibrationLoaded(bool ok);
     void runFinished(qint64 runId, metaaug::RunStatus status);
     void errorShown(const QString &message);
+    // A rerun finished: whether its quantized weights equal the stored run's.
+    void rerunCompared(qint64 runId, bool identical);
     void exportFinished(bool ok);
     void reportWritten(bool ok);
     // A stored run opened (Runs ▸ Open) and a comparison shown, once read off the GUI thread.
@@ -104,6 +108,7 @@ private:
     void rebuildExportMenu();
     void showError(const QString &title, const QString &message);
     void keepLayerBitsOf(const ModelSummary &model);
+    void beginRun(const QJsonObject &spec);
     void updateState();
     // The run setup's spec with the open model, card and data.
     QJsonObject runSpec() const;
@@ -122,6 +127,11 @@ private:
     void askForCard(const QString &path);
 
     QString m_dbPath, m_lastError, m_stateText;
+    struct RerunOf {
+        qint64 runId = 0;
+        QString qweightsSha256;  // the stored run's; empty when it had no result
+    };
+    std::optional<RerunOf> m_rerunOf;  // the run in progress reruns this one
     std::optional<ModelSummary> m_modelSummary;  // of the model open, shown again when another fails to open
     int m_pendingExports = 0;
     WorkbenchState *m_state;  // model, data, readiness, remembered files

@@ -105,6 +105,8 @@ RunsBrowser::RunsBrowser(QWidget *parent) : QWidget(parent)
     };
     QPushButton *refresh = button("refreshRuns", tr("&Refresh"), tr("Re-read the run database"));
     QPushButton *open = button("openRun", tr("&Open"), tr("Show the selected run's charts, images and metrics as recorded"));
+    QPushButton *rerun = button("rerunRun", tr("Re&run"), tr("Run the selected run's spec again (its card values, seed and options) "
+                                                            "and say whether the quantized weights are identical"));
     QPushButton *compare = button("compareRuns", tr("&Compare"), tr("Compare the selected runs (two or more) side by side"));
     QPushButton *del = button("deleteRuns", tr("&Delete…"), tr("Delete the selected runs from the database"));
     buttons->addStretch(1);
@@ -118,6 +120,13 @@ RunsBrowser::RunsBrowser(QWidget *parent) : QWidget(parent)
         const auto ids = selectedRunIds();
         if (!ids.isEmpty())
             Q_EMIT openRequested(ids.first());
+    });
+    connect(rerun, &QPushButton::clicked, this, [this] {
+        const auto ids = selectedRunIds();
+        if (ids.size() == 1)
+            Q_EMIT rerunRequested(ids.first());
+        else
+            Q_EMIT errorOccurred(tr("Select the one run to rerun."));
     });
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &i) {
         Q_EMIT openRequested(m_filter->index(i.row(), Id).data(Qt::UserRole).toLongLong());

@@ -42,6 +42,7 @@ public:
 
 Q_SIGNALS:
     void openRequested(qint64 runId);
+    void rerunRequested(qint64 runId);
     void compareRequested(const QList<qint64> &runIds);
     void errorOccurred(const QString &message);
     void reloaded();

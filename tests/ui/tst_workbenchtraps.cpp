@@ -6,6 +6,7 @@
 // says what it did, and --help answers without a display.
 #include "mainwindow.h"
 #include "runsetuppanel.h"
+#include "runsbrowser.h"
 #include "runview.h"
 #include "workbenchwindow.h"
 
@@ -15,6 +16,8 @@
 #include <QtTest/QtTest>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QTableView>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QTabWidget>
@@ -39,6 +42,7 @@ private slots:
     void methodSwitchKeepsEditedOptions();
     void finishedRunSaysWhatItDid();
     void helpWithoutADisplay();
+    void rerunFromTheBrowser();
 
 private:
     QTemporaryDir m_dir;
@@ -170,6 +174,31 @@ void TestWorkbenchTraps::helpWithoutADisplay()
         const QString out = QString::fromUtf8(p.readAllStandardOutput());
         QVERIFY2(out.contains(flag == QLatin1String("--help") ? "--model" : METAAUG_VERSION), qPrintable(out));
     }
+}
+
+// Runs browser > Rerun: the stored spec runs again and the window says
+// whether the quantized weights are identical.
+void TestWorkbenchTraps::rerunFromTheBrowser()
+{
+    QTRY_VERIFY_WITH_TIMEOUT(!m_w->isLoading() && m_w->modelReady(), kLoadTimeoutMs);
+    m_w->setupPanel()->setSpec(QJsonObject{{"method", "rtn"}, {"calib_size", 32}, {"eval_limit", 64}, {"layer_bits", ""}});
+    QSignalSpy finished(m_w.get(), &MainWindow::runFinished);
+    m_w->action("startRun")->trigger();
+    QVERIFY(finished.wait(kLoadTimeoutMs));
+    const qint64 first = finished.last().at(0).toLongLong();
+    QCOMPARE(finished.last().at(1).value<RunStatus>(), RunStatus::Succeeded);
+    RunsBrowser *browser = m_w->runsBrowser();
+    browser->reload();
+    QTRY_VERIFY_WITH_TIMEOUT(browser->findChild<QTableView *>() && browser->findChild<QTableView *>()->model()->rowCount() > 0, kLoadTimeoutMs);
+    browser->selectRuns({first});
+    QSignalSpy compared(m_w.get(), &MainWindow::rerunCompared);
+    auto *rerun = browser->findChild<QPushButton *>("rerunRun");
+    QVERIFY(rerun);
+    rerun->click();
+    QVERIFY(compared.wait(kLoadTimeoutMs));
+    QCOMPARE(compared.last().at(0).toLongLong(), first);
+    QVERIFY(compared.last().at(1).toBool());
+    QVERIFY2(m_w->statusBar()->currentMessage().contains("identical"), qPrintable(m_w->statusBar()->currentMessage()));
 }
 
 QTEST_MAIN(TestWorkbenchTraps)
