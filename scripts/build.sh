@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Configures (once) and builds MetaAug Workbench in ./build with clang-14,
-# a precompiled LibTorch header and ccache (see README, "Building").
+# a precompiled LibTorch header and ccache (see docs/performance.md, "Building").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}

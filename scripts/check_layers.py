@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Checks the folder order of core/: a folder may include only folders
 listed before it in core/CMakeLists.txt's add_subdirectory() calls (the
-order README "Layout" shows). Also: core/ never includes ui/ or app/, ui/
+order docs/layout.md, "core's layers" shows). Also: core/ never includes ui/ or app/, ui/
 never includes app/. Prints every include that runs upward; exit 1 if any."""
 import os, re, sys
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The soak (README, "Hardening"): 50 short runs in one process against one
+# The soak (docs/hardening.md, "Soak"): 50 short runs in one process against one
 # database, some cancelled, some killed; checks integrity, final statuses and
 # leaks, prints RSS per run. Extra arguments go to `metaaug soak`.
 set -euo pipefail

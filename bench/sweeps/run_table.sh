@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Reruns the grid behind one of the README's result tables as a sweep, in
+# Reruns the grid behind one of docs/results.md's tables as a sweep, in
 # pieces that may span sessions (issue 21):
 #   bench/sweeps/run_table.sh BIN NAME [sweep options...]   NAME: a sweep file's name (results_table, metaaug_study_r20-w2a2-128, ...)
 # State: bench/sweeps/NAME.sqlite (not committed: it holds every run's whole

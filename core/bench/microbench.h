@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Micro-benchmark of the two kernels whose speed depends on machine-level
-// settings (BLAS choice, malloc thresholds): see README "Performance notes".
+// settings (BLAS choice, malloc thresholds): see docs/performance.md,
+// "Two machine-level settings".
 #pragma once
 
 #include <QtCore/QString>

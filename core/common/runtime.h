@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Process-wide runtime settings that change LibTorch's speed on small VMs by
-// an order of magnitude (see README, "Performance notes").
+// an order of magnitude (see docs/performance.md, "Two machine-level settings").
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,8 @@ namespace metaaug {
 // the CPUs in its affinity mask, capped by a cgroup v2 CPU quota; at least 1.
 // The default thread count of a run, so that it is fixed per machine (hyper-
 // threads share a core's arithmetic units and only add contention to
-// LibTorch's kernels; results depend on the thread count, see README).
+// LibTorch's kernels; results depend on the thread count, see
+// docs/performance.md, "Threads").
 int physicalCores();
 
 struct RuntimeOptions {

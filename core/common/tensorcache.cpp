@@ -10,8 +10,8 @@
 // memory resident and fragmented: ResNet-50 with 1024 images peaked at
 // 4.19 GiB against a 4 GB target. This cache keeps freed blocks of the
 // sizes a unit's loop asks for again, up to kMaxCachedBytes, and the run
-// empties it after each unit (README, "Large blocks: from the heap to a
-// tensor cache").
+// empties it after each unit (docs/performance.md, "Large blocks: from the
+// heap to a tensor cache").
 //
 // AddressSanitizer's allocator mmaps every block over 128 KiB (and ignores
 // mallopt), which made the test suite 20-50x slower under ASan (a 3x3 conv

@@ -71,7 +71,7 @@ std::vector<LayerSqnr> layerSqnr(const graph::Executor &ex, graph::ExecutionHook
     if (maxBytes > 0 && batch.size(0) > 1) {
         // Every layer's output of one image, held twice (FP and quantized):
         // ResNet-50 at 224 holds 88 MiB per image, so its 10-image chunks
-        // made this the run's peak (README, "Real models at 224x224").
+        // made this the run's peak (docs/performance.md, "Large blocks").
         int64_t perImage = 0;
         for (const auto &[name, t] : ex.intermediates(batch.slice(0, 0, 1), names))
             perImage += 2 * t.numel() * int64_t(t.element_size());

@@ -100,7 +100,7 @@ void TestSweepCli::fourWritersAndACrash()
             QCOMPARE(cell.toObject().value("n").toInt(), 1);
 
     // The points' run bundles in a folder give the same matrix: each bundle
-    // keeps its grid point (bench/sweeps/ holds the README tables' so).
+    // keeps its grid point (bench/sweeps/ holds those of docs/results.md's tables).
     const QString folder = m_dir.filePath("bundles");
     QVERIFY(QDir().mkpath(folder));
     auto store = store::RunStore::open(db);

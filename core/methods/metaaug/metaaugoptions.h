@@ -18,7 +18,7 @@ enum class Augment { Transform, Random };     // phase B's second copy: T(x), or
 struct MetaAugOptions {
     int metaIterations = 100;      // "meta_iters": M per unit (the public code: 500)
     // Defaults of the bi-level step (inner, t_lr, beta, gamma) are those of
-    // the study in README "MetaAug's T": the ones with which T stays near
+    // the study in docs/results.md, "MetaAug's T": the ones with which T stays near
     // eps and keeps classes through the meta phase. The public code's
     // (adam, 5e-6, 0.5, 30000) are the "paper" preset.
     InnerStep inner = InnerStep::Sgd;   // "inner": adam | sgd

@@ -6,8 +6,8 @@
 // named by what their runs are doing; records (one JSON line per run) give
 // the same tables as the run bundles they are made of, without changing the
 // bundles; the sweep files in bench/sweeps/ still expand, and each committed
-// record sits at the grid point its file gives that index (the README's
-// tables are printed from them).
+// record sits at the grid point its file gives that index (the tables of
+// docs/results.md are printed from them).
 #include "common/paths.h"
 #include "store/runstore.h"
 #include "store/sweepstore.h"
