@@ -40,6 +40,12 @@ DataPanel::DataPanel(QWidget *parent) : QWidget(parent)
     l->addWidget(new QLabel(tr("Skipped files:"), this));
     l->addWidget(m_skipped);
     l->addWidget(m_eval);
+    m_warnings = new QLabel(this);
+    m_warnings->setObjectName(QStringLiteral("dataWarnings"));
+    m_warnings->setWordWrap(true);
+    m_warnings->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_warnings->hide();
+    l->addWidget(m_warnings);
     l->addStretch(1);
 }
 
@@ -70,6 +76,20 @@ void DataPanel::setEvaluation(const QString &source, qint64 count, const QString
 {
     m_eval->setText(message.isEmpty() ? tr("<b>Evaluation</b> %1<br>%2 images").arg(source.toHtmlEscaped()).arg(count)
                                       : tr("<b>Evaluation</b> %1<br>%2").arg(source.toHtmlEscaped(), message.toHtmlEscaped()));
+}
+
+void DataPanel::setWarnings(const QStringList &warnings)
+{
+    QStringList escaped;
+    for (const QString &w : warnings)
+        escaped << QStringLiteral("⚠ ") + w.toHtmlEscaped();
+    m_warnings->setText(escaped.join(QStringLiteral("<br>")));
+    m_warnings->setVisible(!warnings.isEmpty());
+}
+
+QString DataPanel::warningsText() const
+{
+    return m_warnings->isVisible() ? m_warnings->text() : QString();
 }
 
 QString DataPanel::calibrationText() const

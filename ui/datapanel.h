@@ -23,12 +23,15 @@ public:
     void setCalibration(const DataSummary &summary);
     void setCalibrationMessage(const QString &text);
     void setEvaluation(const QString &source, qint64 count, const QString &message = {});
+    // Warnings about the data against the open model (class mismatch), in red; empty clears them.
+    void setWarnings(const QStringList &warnings);
+    QString warningsText() const;
     QString calibrationText() const;
     QListWidget *thumbnails() const { return m_thumbs; }
     QListWidget *skippedList() const { return m_skipped; }
 
 private:
-    QLabel *m_calib, *m_eval;
+    QLabel *m_calib, *m_eval, *m_warnings;
     QListWidget *m_thumbs, *m_skipped;
 };
 

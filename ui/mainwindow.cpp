@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "quant/layerbitsmap.h"
+#include "model/classcheck.h"
 
 #include "analysispanel.h"
 #include "sweepsview.h"
@@ -276,6 +277,23 @@ void MainWindow::keepLayerBitsOf(const ModelSummary &model)
     statusBar()->showMessage(message, 15000);
 }
 
+// The data against the open model: labels that cannot be its outputs are
+// said in red in the data panel (core's check, the one the run plan prints).
+void MainWindow::updateDataWarnings()
+{
+    QStringList warnings;
+    if (m_modelSummary)
+        for (std::optional<ClassCheckInput> in : {m_calibClasses, m_evalClasses})
+            if (in) {
+                in->modelOutputs = m_modelSummary->classes;
+                in->cardClasses = m_modelSummary->classNames;
+                for (const QString &w : classMismatchWarnings(*in))
+                    if (!warnings.contains(w))
+                        warnings << w;
+            }
+    m_dataPanel->setWarnings(warnings);
+}
+
 // The tab actions' object names: the first four keep the names tests and
 // settings know; later tabs are named by position.
 QString MainWindow::tabActionName(int tab)
@@ -489,6 +507,7 @@ void MainWindow::connectState()
             m_modelSummary = *r;
             m_modelPanel->setSummary(*r);
             keepLayerBitsOf(*r);
+            updateDataWarnings();
         } else {
             // The previous model stays open: show it again.
             if (m_state->modelReady() && m_modelSummary)
@@ -503,6 +522,8 @@ void MainWindow::connectState()
     connect(m_state, &WorkbenchState::calibrationLoaded, this, [this](const QString &, const Result<DataSummary> &r) {
         if (r) {
             m_dataPanel->setCalibration(*r);
+            m_calibClasses = ClassCheckInput{r->source, r->classNames, r->labelled, 0, {}};
+            updateDataWarnings();
         } else {
             m_dataPanel->setCalibrationMessage(tr("No usable calibration data."));
             showError(tr("Calibration data"), r.error().message);
@@ -512,6 +533,8 @@ void MainWindow::connectState()
     connect(m_state, &WorkbenchState::evaluationLoaded, this, [this](const QString &source, const Result<DataSummary> &r) {
         if (r) {
             m_dataPanel->setEvaluation(source, r->count);
+            m_evalClasses = ClassCheckInput{r->source, r->classNames, r->labelled, 0, {}};
+            updateDataWarnings();
         } else {
             m_dataPanel->setEvaluation(source, 0, r.error().message);
             showError(tr("Evaluation data"), r.error().message);

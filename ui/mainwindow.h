@@ -8,6 +8,7 @@
 #include "events/runstatus.h"
 #include "workbenchstate.h"
 
+#include "model/classcheck.h"
 #include "model/modelsummary.h"
 
 #include <optional>
@@ -109,6 +110,7 @@ private:
     void showError(const QString &title, const QString &message);
     void keepLayerBitsOf(const ModelSummary &model);
     void beginRun(const QJsonObject &spec);
+    void updateDataWarnings();
     void updateState();
     // The run setup's spec with the open model, card and data.
     QJsonObject runSpec() const;
@@ -132,6 +134,7 @@ private:
         QString qweightsSha256;  // the stored run's; empty when it had no result
     };
     std::optional<RerunOf> m_rerunOf;  // the run in progress reruns this one
+    std::optional<ClassCheckInput> m_calibClasses, m_evalClasses;  // the data's classes, for updateDataWarnings()
     std::optional<ModelSummary> m_modelSummary;  // of the model open, shown again when another fails to open
     int m_pendingExports = 0;
     WorkbenchState *m_state;  // model, data, readiness, remembered files

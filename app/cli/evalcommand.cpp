@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "commands.h"
 #include "options.h"
+#include "model/classcheck.h"
 #include "terminal.h"
 
 #include "data/datasource.h"
@@ -43,6 +44,13 @@ int evalCommand(const QStringList &args)
     if (!data)
         return fail(data.error().message);
 
+    {
+        torch::NoGradGuard ng;
+        const PreprocessSpec &pre = card->preprocess;
+        const int outputs = int(model->executor().run(torch::zeros({1, pre.channels, pre.height, pre.width})).size(1));
+        for (const QString &w : classMismatchWarnings({data->source, data->classNames, data->labelled(), outputs, card->classNames}))
+            printErr(QStringLiteral("metaaug: warning: ") + w);
+    }
     ProgressBar bar(QStringLiteral("eval"));
     AccuracyOptions opts;
     opts.limit = limit;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "quantizationrun.h"
 
+#include "model/classcheck.h"
+
 #include "analysis/budget.h"
 #include "common/runtime.h"
 #include "common/tensorcache.h"
@@ -107,6 +109,15 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
             return mixed.error();
         *bitPlan = mixed->plan;
         allocation = mixed->record;
+    {
+        // Labels that cannot be the model's outputs: said before any work.
+        torch::NoGradGuard ng;
+        const int outputs = int(model->executor().run(planIn.oneImage).size(1));
+        for (const ImageDataset *d : {&*calib, &*evalData})
+            for (const QString &w : classMismatchWarnings({d->source, d->classNames, d->labelled(), outputs, model->card().classNames}))
+                if (!planLines.contains(QStringLiteral("warning: ") + w))
+                    planLines << QStringLiteral("warning: ") + w;
+    }
     }
     quant::QuantizedModel qmodel(model->sharedExecutor(), *bitPlan);
     // The grids are fitted on one batch of up to 256 images (fewer where one

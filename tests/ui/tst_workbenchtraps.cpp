@@ -4,6 +4,7 @@
 // bits follow the model they were chosen for, the preset says Custom after
 // an edit, a method switch keeps MetaAug's edited options, a finished run
 // says what it did, and --help answers without a display.
+#include "datapanel.h"
 #include "mainwindow.h"
 #include "runsetuppanel.h"
 #include "runsbrowser.h"
@@ -62,6 +63,8 @@ void TestWorkbenchTraps::builtinDataReachableAfterAFolder()
 {
     m_w->openCalibration(fixture("photos224"));
     QTRY_COMPARE_WITH_TIMEOUT(m_w->state()->calibSource(), fixture("photos224"), kLoadTimeoutMs);
+    // Its class_0..class_9 folders are not the bundled model's class names: said in red.
+    QTRY_VERIFY_WITH_TIMEOUT(m_w->dataPanel()->warningsText().contains("do not match the model card"), kLoadTimeoutMs);
     QAction *calib = m_w->action("useBuiltinCalibration");
     QAction *eval = m_w->action("useBuiltinEvaluation");
     QVERIFY(calib && eval);
@@ -70,6 +73,7 @@ void TestWorkbenchTraps::builtinDataReachableAfterAFolder()
     eval->trigger();
     QCOMPARE(m_w->state()->evalSource(), QStringLiteral("fashion-mnist:test"));
     QTRY_VERIFY_WITH_TIMEOUT(!m_w->isLoading(), kLoadTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_w->dataPanel()->warningsText().isEmpty(), kLoadTimeoutMs);  // the model's own data
 }
 
 void TestWorkbenchTraps::everyTabHasItsShortcut()
