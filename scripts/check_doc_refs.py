@@ -6,7 +6,8 @@ CTest `doc_references` (no arguments besides the source root):
 - every path under docs/ (and every other .md file) that a source file of
   core, ui, app, plugins, tests, scripts, bench or packaging names exists;
   where the path is followed by a quoted section (docs/X.md, "Section"), the
-  file has a heading that starts with that text;
+  file has a heading that starts with that text; a section of the README
+  named in the code (README, "Section") is a heading of README.md;
 - every relative link and image of README.md and docs/*.md exists, and a
   link's #anchor names a heading of its target.
 
@@ -29,6 +30,9 @@ CODE_SUFFIXES = {".cpp", ".h", ".sh", ".py", ".txt", ".cmake", ".in"}
 # `docs/x.md ("Section")`.
 CITE = re.compile(r'(?<![\w./-])((?:docs/[\w./-]*[\w/])|(?:[\w.-]+/)+[\w.-]+\.md)'
                   r'(?:(?:,\s*|\s*\(\s*)"([^"]+)")?')
+# A section of the top-level README named in the code: README "Layout",
+# README, "Hardening" (tests/fuzz/README.md and the like are paths: CITE).
+README_SECTION = re.compile(r'(?<![\w./-])README(?:\.md)?,?\s*\(?"([^"]+)"')
 LINK = re.compile(r'!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)')
 HEADING = re.compile(r'^#{1,6}\s+(.*?)\s*#*\s*$')
 
@@ -81,6 +85,11 @@ def check_citations(root: pathlib.Path, faults: list[str]) -> int:
                             faults.append(f"{where}: cites {cited}, which does not exist")
                         elif section and target.suffix == ".md" and not has_section(target, section):
                             faults.append(f"{where}: cites {cited}, \"{section}\", which has no such heading")
+                for m in README_SECTION.finditer(line):
+                    count += 1
+                    if not has_section(root / "README.md", m.group(1)):
+                        faults.append(f"{f.relative_to(root)}:{n}: cites README \"{m.group(1)}\", "
+                                      "which README.md has no heading for (the long texts live in docs/)")
     return count
 
 
