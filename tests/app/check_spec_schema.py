@@ -57,10 +57,11 @@ with tempfile.TemporaryDirectory() as tmp:
 
 # Every flag of `metaaug quantize` is a field of the schema (a run-spec key or
 # a method option), or one of the front end's own: output, recording, and
-# the card overrides the schema's "card" (a card file) stands for.
-# --bits-file is read into the schema's "layer_bits"; --spec reads a whole spec (the schema's object) from a file.
+# the card overrides the schema's "card" (the card's values) stands for.
+# --bits-file is read into the schema's "layer_bits"; --spec reads a whole spec (the schema's object) from a file,
+# --rerun from a stored run.
 frontEnd = {"help", "help-all", "json", "preset", "db", "no-store", "export", "quiet", "card", "input-shape", "mean", "std",
-            "bits-file", "spec"}
+            "bits-file", "spec", "rerun"}
 helpText = subprocess.run([cli, "quantize", "--help"], check=True, capture_output=True, text=True).stdout
 flags = set(re.findall(r"^\s+(?:-\w, )?--([a-z0-9-]+)", helpText, re.M))
 optionKeys = set()
