@@ -3,6 +3,7 @@
 #include "data/datasource.h"
 #include "data/imagefolder.h"
 #include "data/imageheader.h"
+#include "eval/accuracy.h"
 
 #include "testutil.h"
 
@@ -48,6 +49,7 @@ private slots:
     void fileChangedAfterOpen();
     void fileVanishedAfterOpen();
     void sameFolderSameHash();
+    void evaluationNamesAVanishedFile();
     void dataSourceStrings_data();
     void dataSourceStrings();
 };
@@ -239,6 +241,33 @@ void TestImageFolder::sameFolderSameHash()
     QVERIFY(c.ok());
     QVERIFY(c->contentDigest != a->contentDigest);
     QVERIFY(selectCalibration(*c, 4, 11)->hash != sa->hash);
+}
+
+void TestImageFolder::evaluationNamesAVanishedFile()
+{
+    // An evaluation streams its batches (a run's is read after its units are
+    // quantized): a file removed after opening fails it with that file's name
+    // in place of a top-1 over fewer images.
+    QTemporaryDir dir;
+    for (int i = 0; i < 8; ++i)
+        QVERIFY(test::writeFile(dir.filePath(QString("%1/%2.png").arg(i % 2 ? "b" : "a").arg(i)),
+                                encode(grayImage(28, 28, 16 * i), ".png")));
+    auto data = openDataSource(dir.path(), PreprocessSpec{});
+    QVERIFY(data.ok());
+    const QString gone = dir.filePath("b/5.png");
+    int64_t batches = 0;
+    auto forward = [&](const torch::Tensor &x) -> Result<torch::Tensor> {
+        if (++batches == 1)
+            QFile::remove(gone);  // while the first batch is being evaluated
+        return torch::zeros({x.size(0), 2});
+    };
+    AccuracyOptions o;
+    o.batch = 4;
+    auto acc = evaluateTop1(forward, *data, o);
+    QVERIFY(!acc);
+    QCOMPARE(batches, int64_t(1));
+    QCOMPARE(acc.error().code, ErrorCode::NotFound);
+    QVERIFY2(acc.error().message.contains(gone) && acc.error().message.contains("no longer"), qPrintable(acc.error().message));
 }
 
 void TestImageFolder::dataSourceStrings_data()
