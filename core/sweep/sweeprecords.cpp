@@ -124,7 +124,7 @@ Result<std::vector<QJsonObject>> recordsOfFolder(const QString &folder)
 
 bool isRecordsFile(const QString &path)
 {
-    return path.endsWith(QLatin1String(".jsonl")) && QFileInfo(path).isFile();
+    return path.endsWith(QLatin1String(".jsonl"));
 }
 
 Result<std::vector<QJsonObject>> readRecords(const QString &file)

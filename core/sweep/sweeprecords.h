@@ -37,6 +37,8 @@ Result<std::vector<QJsonObject>> recordsOfFolder(const QString &folder);
 
 // A .jsonl file of records: read (errors name the file, line and key at
 // fault) and written (replacing the file whole, one compact line per record).
+// A path names records by its suffix, whether or not the file exists (so a
+// missing one is said to be missing, not taken for a sweep id).
 bool isRecordsFile(const QString &path);
 Result<std::vector<QJsonObject>> readRecords(const QString &file);
 Result<void> writeRecords(const std::vector<QJsonObject> &records, const QString &file);

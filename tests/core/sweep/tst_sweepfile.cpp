@@ -440,6 +440,10 @@ void TestSweepFile::badRecordsNameTheLine()
     f.write(ok + "\n\n");
     f.close();
     QCOMPARE(readRecords(file)->size(), size_t(1));
+    // A missing records file is said to be missing (not taken for a folder or a sweep id).
+    auto missing = matrixRunsOfPath(dir.filePath("none.jsonl"));
+    QVERIFY(!missing);
+    QVERIFY2(missing.error().message.contains("cannot read the records " + dir.filePath("none.jsonl")), qPrintable(missing.error().message));
 }
 
 void TestSweepFile::committedSweepsMatchTheirRecords()
