@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "memoryplan.h"
 
+#include "common/runtime.h"
 #include "recon/unitcache.h"
 
 #include <QtCore/QStorageInfo>
@@ -87,17 +88,24 @@ Result<MemoryPlan> planMemory(const MemoryPlanInput &in, int64_t available, cons
         p.reconSeconds = double(in.iterations) * double(in.batch) * 6.0 * fwdSeconds;
     }
     p.evalSeconds = 2.0 * double(in.evalImages) * fwdSeconds;
-    p.peakBytes = p.imagesBytes + (p.cacheOnDisk ? 0 : p.diskBytes) + std::max(p.batchBytes, p.iterationBytes);
+    // What is resident now stays (the libraries' code and arenas, the model,
+    // the calibration images already read); the copies a method adds later
+    // (T(x)) and the working memory come on top.
+    p.residentBytes = residentBytes();
+    const int64_t laterImages = in.calibSize * imageBytes * std::max(0, in.cacheCopies - 1);
+    p.peakBytes = p.residentBytes + laterImages + (p.cacheOnDisk ? 0 : p.diskBytes) + std::max(p.batchBytes, p.iterationBytes);
 
     if (available > 0 && p.peakBytes > available * 9 / 10) {
         const int64_t fixed = p.peakBytes - p.imagesBytes;
         const int64_t fits = (available * 9 / 10 - fixed) / std::max<int64_t>(1, imageBytes * in.cacheCopies);
         return makeError(ErrorCode::OutOfResources,
-                         QStringLiteral("this run needs about %1 of memory (%2 calibration images %3, working memory %4) and "
+                         QStringLiteral("this run needs about %1 of memory (%2 calibration images %3; libraries, model and working memory %4) and "
                                         "%5 are available; %6")
                              .arg(mib(p.peakBytes)).arg(in.calibSize).arg(mib(p.imagesBytes), mib(fixed), mib(available))
                              .arg(fits >= 1 ? QStringLiteral("use --calib-size %1 or fewer").arg(fits)
-                                            : QStringLiteral("use a smaller --batch")));
+                                            : QStringLiteral("no --calib-size fits: the program already holds %1 (libraries, model, data); "
+                                                             "use a smaller --batch or a machine with more memory")
+                                                  .arg(mib(p.residentBytes))));
     }
     if (p.cacheOnDisk) {
         const QStorageInfo disk(cacheDir);
@@ -113,7 +121,7 @@ Result<MemoryPlan> planMemory(const MemoryPlanInput &in, int64_t available, cons
 QStringList MemoryPlan::lines() const
 {
     QStringList out;
-    out << QStringLiteral("plan: calibration images: %1 in memory").arg(mib(imagesBytes));
+    out << QStringLiteral("plan: resident now %1 (libraries, model, data); calibration images: %2 in memory").arg(mib(residentBytes), mib(imagesBytes));
     if (cacheBytes > 0)
         out << QStringLiteral("plan: activation caches: %1 per unit (%2), %3; ~%4 to build")
                    .arg(mib(cacheBytes), recon::cacheDtypeName(policy.dtype))

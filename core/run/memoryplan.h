@@ -36,6 +36,7 @@ struct MemoryPlanInput {
 };
 
 struct MemoryPlan {
+    int64_t residentBytes = 0;      // this process when the plan is made: libraries, model, data, the images read
     int64_t imagesBytes = 0;        // calibration images, float32, held once
     int64_t cacheBytes = 0;         // largest unit cache (both copies), at the cache dtype
     int64_t cacheBudgetBytes = 0;

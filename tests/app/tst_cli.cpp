@@ -153,14 +153,15 @@ void TestCli::refusesCacheThatDoesNotFit()
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     // 60000 images take 179 MiB as float32; the caches would go to disk, but
-    // the images and a batch of working memory do not fit 150 MiB.
-    env.insert("METAAUG_MEMORY_LIMIT_MB", "150");
+    // the process (libraries and model, ~250 MiB), the images and a batch of
+    // working memory do not fit 400 MiB: fewer images would.
+    env.insert("METAAUG_MEMORY_LIMIT_MB", "400");
     p.setProcessEnvironment(env);
     p.start(qEnvironmentVariable("METAAUG_CLI"), {"quantize", "--method", "qdrop", "--calib-size", "60000"});
     QVERIFY(p.waitForFinished(120000));
     const QString err = QString::fromLocal8Bit(p.readAllStandardError());
     QCOMPARE(p.exitCode(), 1);
-    QVERIFY2(err.contains("60000 calibration images") && err.contains("150 MiB are available") && err.contains("--calib-size"),
+    QVERIFY2(err.contains("60000 calibration images") && err.contains("400 MiB are available") && err.contains("--calib-size"),
              qPrintable(err));
 }
 
