@@ -19,6 +19,18 @@ bool methodPhase(const QString &phase)
 void RunData::addProgress(const ProgressUpdate &u)
 {
     last = u;
+    if (const auto phase = runPhaseFromName(u.phase)) {
+        ProgressEvent e;
+        e.phase = *phase;
+        e.unit = u.unit;
+        e.unitCount = u.unitCount;
+        e.unitName = u.unitName;
+        e.iteration = u.iteration;
+        e.iterations = u.iterations;
+        e.elapsedSeconds = u.elapsedSeconds;
+        e.detail = u.detail;
+        progress.add(e);
+    }
     if (u.unitCount > 0)
         unitCount = u.unitCount;
     if (u.unit >= 0 && !u.unitName.isEmpty())
@@ -36,18 +48,9 @@ void RunData::addProgress(const ProgressUpdate &u)
 
 double RunData::fractionDone() const
 {
-    const ProgressUpdate &u = last;
-    if (u.phase == QLatin1String("evaluation") || u.phase == QLatin1String("done") || status == RunStatus::Succeeded)
+    if (status == RunStatus::Succeeded || last.phase == QLatin1String("done"))
         return 1;
-    if (u.unitCount <= 0 || u.unit < 0)
-        return 0;
-    double part = u.iterations > 0 ? double(u.iteration) / u.iterations : 0.0;
-    constexpr double kMetaShare = 0.7;
-    if (u.phase == QLatin1String("meta"))
-        part *= kMetaShare;
-    else if (metaUnits.count(u.unit))
-        part = kMetaShare + (1 - kMetaShare) * part;
-    return std::clamp((u.unit + part) / u.unitCount, 0.0, 1.0);
+    return progress.empty() ? 0.0 : progress.stepFraction();
 }
 
 void RunData::addLayerSample(const LayerSample &s)
@@ -117,6 +120,7 @@ bool RunData::fromStore(store::RunStore &db, qint64 runId, RunData *out, QString
     d.last.unit = d.reconLoss.empty() ? -1 : d.reconLoss.rbegin()->first;
     d.last.unitCount = d.unitCount;
     d.last.phase = QLatin1String(statusName(d.status));
+    d.progress = RunProgress{};  // the scalars carry no counts or times: no step to tell
     *out = std::move(d);
     return true;
 }

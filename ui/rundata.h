@@ -6,6 +6,7 @@
 // read it on their refresh timer.
 #pragma once
 
+#include "events/runprogress.h"
 #include "runevents.h"
 
 #include <QtCore/QPointF>
@@ -29,6 +30,7 @@ struct RunData {
     int unitCount = 0;
     std::map<int, QString> unitNames;
     ProgressUpdate last;       // the latest progress event
+    RunProgress progress;      // the live run's step, in core's words (empty for a stored run)
 
     // Reconstruction loss ("rec") per unit: (iteration, value).
     std::map<int, QVector<QPointF>> reconLoss;
@@ -46,9 +48,11 @@ struct RunData {
     int metaSteps = 0;  // x of the next meta-term point
     std::set<int> metaUnits;  // units that had a meta phase
 
-    // Fraction of the run done, from the latest progress: units done plus
-    // the current unit's part (with a meta phase, meta counts for 70 % of a
-    // unit: M meta iterations cost about as much as 2R reconstruction ones).
+    // What the progress bar shows: the share of the current step done
+    // (RunProgress::stepFraction: a setup step, the warm-up, a unit's meta
+    // or reconstruction phase, an evaluated set), 1 once the run succeeded,
+    // -1 for a step without a count (a busy bar). The label says where the
+    // step is in the run ("unit 3/11 ...").
     double fractionDone() const;
 
     void addProgress(const ProgressUpdate &u);

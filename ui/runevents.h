@@ -25,6 +25,7 @@ struct ProgressUpdate {
     int iterations = 0;
     double elapsedSeconds = 0;
     QMap<QString, double> values;  // "rec", "loss", "inner", "kl", "margin", "pkt", "outer", ...
+    QString detail;           // ProgressEvent::detail: "reading 128 calibration images", "test set", ...
 };
 
 struct LayerSample {

@@ -24,11 +24,7 @@ constexpr int kRedrawMs = 66;  // ~15 Hz
 
 QString durationText(double s)
 {
-    if (!std::isfinite(s) || s < 0)
-        return QStringLiteral("–");
-    const qint64 t = qint64(s + 0.5);
-    return t >= 3600 ? QStringLiteral("%1:%2:%3").arg(t / 3600).arg(t / 60 % 60, 2, 10, QLatin1Char('0')).arg(t % 60, 2, 10, QLatin1Char('0'))
-                     : QStringLiteral("%1:%2").arg(t / 60).arg(t % 60, 2, 10, QLatin1Char('0'));
+    return formatDuration(s);
 }
 
 RunView::RunView(QWidget *parent) : QWidget(parent)
@@ -84,6 +80,13 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
             redraw();
     });
     m_timer->start();
+    // A live run's clock moves each second, also while one step is long.
+    m_clock = new QTimer(this);
+    m_clock->setInterval(1000);
+    connect(m_clock, &QTimer::timeout, this, [this] {
+        if (m_data.status == RunStatus::Running && !m_data.progress.empty())
+            updateProgress();
+    });
 }
 
 void RunView::startLive(const QJsonObject &spec)
@@ -95,12 +98,16 @@ void RunView::startLive(const QJsonObject &spec)
     m_charts->clear();
     m_results->setResult(std::nullopt, RunStatus::Running);
     m_log->clear();
+    m_progress->setRange(0, 1000);
     m_progress->setValue(0);
+    m_sinceEvent.start();
+    m_clock->start();
     m_dirty = true;
 }
 
 void RunView::showStored(RunData data)
 {
+    m_clock->stop();
     m_data = std::move(data);
     m_imagesShown = -1;
     m_charts->clear();
@@ -115,6 +122,7 @@ void RunView::showStored(RunData data)
 void RunView::onProgress(const ProgressUpdate &u)
 {
     m_data.addProgress(u);
+    m_sinceEvent.start();
     m_dirty = true;
 }
 
@@ -138,6 +146,7 @@ void RunView::onLog(const QString &line)
 
 void RunView::onFinished(const RunFinished &f)
 {
+    m_clock->stop();
     m_data.finish(f);
     for (const QString &w : f.warnings)
         onLog(tr("warning: %1").arg(w));
@@ -158,6 +167,7 @@ void RunView::updateProgress()
     const bool done = m_data.status != RunStatus::Running;
     if (done && m_data.result) {
         // A finished run says what it did, not where its last event was.
+        m_progress->setRange(0, 1000);
         m_progress->setValue(1000);
         m_progressLabel->setText(tr("%1 · %2 units · wall time %3")
                                      .arg(QLatin1String(statusName(m_data.status)))
@@ -166,15 +176,22 @@ void RunView::updateProgress()
         return;
     }
     const double fraction = m_data.fractionDone();
-    m_progress->setValue(int(1000 * fraction));
-    const double eta = fraction > 0.01 && !done ? u.elapsedSeconds * (1 - fraction) / fraction : NAN;
-    QString text = u.unit >= 0 ? tr("unit %1/%2 %3 · %4 · iteration %5/%6")
-                                     .arg(u.unit + 1).arg(u.unitCount).arg(u.unitName, u.phase).arg(u.iteration).arg(u.iterations)
-                               : u.phase;
-    text += tr(" · elapsed %1").arg(durationText(u.elapsedSeconds));
-    if (!done)
-        text += tr(" · ETA ~%1").arg(durationText(eta));
+    if (fraction < 0 && !done) {
+        m_progress->setRange(0, 0);  // a step without a count: busy
+    } else {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(int(1000 * std::max(0.0, fraction)));
+    }
+    // The run's clock goes on between events: the last event's time plus
+    // the wall time since it came.
+    const double now = u.elapsedSeconds + (done || !m_sinceEvent.isValid() ? 0.0 : m_sinceEvent.elapsed() / 1000.0);
+    QString text;
+    if (!m_data.progress.empty())
+        text = done ? m_data.progress.stepText() : m_data.progress.text(now);  // as the CLI words it
     else
+        text = u.unit >= 0 ? tr("unit %1/%2 %3").arg(u.unit + 1).arg(u.unitCount).arg(u.unitName) : u.phase;
+    text += tr(" · elapsed %1").arg(durationText(now));
+    if (done)
         text = tr("%1 · %2").arg(QLatin1String(statusName(m_data.status)), text);
     m_progressLabel->setText(text);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// One run on screen: progress (unit k/n, phase, iteration, elapsed, ETA),
+// One run on screen: progress (the step in core's words, its ETA, elapsed),
 // the charts, the image pairs, the log and, once finished, the results.
 // Live: feed it RunController's signals; it buffers them in its RunData and
 // redraws on a 15 Hz timer. Stored: give it a RunData read from the store.
@@ -7,6 +7,7 @@
 
 #include "rundata.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtWidgets/QWidget>
 
 class QLabel;
@@ -54,6 +55,8 @@ private:
     int m_redraws = 0;
     int m_imagesShown = -1;
     QTimer *m_timer;
+    QTimer *m_clock;               // ticks the elapsed time and ETA between events
+    QElapsedTimer m_sinceEvent;    // wall time since the latest progress event
     QProgressBar *m_progress;
     QLabel *m_progressLabel;
     RunCharts *m_charts;

@@ -32,6 +32,7 @@ public:
                          e.iteration, e.iterations, e.elapsedSeconds, {}};
         for (const auto &[k, v] : e.values)
             u.values.insert(k, v);
+        u.detail = e.detail;
         Q_EMIT m_w.progress(u);
     }
     void layerMetric(const LayerMetricEvent &e) override

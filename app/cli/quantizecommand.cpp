@@ -5,6 +5,7 @@
 #include "terminal.h"
 
 #include "common/runtime.h"
+#include "events/runprogress.h"
 #include "jobs/exportjob.h"
 #include "quant/layerbits.h"
 #include "run/presets.h"
@@ -18,6 +19,8 @@
 #include <QtCore/QJsonArray>
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <csignal>
 #include <unistd.h>
 
@@ -28,13 +31,24 @@ namespace {
 std::atomic<bool> g_stop{false};
 extern "C" void onSignal(int) { g_stop = true; }
 
-// Progress and cancel on SIGINT/SIGTERM. On a terminal, a bar (unit k/n,
-// iteration, loss, ETA); elsewhere (a log file, CI, a pipe) one line per
-// unit and phase with elapsed time and ETA, so a long run never looks hung.
-// The run's plan is printed first. --quiet: none of it.
+// Seconds between two lines within one step off a terminal
+// ($METAAUG_PROGRESS_EVERY_S overrides it, for tests).
+double progressLineSeconds()
+{
+    bool ok = false;
+    const double s = qEnvironmentVariable("METAAUG_PROGRESS_EVERY_S").toDouble(&ok);
+    return ok && s >= 0 ? s : 15.0;
+}
+
+// Progress and cancel on SIGINT/SIGTERM. Where the run is comes from
+// core's RunProgress: "warm-up step 12/300 · ETA ~1:20 (at most)". On a
+// terminal, one line per step, redrawn in place (a bar of the step);
+// elsewhere (a log file, CI, a pipe) a line when a step starts and every
+// 15 s within it, so a long step never looks hung. The run's plan is
+// printed first. --quiet: none of it.
 class CliSink : public RunSink {
 public:
-    explicit CliSink(bool quiet) : m_bar(QStringLiteral("quantize")), m_quiet(quiet), m_tty(isatty(STDERR_FILENO) == 1) {}
+    explicit CliSink(bool quiet) : m_quiet(quiet), m_tty(isatty(STDERR_FILENO) == 1), m_every(progressLineSeconds()) {}
     void plan(const QStringList &lines) override
     {
         if (m_quiet)
@@ -46,21 +60,30 @@ public:
     {
         if (m_quiet)
             return;
-        if (!m_tty) {
-            progressLine(e);
+        const bool started = m_progress.add(e);
+        if (e.phase == RunPhase::Done) {
+            finish();
             return;
         }
-        if (e.iterations <= 0)
+        const auto now = std::chrono::steady_clock::now();
+        if (m_tty) {
+            if (started)
+                finish();  // the previous step's line stays as it ended
+            else if (now - m_lastDraw < std::chrono::milliseconds(100))
+                return;
+            m_lastDraw = now;
+            std::fputs(("\r" + barLine() + QStringLiteral("\x1b[K")).toLocal8Bit().constData(), stderr);
+            std::fflush(stderr);
+            m_drawn = true;
             return;
-        auto it = e.values.find(QStringLiteral("rec"));
-        if (it == e.values.end())
-            it = e.values.find(QStringLiteral("outer"));  // meta phase
-        const QString extra = QStringLiteral("unit %1/%2 %3 %4 loss %5")
-                                  .arg(e.unit + 1).arg(e.unitCount).arg(e.unitName)
-                                  .arg(QLatin1String(runPhaseName(e.phase)))
-                                  .arg(it == e.values.end() ? 0.0 : it->second, 0, 'g', 4);
-        // Overall progress in iterations, assuming units take equal iteration counts.
-        m_bar.update(qint64(e.unit) * e.iterations + e.iteration, qint64(e.unitCount) * e.iterations, extra);
+        }
+        if (!started && std::chrono::duration<double>(now - m_lastLine).count() < m_every)
+            return;
+        m_lastLine = now;
+        const double gib = double(1ll << 30);
+        printErr(QStringLiteral("[%1 s] %2 · RSS %3 GiB, peak %4")
+                     .arg(e.elapsedSeconds, 6, 'f', 1).arg(m_progress.text())
+                     .arg(double(residentBytes()) / gib, 0, 'f', 2).arg(double(peakResidentBytes()) / gib, 0, 'f', 2));
     }
     void log(const QString &) override {}
     // Before any progress: files the data sources left out.
@@ -77,33 +100,29 @@ public:
         }
     }
     bool shouldAbort() override { return g_stop.load(); }
-    void finish() { m_bar.finish(); }
-
-private:
-    void progressLine(const ProgressEvent &e)
+    void finish()
     {
-        const int key = e.unit * 16 + int(e.phase);
-        if (key == m_lastKey || e.phase == RunPhase::Done)
-            return;
-        m_lastKey = key;
-        // Share of the run done: units so far (evaluation counts as the end).
-        const double done = e.phase == RunPhase::Evaluation ? 1.0 : double(e.unit) / std::max(1, e.unitCount);
-        const QString eta = done > 0.02 && e.phase != RunPhase::Evaluation
-                                ? QStringLiteral(", ETA %1 s").arg(e.elapsedSeconds * (1 - done) / done, 0, 'f', 0)
-                                : QString();
-        const QString what = e.phase == RunPhase::Evaluation
-                                 ? QStringLiteral("evaluation")
-                                 : QStringLiteral("unit %1/%2 %3: %4").arg(e.unit + 1).arg(e.unitCount).arg(e.unitName,
-                                                                                                          QLatin1String(runPhaseName(e.phase)));
-        const double gib = double(1ll << 30);
-        printErr(QStringLiteral("[%1 s] %2%3 (RSS %4 GiB, peak %5)")
-                     .arg(e.elapsedSeconds, 6, 'f', 1).arg(what, eta)
-                     .arg(double(residentBytes()) / gib, 0, 'f', 2).arg(double(peakResidentBytes()) / gib, 0, 'f', 2));
+        if (m_drawn)
+            std::fputc('\n', stderr);
+        m_drawn = false;
     }
 
-    ProgressBar m_bar;
+private:
+    // "[  12.3 s] [#####.........] warm-up step 12/300 · ETA ~1:20 (at most)"
+    QString barLine() const
+    {
+        const double f = m_progress.stepFraction();
+        constexpr int width = 20;
+        const QString bar = f < 0 ? QString(width, QLatin1Char('~'))  // a step without a count
+                                  : QString(int(f * width), QLatin1Char('#')) + QString(width - int(f * width), QLatin1Char('.'));
+        return QStringLiteral("[%1 s] [%2] %3").arg(m_progress.last().elapsedSeconds, 6, 'f', 1).arg(bar, m_progress.text());
+    }
+
+    RunProgress m_progress;
     bool m_quiet, m_tty;
-    int m_lastKey = -1;
+    double m_every;
+    bool m_drawn = false;
+    std::chrono::steady_clock::time_point m_lastLine, m_lastDraw;
 };
 
 QString metric(const RunResult &r, const char *key)

@@ -9,7 +9,8 @@ namespace metaaug {
 
 Result<Comparison> compareFpAndQuantized(const graph::Executor &ex, graph::ExecutionHooks &hooks,
                                          const ImageDataset &data, const torch::Tensor &indices, int64_t batch,
-                                         const std::function<bool()> &abort)
+                                         const std::function<bool()> &abort,
+                                         const std::function<void(int64_t, int64_t)> &progress)
 {
     if (!data.labelled())
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("data source %1 has no labels").arg(data.source));
@@ -38,6 +39,8 @@ Result<Comparison> compareFpAndQuantized(const graph::Executor &ex, graph::Execu
             agree += (pf == pq).sum().item<int64_t>();
             const torch::Tensor lf = torch::log_softmax(fp, 1), lq = torch::log_softmax(q, 1);
             kl += (lf.exp() * (lf - lq)).sum().item<double>();
+            if (progress)
+                progress(b + idx.numel(), c.n);
         }
     } catch (const std::exception &e) {
         return makeError(ErrorCode::Internal, QStringLiteral("evaluation on %1 failed: %2")

@@ -18,9 +18,12 @@ struct Comparison {
 // Runs both models on the given items of `data`, read and preprocessed
 // `batch` at a time. `hooks` make the executor's run quantized. An item that
 // cannot be read fails the comparison with an error naming its file.
+// `abort` is polled before each batch; `progress` hears (images done, total)
+// after each.
 Result<Comparison> compareFpAndQuantized(const graph::Executor &ex, graph::ExecutionHooks &hooks,
                                          const ImageDataset &data, const torch::Tensor &indices, int64_t batch = 256,
-                                         const std::function<bool()> &abort = {});
+                                         const std::function<bool()> &abort = {},
+                                         const std::function<void(int64_t done, int64_t total)> &progress = {});
 
 // 10 log10(sum ref^2 / sum (ref - x)^2) in dB; +inf when identical.
 double sqnrDb(const torch::Tensor &reference, const torch::Tensor &x);

@@ -17,4 +17,13 @@ const char *runPhaseName(RunPhase p)
     return "?";
 }
 
+std::optional<RunPhase> runPhaseFromName(const QString &name)
+{
+    for (RunPhase p : {RunPhase::Setup, RunPhase::Calibration, RunPhase::Warmup, RunPhase::MetaLearning, RunPhase::Reconstruction,
+                       RunPhase::Evaluation, RunPhase::Done})
+        if (name == QLatin1String(runPhaseName(p)))
+            return p;
+    return std::nullopt;
+}
+
 }  // namespace metaaug

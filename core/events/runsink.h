@@ -11,19 +11,27 @@
 #include <opencv2/core.hpp>
 
 #include <map>
+#include <optional>
 
 namespace metaaug {
 
 enum class RunPhase { Setup, Calibration, Warmup, MetaLearning, Reconstruction, Evaluation, Done };
 const char *runPhaseName(RunPhase p);
+// The inverse of runPhaseName() (front ends that carry the phase as text).
+std::optional<RunPhase> runPhaseFromName(const QString &name);
 
 struct ProgressEvent {
     RunPhase phase = RunPhase::Setup;
     int unit = -1;                // index of the unit being worked on
     int unitCount = 0;
     QString unitName;
-    int iteration = 0;            // 1-based within the phase of this unit
-    int iterations = 0;
+    int iteration = 0;            // 1-based within the phase of this unit; 0: the step starts
+    int iterations = 0;           // 0: the step has no count (a whole-set pass)
+    // What the step does where the phase alone does not say it: a setup
+    // step ("reading 128 calibration images"), the evaluated set ("test
+    // set", counted in images). Events of one phase and unit with another
+    // detail are another step (runprogress.h).
+    QString detail;
     double elapsedSeconds = 0;    // since the run started
     // Scalars of this iteration, e.g. "loss", "rec", "round", "inner", "kl".
     // In the method's own phases (warmup, meta) every value is a series of

@@ -19,6 +19,7 @@
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QDir>
+#include <QtCore/QFileInfo>
 #include <QtCore/QTemporaryDir>
 
 #include <chrono>
@@ -44,7 +45,20 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     const methods::Method *method = methods::findMethod(spec.method);
     setThreads(spec.threads);
     torch::manual_seed(spec.seed);
+    // Setup is a few steps of unlike lengths: each says what it does as it begins.
+    const int setupSteps = spec.bits == QLatin1String("auto") ? 7 : 6;
+    int setupStep = 0;
+    auto setup = [&](const QString &what) {
+        ProgressEvent ev;
+        ev.phase = RunPhase::Setup;
+        ev.iteration = ++setupStep;
+        ev.iterations = setupSteps;
+        ev.detail = what;
+        ev.elapsedSeconds = secondsSince(start);
+        sink.progress(ev);
+    };
 
+    setup(QStringLiteral("loading the model %1").arg(QFileInfo(spec.modelPath).fileName()));
     auto model = loadSpecModel(spec);
     if (!model)
         return model.error();
@@ -52,6 +66,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     sink.log(QStringLiteral("model %1: %2 layers, %3 units").arg(model->path()).arg(model->graph().layers().size())
                  .arg(model->partition().units.size()));
 
+    setup(QStringLiteral("opening the data sources"));
     auto calib = openDataSource(spec.calibSource, pre);
     if (!calib)
         return calib.error();
@@ -67,6 +82,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     const torch::Tensor calibIdx = selection->indexTensor();
     // Only the sample is read (and decoded) here; a file of it that changed
     // or does not decode fails the run now, before any work.
+    setup(QStringLiteral("reading %1 calibration images").arg(calibIdx.numel()));
     auto calibInput = calib->input(calibIdx);
     if (!calibInput)
         return calibInput.error();
@@ -85,6 +101,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     planIn.cacheCopies = method->calibrationCopies();
     planIn.reconstructs = method->reconstructs();
     planIn.cacheDtype = recon::cacheDtypeFromName(spec.cacheDtype);
+    setup(QStringLiteral("planning memory and time"));
     auto plan = planMemory(planIn, recon::availableMemoryBytes(), cacheDir.path());
     if (!plan)
         return plan.error();
@@ -92,23 +109,6 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     if (model->softmaxHead())
         planLines.prepend(QStringLiteral("model ends in %1: top-1, KL and agreement are computed on the logits before it (exports keep it)")
                               .arg(QLatin1String(model->softmaxHead())));
-    sink.plan(planLines);
-
-    auto layerBits = quant::parseLayerBits(spec.layerBits);
-    if (!layerBits)
-        return layerBits.error();
-    auto bitPlan = quant::applyLayerBits(model->executor(), quant::planBits(model->executor(), spec.wbits, spec.abits, spec.setting),
-                                         *layerBits);
-    if (!bitPlan)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("model %1: %2").arg(model->path(), bitPlan.error().message));
-    const std::vector<analysis::LayerCost> costs = analysis::layerCosts(model->executor(), calibImages);
-    QJsonObject allocation;
-    if (spec.bits == QLatin1String("auto")) {
-        auto mixed = chooseMixedPrecision(spec, *model, *bitPlan, *layerBits, costs, calibImages, sink);
-        if (!mixed)
-            return mixed.error();
-        *bitPlan = mixed->plan;
-        allocation = mixed->record;
     {
         // Labels that cannot be the model's outputs: said before any work.
         torch::NoGradGuard ng;
@@ -118,7 +118,27 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
                 if (!planLines.contains(QStringLiteral("warning: ") + w))
                     planLines << QStringLiteral("warning: ") + w;
     }
+    sink.plan(planLines);
+
+    auto layerBits = quant::parseLayerBits(spec.layerBits);
+    if (!layerBits)
+        return layerBits.error();
+    auto bitPlan = quant::applyLayerBits(model->executor(), quant::planBits(model->executor(), spec.wbits, spec.abits, spec.setting),
+                                         *layerBits);
+    if (!bitPlan)
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("model %1: %2").arg(model->path(), bitPlan.error().message));
+    setup(QStringLiteral("measuring the layers' costs"));
+    const std::vector<analysis::LayerCost> costs = analysis::layerCosts(model->executor(), calibImages);
+    QJsonObject allocation;
+    if (spec.bits == QLatin1String("auto")) {
+        setup(QStringLiteral("choosing the bits of each layer"));
+        auto mixed = chooseMixedPrecision(spec, *model, *bitPlan, *layerBits, costs, calibImages, sink);
+        if (!mixed)
+            return mixed.error();
+        *bitPlan = mixed->plan;
+        allocation = mixed->record;
     }
+    setup(QStringLiteral("fitting the weight and activation grids"));
     quant::QuantizedModel qmodel(model->sharedExecutor(), *bitPlan);
     // The grids are fitted on one batch of up to 256 images (fewer where one
     // batch of large images would not fit the whole-set batch memory).
@@ -143,6 +163,8 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
         ev.unit = b;
         ev.unitCount = int(units.size());
         ev.unitName = QString::fromStdString(units[b].name);
+        if (!method->reconstructs())  // no cache: the method's own step (rtn rounds)
+            ev.detail = spec.method;
         ev.elapsedSeconds = secondsSince(start);
         sink.progress(ev);
         const auto t0 = Clock::now();
@@ -168,23 +190,35 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     }
 
     const auto t1 = Clock::now();
-    ProgressEvent evalEv;
-    evalEv.phase = RunPhase::Evaluation;
-    evalEv.unitCount = int(units.size());
-    evalEv.elapsedSeconds = secondsSince(start);
-    sink.progress(evalEv);
+    // Evaluation in images, one event per batch (none with values: nothing to store).
+    auto evaluating = [&](const QString &set, int64_t done, int64_t total) {
+        ProgressEvent ev;
+        ev.phase = RunPhase::Evaluation;
+        ev.unitCount = int(units.size());
+        ev.detail = set;
+        ev.iteration = int(done);
+        ev.iterations = int(total);
+        ev.elapsedSeconds = secondsSince(start);
+        sink.progress(ev);
+    };
     auto abort = [&sink] { return sink.shouldAbort(); };
     const int64_t evalN = spec.evalLimit > 0 ? std::min(spec.evalLimit, evalData->size()) : evalData->size();
-    auto onEval = compareFpAndQuantized(model->executor(), qmodel, *evalData, torch::arange(evalN), plan->wholeSetBatch, abort);
+    const QString testSet = QStringLiteral("test set"), calibSet = QStringLiteral("calibration set");
+    evaluating(testSet, 0, evalN);
+    auto onEval = compareFpAndQuantized(model->executor(), qmodel, *evalData, torch::arange(evalN), plan->wholeSetBatch, abort,
+                                        [&](int64_t done, int64_t total) { evaluating(testSet, done, total); });
     if (!onEval)
         return onEval.error();
     Comparison onCalib;
     if (calib->labelled()) {
-        auto c = compareFpAndQuantized(model->executor(), qmodel, *calib, calibIdx, plan->wholeSetBatch, abort);
+        evaluating(calibSet, 0, calibIdx.numel());
+        auto c = compareFpAndQuantized(model->executor(), qmodel, *calib, calibIdx, plan->wholeSetBatch, abort,
+                                       [&](int64_t done, int64_t total) { evaluating(calibSet, done, total); });
         if (!c)
             return c.error();
         onCalib = *c;
     }
+    evaluating(QStringLiteral("per-layer SQNR"), 0, 0);
     const auto sq = layerSqnr(model->executor(), qmodel, calibImages.slice(0, 0, std::min<int64_t>(64, calibImages.size(0))),
                               std::max<int64_t>(1, plan->wholeSetBatch / 4), plan->batchBytes);
     for (size_t i = 0; i < sq.size(); ++i) {

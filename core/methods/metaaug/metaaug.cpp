@@ -111,16 +111,22 @@ Result<void> startTransform(MethodContext &ctx, MetaAugState &s)
     w.gamma = o.warmupGamma;
     w.eps = o.eps;
     w.batch = int(ctx.recon.batch);
-    augment::WarmupHooks hooks;
-    hooks.features = fpFeatures(ctx.executor, s);
-    hooks.abort = [&ctx] { return ctx.sink.shouldAbort(); };
-    hooks.step = [&ctx, &s, &o](const augment::WarmupStep &st) {
+    // The warm-up's start, so a front end shows it before its first step ends.
+    auto warmupEvent = [&ctx, &o](int step) {
         ProgressEvent ev;
         ev.phase = RunPhase::Warmup;
         ev.unitCount = int(ctx.units.size());
-        ev.iteration = st.step;
+        ev.iteration = step;
         ev.iterations = o.warmupSteps;
         ev.elapsedSeconds = std::chrono::duration<double>(Clock::now() - ctx.runStart).count();
+        return ev;
+    };
+    ctx.sink.progress(warmupEvent(0));
+    augment::WarmupHooks hooks;
+    hooks.features = fpFeatures(ctx.executor, s);
+    hooks.abort = [&ctx] { return ctx.sink.shouldAbort(); };
+    hooks.step = [&ctx, &s, &o, &warmupEvent](const augment::WarmupStep &st) {
+        ProgressEvent ev = warmupEvent(st.step);
         ev.values = {{QStringLiteral("warmup_loss"), st.loss}, {QStringLiteral("t_mse"), st.mse},
                      {QStringLiteral("pkt"), st.pkt}, {QStringLiteral("ref.eps"), o.eps}};
         ctx.sink.progress(ev);
@@ -161,6 +167,12 @@ Result<std::unique_ptr<MetaAugState>> makeState(MethodContext &ctx)
     state->featureValue = g.nodes[state->featureNode].inputs[0];
     state->strip = ctx.calibImages.slice(0, 0, std::min<int64_t>(8, ctx.calibImages.size(0)));
     {
+        ProgressEvent ev;  // a whole-set pass: at 224x224 it takes a while
+        ev.phase = RunPhase::Setup;
+        ev.unitCount = int(ctx.units.size());
+        ev.detail = QStringLiteral("metaaug: FP logits of %1 calibration images").arg(ctx.calibImages.size(0));
+        ev.elapsedSeconds = std::chrono::duration<double>(Clock::now() - ctx.runStart).count();
+        ctx.sink.progress(ev);
         torch::NoGradGuard ng;
         state->fpLogits = batched(ctx.calibImages, ctx.wholeSetBatch, [&](const torch::Tensor &x) { return ctx.executor.run(x); });
     }
@@ -398,6 +410,14 @@ public:
         recon::ReconOptions phaseB = recon;
         recon::UnitCache augmented;
         if (s.options.phaseBUnion) {
+            ProgressEvent ev;  // T(x) and its activations for every calibration image: whole-set passes
+            ev.phase = RunPhase::Reconstruction;
+            ev.unit = b;
+            ev.unitCount = int(ctx.units.size());
+            ev.unitName = report.unit;
+            ev.detail = QStringLiteral("augmented cache of %1 images").arg(ctx.calibImages.size(0));
+            ev.elapsedSeconds = std::chrono::duration<double>(Clock::now() - ctx.runStart).count();
+            ctx.sink.progress(ev);
             const torch::Tensor tx = augmentedImages(ctx, b, s);
             if (s.options.augment == Augment::Random)
                 emitStrip(ctx.sink, b, 0, s.strip, tx.slice(0, 0, s.strip.size(0)));
