@@ -53,6 +53,7 @@ public:
     {
         if (m_quiet)
             return;
+        finish();  // not after a step's bar on the same line
         for (const QString &l : lines)
             printErr(l);
     }
@@ -94,6 +95,7 @@ public:
             const QJsonArray files = id.value(key).toArray();
             if (files.isEmpty())
                 continue;
+            finish();
             printErr(QStringLiteral("warning: %1 %2 files skipped, first: %3")
                          .arg(id.value(key + QStringLiteral("_count")).toInteger())
                          .arg(source, files.first().toString()));
