@@ -46,7 +46,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     setThreads(spec.threads);
     torch::manual_seed(spec.seed);
     // Setup is a few steps of unlike lengths: each says what it does as it begins.
-    const int setupSteps = spec.bits == QLatin1String("auto") ? 7 : 6;
+    const int setupSteps = spec.bits == QLatin1String("auto") ? 8 : 7;
     int setupStep = 0;
     auto setup = [&](const QString &what) {
         ProgressEvent ev;
@@ -138,11 +138,14 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
         *bitPlan = mixed->plan;
         allocation = mixed->record;
     }
-    setup(QStringLiteral("fitting the weight and activation grids"));
+    // The grids' searches (100 candidates each) are two steps: which one is long depends on the model.
+    setup(QStringLiteral("fitting the weight grids of %1 layers").arg(bitPlan->weightBits.size()));
     quant::QuantizedModel qmodel(model->sharedExecutor(), *bitPlan);
     // The grids are fitted on one batch of up to 256 images (fewer where one
     // batch of large images would not fit the whole-set batch memory).
-    qmodel.initializeActivations(calibImages.slice(0, 0, std::min({int64_t(256), calibImages.size(0), plan->wholeSetBatch})));
+    const torch::Tensor fitImages = calibImages.slice(0, 0, std::min({int64_t(256), calibImages.size(0), plan->wholeSetBatch}));
+    setup(QStringLiteral("fitting the activation grids on %1 images").arg(fitImages.size(0)));
+    qmodel.initializeActivations(fitImages);
     phases[QStringLiteral("setup")] = secondsSince(start);
 
     methods::MethodContext ctx{{model->executor(), units, qmodel, sink, start, plan->policy, plan->wholeSetBatch},

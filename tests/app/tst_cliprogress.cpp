@@ -44,8 +44,8 @@ void TestCliProgress::linesOfEachStep()
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const QStringList progress = matching(r.err, R"(^\[ *\d+\.\d s\] .+ · RSS \d+\.\d\d GiB, peak \d+\.\d\d$)");
     QVERIFY2(progress.size() > 40, qPrintable(r.err));
-    for (int k = 1; k <= 6; ++k)
-        QCOMPARE(matching(r.err, QStringLiteral("\\] setup %1/6: ").arg(k)).size(), 1);
+    for (int k = 1; k <= 7; ++k)
+        QCOMPARE(matching(r.err, QStringLiteral("\\] setup %1/7: ").arg(k)).size(), 1);
     QCOMPARE(matching(r.err, "\\] setup: metaaug: FP logits of 32 calibration images").size(), 1);
     // The warm-up: its start, then every step with the time it may still take.
     const QStringList warmup = matching(r.err, "\\] warm-up step ");

@@ -160,20 +160,22 @@ void TestRunProgress::metaAugRunMoves()
     auto r = runQuantization(s, sink);
     QVERIFY2(r, qPrintable(r ? QString() : r.error().message));
 
-    // The run's setup: steps 1..6 of 6 in order, each saying what it does.
+    // The run's setup: steps 1..7 of 7 in order, each saying what it does.
     const auto setup = sink.ofPhase(RunPhase::Setup);
     std::vector<ProgressEvent> counted;
     std::copy_if(setup.begin(), setup.end(), std::back_inserter(counted), [](const ProgressEvent &e) { return e.iterations > 0; });
-    QCOMPARE(int(counted.size()), 6);
-    for (int k = 0; k < 6; ++k) {
+    QCOMPARE(int(counted.size()), 7);
+    for (int k = 0; k < 7; ++k) {
         QCOMPARE(counted[size_t(k)].iteration, k + 1);
-        QCOMPARE(counted[size_t(k)].iterations, 6);
+        QCOMPARE(counted[size_t(k)].iterations, 7);
         QVERIFY(!counted[size_t(k)].detail.isEmpty());
     }
     QVERIFY(counted.front().detail.contains("resnet20_fmnist.pt"));
     QCOMPARE(counted[2].detail, QStringLiteral("reading 32 calibration images"));
+    QCOMPARE(counted[5].detail, QStringLiteral("fitting the weight grids of 22 layers"));
+    QCOMPARE(counted[6].detail, QStringLiteral("fitting the activation grids on 32 images"));
     // ... and MetaAug's own whole-set pass before the warm-up.
-    QCOMPARE(int(setup.size()), 7);
+    QCOMPARE(int(setup.size()), 8);
     QCOMPARE(setup.back().detail, QStringLiteral("metaaug: FP logits of 32 calibration images"));
 
     // The warm-up: a start event, then step k of N for k = 1..N, in order.
