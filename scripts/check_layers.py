@@ -3,7 +3,8 @@
 """Checks the folder order of core/: a folder may include only folders
 listed before it in core/CMakeLists.txt's add_subdirectory() calls (the
 order docs/layout.md, "core's layers" shows). Also: core/ never includes ui/ or app/, ui/
-never includes app/. Prints every include that runs upward; exit 1 if any."""
+never includes app/, and ui/ opens the run store only through StoreClient
+(and the two recording jobs). Prints every include that runs upward; exit 1 if any."""
 import os, re, sys
 
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -34,6 +35,14 @@ def core_allowed(path, target):
 
 scan(core, core_allowed)
 scan(os.path.join(root, "ui"), lambda path, target: target != "app")
+# ui/ reaches the store through StoreClient; only the two recording jobs
+# open their own connection (see ui/storeclient.h).
+store_openers = {"storeclient.cpp", "runworker.cpp", "analysispanel.cpp"}
+for f in sorted(os.listdir(os.path.join(root, "ui"))):
+    if f.endswith((".h", ".cpp")) and f not in store_openers:
+        for n, line in enumerate(open(os.path.join(root, "ui", f), encoding="utf-8"), 1):
+            if "RunStore::open(" in line:
+                bad.append(f"ui/{f}:{n}: opens the run store itself; use StoreClient")
 missing = [d for d in os.listdir(core) if os.path.isdir(os.path.join(core, d)) and d not in rank]
 for d in missing:
     bad.append(f"core/{d}/ is not in core/CMakeLists.txt's order")

@@ -106,6 +106,11 @@ void AnalysisPanel::analyse(const QJsonObject &spec, const QString &dbPath)
     runAsync<Result<SensitivityStudy>>(
         this,
         [spec, settings, dbPath, cancel, self]() -> Result<SensitivityStudy> {
+            // Like the run worker's recorder, the job records itself as it
+            // goes (the run row, its identity, its result) on its own thread
+            // and connection: core's runSensitivityJob takes a store of the
+            // calling thread, and through StoreClient the job would hold the
+            // store's thread, and every read of the browser, for minutes.
             std::unique_ptr<store::RunStore> db;
             if (!dbPath.isEmpty()) {
                 auto opened = store::RunStore::open(dbPath);

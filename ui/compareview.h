@@ -3,7 +3,8 @@
 // against the first, overlaid reconstruction loss per unit, grouped
 // per-layer SQNR bars, each run's gap, the method's series overlaid (MetaAug:
 // MSE(T(x), x) with its eps) and each run's image strips, as the run view
-// shows them. Exports the table as CSV and the charts as PNG.
+// shows them. The Compare tab's page: its own toolbar exports the table as
+// CSV and the charts as PNG (errors go out as errorOccurred()).
 #pragma once
 
 #include "rundata.h"
@@ -38,8 +39,13 @@ public:
     // The charts as <base>-loss.png, <base>-sqnr.png, <base>-gap.png, <base>-method.png.
     bool exportPngs(const QString &base, QString *error) const;
 
+Q_SIGNALS:
+    void errorOccurred(const QString &title, const QString &message);
+
 private:
-    void fillTable();
+    // The toolbar's buttons: a file dialog, then the export.
+    void askExportCsv();
+    void askExportPngs();
     void fillLoss();
     void fillSqnr();
     void fillGap();

@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The workbench's main window: model, data and run-setup panels (docks), the
 // live run view, the runs browser and the comparison (tabs), menus, toolbar
-// and status bar. Loading runs on the thread pool and quantization on
-// RunController's thread, so the window never waits on the engine.
+// and status bar. It composes: loads go through LoadFlow, runs through
+// RunSession, stored runs through StoredRuns and File ▸ Export through
+// ExportActions; each says its errors and status to the window. Loading runs
+// on the thread pool, quantization on RunController's thread and every store
+// access on StoreClient's, so the window never waits on the engine.
 #pragma once
 
 #include "events/runstatus.h"
 #include "workbenchstate.h"
-
-#include "model/classcheck.h"
-#include "model/modelsummary.h"
-
-#include <optional>
 
 #include <QtWidgets/QMainWindow>
 
@@ -26,14 +24,17 @@ class AnalysisPanel;
 class CompareView;
 class SweepsView;
 class DataPanel;
+class ExportActions;
+class LoadFlow;
 class ModelPanel;
 class RunController;
+class RunSession;
 class RunsBrowser;
 class RunSetupPanel;
 class RunView;
 class StallMonitor;
 class StoreClient;
-struct RunFinished;
+class StoredRuns;
 
 
 class MainWindow : public QMainWindow {
@@ -105,52 +106,36 @@ private:
     void createPanels();
     void createActions();
     void createMenus();
+    // The helpers' errors and status lines go to the window.
+    void connectHelpers();
     void rebuildRecentMenu();
-    void rebuildExportMenu();
     void showError(const QString &title, const QString &message);
-    void keepLayerBitsOf(const ModelSummary &model);
-    void beginRun(const QJsonObject &spec);
-    void updateDataWarnings();
     void updateState();
     // The run setup's spec with the open model, card and data.
     QJsonObject runSpec() const;
     void onAnalysisFinished(bool ok, const QString &message);
-    void openStoredQuantization(qint64 runId);
-    void onFinished(const RunFinished &f);
-    void exportSelectedRun();
-    qint64 selectedRun();
-    void exportComparison();
-    void showAbout();
     void loadSettings(const WorkbenchOptions &options);
     void saveSettings() const;
 
-    void connectState();
-    // A model without a card: the card dialog, then the model opened with its card.
-    void askForCard(const QString &path);
-
-    QString m_dbPath, m_lastError, m_stateText;
-    struct RerunOf {
-        qint64 runId = 0;
-        QString qweightsSha256;  // the stored run's; empty when it had no result
-    };
-    std::optional<RerunOf> m_rerunOf;  // the run in progress reruns this one
-    std::optional<ClassCheckInput> m_calibClasses, m_evalClasses;  // the data's classes, for updateDataWarnings()
-    std::optional<ModelSummary> m_modelSummary;  // of the model open, shown again when another fails to open
-    int m_pendingExports = 0;
+    QString m_dbPath, m_lastError;
     WorkbenchState *m_state;  // model, data, readiness, remembered files
     RunController *m_controller;
     StallMonitor *m_stall;
+    StoreClient *m_store = nullptr;  // every store access of the window, off the GUI thread
+    LoadFlow *m_loads = nullptr;
+    RunSession *m_session = nullptr;
+    StoredRuns *m_storedRuns = nullptr;
+    ExportActions *m_exports = nullptr;
     QTabWidget *m_tabs = nullptr;
     RunView *m_live = nullptr, *m_stored = nullptr;
     RunsBrowser *m_browser = nullptr;
-    StoreClient *m_store = nullptr;  // every store access of the window, off the GUI thread
     CompareView *m_compare = nullptr;
     AnalysisPanel *m_analysis = nullptr;
     SweepsView *m_sweeps = nullptr;
     ModelPanel *m_modelPanel = nullptr;
     DataPanel *m_dataPanel = nullptr;
     RunSetupPanel *m_setup = nullptr;
-    QMenu *m_recentMenu = nullptr, *m_exportMenu = nullptr, *m_viewMenu = nullptr;
+    QMenu *m_recentMenu = nullptr, *m_exportMenu = nullptr;
     QLabel *m_modelStatus = nullptr, *m_dataStatus = nullptr, *m_runStatus = nullptr;
 };
 

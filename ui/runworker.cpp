@@ -56,6 +56,10 @@ private:
 void RunWorker::run(const QJsonObject &spec, const QString &dbPath)
 {
     RunFinished done;
+    // The one store connection of ui/ outside StoreClient (with the analysis
+    // job's, analysispanel.cpp): the recorder writes the run's events as they
+    // come, on this thread. Through StoreClient they would queue behind the
+    // browser's reads (and hold its thread for the whole run).
     std::unique_ptr<store::RunStore> db;
     if (!dbPath.isEmpty()) {
         auto opened = store::RunStore::open(dbPath);

@@ -4,6 +4,10 @@
 // the store writes (the WAL switch, marking runs of dead processes
 // interrupted) and may wait for another process's write lock up to the
 // store's busy timeout; every read and write of the GUI goes through call().
+// Two jobs record themselves on their own threads and connections instead:
+// the run worker's recorder (runworker.cpp) and the sensitivity analysis
+// (analysispanel.cpp), so that their writes never queue behind the browser's
+// reads; scripts/check_layers.py allows RunStore::open in ui/ there only.
 #pragma once
 
 #include "common/result.h"
