@@ -128,7 +128,7 @@ void TestWorkbench::menusAndShortcuts()
         menus << a->text().remove('&');
     QCOMPARE(menus, (QStringList{"File", "Run", "View", "Help"}));
     const QStringList file = actionTexts(w->menuBar()->actions()[0]->menu());
-    QCOMPARE(file, (QStringList{"Open Model…", "Open Calibration Data…", "Open Evaluation Data…", "Recent", "Export", "Quit"}));
+    QCOMPARE(file, (QStringList{"Open Model…", "Open Calibration Data…", "Open Evaluation Data…", "Built-in Data", "Recent", "Export", "Quit"}));
     // File ▸ Export: one entry per format in the plugin registry, then the run bundle.
     for (const char *format : {"export_encodings", "export_torchscript", "export_bundle"})
         QVERIFY2(w->action(format), format);
