@@ -69,13 +69,14 @@ void TestRealSize::diskCacheGivesTheSameRun()
     QVERIFY2(disk.err.contains("activation caches") && disk.err.contains("on disk in " + tmpDisk.path()), qPrintable(disk.err));
     QVERIFY2(memory.err.contains("in memory"), qPrintable(memory.err));
     // Progress when stderr is not a terminal: a line per unit and phase.
-    QVERIFY2(disk.err.contains(QRegularExpression(R"(\[ *[0-9.]+ s\] unit 1/3 conv1: calibration)")), qPrintable(disk.err));
+    QVERIFY2(disk.err.contains(QRegularExpression(R"(\[ *[0-9.]+ s\] unit 1/3 conv1 · activation cache)")), qPrintable(disk.err));
     QVERIFY2(disk.err.contains("evaluation"), qPrintable(disk.err));
     const QJsonObject a = QJsonDocument::fromJson(disk.out.toUtf8()).object(), b = QJsonDocument::fromJson(memory.out.toUtf8()).object();
     QVERIFY(!a.value("qweights_sha256").toString().isEmpty());
     QCOMPARE(a.value("qweights_sha256").toString(), b.value("qweights_sha256").toString());
     QCOMPARE(a.value("q_top1").toDouble(), b.value("q_top1").toDouble());
-    QCOMPARE(a.value("spec").toObject().value("card").toString(), QStringLiteral("imagenet"));
+    // The card is recorded as its values, with the preset it came from.
+    QCOMPARE(a.value("spec").toObject().value("card").toObject().value("preset").toString(), QStringLiteral("imagenet"));
     // Cache files were unlinked at once and the run's folder removed.
     QVERIFY2(QDir(tmpDisk.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).isEmpty(),
              qPrintable(QDir(tmpDisk.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).join(' ')));
