@@ -110,3 +110,12 @@ namespace metaaug::test {
 constexpr long long kDataMemoryMaxGrowthBytes = 1LL << 30;
 
 }  // namespace metaaug::test
+
+namespace metaaug::test {
+
+// Fused activation-grid search vs the composite (torch ops, pow): where the
+// chosen steps differ, the composite's error at the fused choice may exceed
+// its own minimum by at most this much, relative (a near tie).
+constexpr double kActivationSearchTieRelTolerance = 1e-5;
+
+}  // namespace metaaug::test

@@ -31,6 +31,8 @@ private slots:
     void fusedLsqMatchesComposite_data();
     void fusedLsqMatchesComposite();
     void dropMaskAndMix();
+    void fusedActivationSearchMatchesComposite_data();
+    void fusedActivationSearchMatchesComposite();
 };
 
 void TestQuantizers::onGridWeightIsUnchanged_data()
@@ -235,6 +237,57 @@ void TestQuantizers::dropMaskAndMix()
         const double f = (pairs == v).to(torch::kDouble).mean().item<double>();
         QVERIFY2(std::abs(f - 0.25) < 0.01, qPrintable(QString::number(f)));
     }
+}
+
+namespace {
+// The search as torch ops: 100 ratios of max|x|, mean |x - q(x)|^2.4 each.
+std::vector<double> compositeErrors(const torch::Tensor &x, const SymmetricGrid &g, std::vector<double> &steps)
+{
+    std::vector<double> errors;
+    const double maxAbs = x.abs().max().item<double>();
+    for (int i = 0; i < 100; ++i) {
+        const double step = std::max(kMinStep, (1.0 - 0.01 * i) * maxAbs / double(g.qmax()));
+        const torch::Tensor q = quantizeSymmetric(x, torch::scalar_tensor(step), g.qmin(), g.qmax());
+        steps.push_back(step);
+        errors.push_back((x - q).abs().pow(2.4).mean().item<double>());
+    }
+    return errors;
+}
+}  // namespace
+
+void TestQuantizers::fusedActivationSearchMatchesComposite_data()
+{
+    QTest::addColumn<int>("bits");
+    QTest::addColumn<QString>("shape");
+    for (int bits : {2, 3, 4, 8})
+        for (const char *shape : {"relu", "signed", "heavy-tail", "outlier"})
+            QTest::addRow("W%d %s", bits, shape) << bits << QString::fromLatin1(shape);
+}
+
+// The fused search chooses the composite's step, or one whose composite
+// error ties with the minimum; on 32 tensors (4 bit widths x 4 shapes).
+void TestQuantizers::fusedActivationSearchMatchesComposite()
+{
+    QFETCH(int, bits);
+    QFETCH(QString, shape);
+    torch::manual_seed(uint64_t(bits) * 31 + uint64_t(qHash(shape)) % 1000);
+    torch::Tensor x = torch::randn({20000});
+    if (shape == QLatin1String("relu"))
+        x = x.clamp_min(0);
+    else if (shape == QLatin1String("heavy-tail"))
+        x = x.pow(3);
+    else if (shape == QLatin1String("outlier"))
+        x = torch::cat({x.abs(), torch::full({3}, 40.0)});
+    const SymmetricGrid fused = searchActivationGrid(x, bits);
+    std::vector<double> steps;
+    const std::vector<double> errors = compositeErrors(x, fused, steps);
+    const auto best = std::min_element(errors.begin(), errors.end());
+    const auto chosen = std::find(steps.begin(), steps.end(), fused.step);
+    QVERIFY2(chosen != steps.end(), "the fused step is one of the 100 candidates");
+    const double excess = errors[size_t(chosen - steps.begin())] / *best - 1.0;
+    QVERIFY2(excess <= test::kActivationSearchTieRelTolerance,
+             qPrintable(QStringLiteral("step %1 (candidate %2) has %3 more error than the composite's best (candidate %4)")
+                            .arg(fused.step).arg(chosen - steps.begin()).arg(excess).arg(best - errors.begin())));
 }
 
 QTEST_GUILESS_MAIN(TestQuantizers)
