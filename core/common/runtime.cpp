@@ -120,4 +120,10 @@ int64_t peakResidentBytes()
     return k < 0 ? -1 : k * 1024;
 }
 
+int64_t heapInUseBytes()
+{
+    const struct mallinfo2 m = mallinfo2();
+    return int64_t(m.uordblks + m.hblkhd) - tensorCacheBytes();
+}
+
 }  // namespace metaaug

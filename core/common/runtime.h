@@ -39,4 +39,11 @@ bool mallocTuned();
 int64_t residentBytes();
 int64_t peakResidentBytes();
 
+// Bytes this process's malloc has handed out and not taken back (glibc's
+// mallinfo2: heap and mmapped blocks), less the freed blocks the tensor
+// cache keeps for reuse: what live tensors and the libraries hold. The
+// memory plan measures what a forward keeps with it (docs/performance.md,
+// "The memory plan").
+int64_t heapInUseBytes();
+
 }  // namespace metaaug

@@ -49,6 +49,14 @@ public:
     virtual Result<UnitReport> quantizeUnit(MethodContext &ctx, int b, const recon::UnitCache &cache) = 0;
 };
 
+// What a method holds beyond the generic reconstruction iteration, for the
+// memory plan (docs/performance.md, "The memory plan").
+struct MethodWorkingSet {
+    int64_t reconstructionBatch = 0;  // the largest batch a reconstruction iteration uses; 0: the run's
+    int64_t bytes = 0;                // working memory of the method's own phase (MetaAug: a meta iteration)
+    QString phase;                    // that phase, as the plan names it
+};
+
 class Method {
 public:
     virtual ~Method() = default;
@@ -68,6 +76,15 @@ public:
     // Copies of the calibration set the method's caches hold: MetaAug adds
     // T(x) beside every image (for the memory plan).
     virtual int calibrationCopies() const { return 1; }
+    // Measured on `oneImage` (normalised [1, C, H, W]) with the complete
+    // `options` and the run's reconstruction `batch`. Default: nothing beyond
+    // the reconstruction iteration.
+    virtual MethodWorkingSet workingSet(const QJsonObject &options, const graph::Executor &ex, const torch::Tensor &oneImage,
+                                        int64_t batch) const
+    {
+        (void)options, (void)ex, (void)oneImage, (void)batch;
+        return {};
+    }
     // This method's run on `ctx`; an error stops the run before its first
     // unit. Default: a run that calls quantizeUnit() for every unit, for
     // methods that carry nothing from unit to unit.

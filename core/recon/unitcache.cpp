@@ -3,6 +3,8 @@
 
 #include "batched.h"
 
+#include "common/runtime.h"
+
 #include <QtCore/QFile>
 
 namespace metaaug::recon {
@@ -53,6 +55,16 @@ int64_t largestActivationBytes(const graph::Executor &ex, const torch::Tensor &o
         if (v.isTensor())
             largest = std::max(largest, v.toTensor().numel());
     return largest * int64_t(sizeof(float));
+}
+
+int64_t retainedBytes(const std::function<torch::Tensor()> &forward)
+{
+    torch::AutoGradMode grad(true);
+    const int64_t before = heapInUseBytes();
+    torch::Tensor out = forward();
+    const int64_t after = heapInUseBytes();
+    out = torch::Tensor();
+    return std::max<int64_t>(0, after - before);
 }
 
 int64_t availableMemoryBytes()

@@ -11,6 +11,8 @@
 #include "quant/quantizedmodel.h"
 #include "rowstore.h"
 
+#include <functional>
+
 namespace metaaug::recon {
 
 struct UnitCache {
@@ -35,6 +37,13 @@ int64_t estimatePeakCacheBytes(const graph::Executor &ex, const std::vector<grap
 // Float32 bytes of the largest value one image makes in a forward pass: the
 // unit of the per-batch memory of whole-set passes.
 int64_t largestActivationBytes(const graph::Executor &ex, const torch::Tensor &oneImage);
+
+// Bytes that `forward` keeps alive through its result with autograd on (the
+// values saved for backward and the result), measured as the growth of the
+// heap in use (heapInUseBytes()) while the result is held; 0 where malloc
+// does not tell. What a training step on that forward holds before its
+// backward.
+int64_t retainedBytes(const std::function<torch::Tensor()> &forward);
 
 // Memory the machine can give now (MemAvailable), in bytes; -1 if unknown.
 // $METAAUG_MEMORY_LIMIT_MB caps it (to share a machine, and for tests).

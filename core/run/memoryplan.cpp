@@ -2,6 +2,7 @@
 #include "memoryplan.h"
 
 #include "common/runtime.h"
+#include "methods/method.h"
 #include "recon/unitcache.h"
 
 #include <QtCore/QStorageInfo>
@@ -50,6 +51,14 @@ int64_t largestUnitActivations(const graph::Executor &ex, const std::vector<grap
 
 }  // namespace
 
+void addMethodWorkingSet(MemoryPlanInput &in, const methods::Method &method, const QJsonObject &options)
+{
+    const methods::MethodWorkingSet w = method.workingSet(options, *in.executor, in.oneImage, in.batch);
+    in.methodBytes = w.bytes;
+    in.methodPhase = w.phase;
+    in.reconstructionBatch = w.reconstructionBatch;
+}
+
 Result<MemoryPlan> planMemory(const MemoryPlanInput &in, int64_t available, const QString &cacheDir)
 {
     const graph::Executor &ex = *in.executor;
@@ -81,7 +90,8 @@ Result<MemoryPlan> planMemory(const MemoryPlanInput &in, int64_t available, cons
         // Over the budget, or over half of what the machine has now: on disk.
         p.cacheOnDisk = p.diskBytes > p.cacheBudgetBytes || (available > 0 && p.diskBytes > available / 2);
         p.policy.onDisk = p.cacheOnDisk;
-        p.iterationBytes = in.batch * largestUnitActivations(ex, *in.units, in.oneImage) * 3;  // values, gradients, quantizer copies
+        const int64_t reconBatch = std::max(in.batch, in.reconstructionBatch);
+        p.iterationBytes = reconBatch * largestUnitActivations(ex, *in.units, in.oneImage) * 3;  // values, gradients, quantizer copies
         // Each image passes the model about three times (FP input, quantized input, FP output).
         p.cacheSeconds = 3.0 * double(in.calibSize * in.cacheCopies) * fwdSeconds;
         // Forward and backward of every unit per iteration, about 6 forward passes of the batch.
@@ -93,7 +103,10 @@ Result<MemoryPlan> planMemory(const MemoryPlanInput &in, int64_t available, cons
     // (T(x)) and the working memory come on top.
     p.residentBytes = residentBytes();
     const int64_t laterImages = in.calibSize * imageBytes * std::max(0, in.cacheCopies - 1);
-    p.peakBytes = p.residentBytes + laterImages + (p.cacheOnDisk ? 0 : p.diskBytes) + std::max(p.batchBytes, p.iterationBytes);
+    p.methodBytes = in.methodBytes;
+    p.methodPhase = in.methodPhase;
+    p.peakBytes = p.residentBytes + laterImages + (p.cacheOnDisk ? 0 : p.diskBytes) +
+                  std::max({p.batchBytes, p.iterationBytes, p.methodBytes});
 
     if (available > 0 && p.peakBytes > available * 9 / 10) {
         const int64_t fixed = p.peakBytes - p.imagesBytes;
@@ -131,6 +144,8 @@ QStringList MemoryPlan::lines() const
                    .arg(duration(cacheSeconds));
     if (iterationBytes > 0)
         out << QStringLiteral("plan: reconstruction: %1 working memory; ~%2").arg(mib(iterationBytes), duration(reconSeconds));
+    if (methodBytes > 0)
+        out << QStringLiteral("plan: %1: %2 working memory").arg(methodPhase, mib(methodBytes));
     out << QStringLiteral("plan: whole-set passes and evaluation: batches of %1, %2 working memory; evaluation ~%3")
                .arg(wholeSetBatch).arg(mib(batchBytes), duration(evalSeconds));
     out << QStringLiteral("plan: peak memory about %1 (FP forward %2 ms per image; times are rough)")

@@ -14,6 +14,9 @@
 #include <QtCore/QStringList>
 
 namespace metaaug {
+namespace methods {
+class Method;
+}
 
 // Caches may hold this much memory unless $METAAUG_CACHE_BUDGET_MB says
 // otherwise: a laptop's share, so 224x224 runs do not crowd out the rest.
@@ -33,6 +36,11 @@ struct MemoryPlanInput {
     int cacheCopies = 1;            // 2 when a method adds an augmented copy of every image (MetaAug)
     bool reconstructs = true;
     torch::ScalarType cacheDtype = torch::kFloat;
+    // The method's own phase (Method::workingSet): its working memory and
+    // name, and the largest batch its reconstruction uses (0: `batch`).
+    int64_t methodBytes = 0;
+    QString methodPhase;
+    int64_t reconstructionBatch = 0;
 };
 
 struct MemoryPlan {
@@ -45,6 +53,8 @@ struct MemoryPlan {
     int64_t wholeSetBatch = kMaxWholeSetBatch;
     int64_t batchBytes = 0;         // working memory of a whole-set batch (estimate)
     int64_t iterationBytes = 0;     // working memory of a reconstruction iteration (estimate)
+    int64_t methodBytes = 0;        // working memory of the method's own phase (MetaAug's meta iteration)
+    QString methodPhase;
     int64_t peakBytes = 0;          // resident estimate: images + caches in memory + the larger working set
     double forwardMsPerImage = 0;   // measured FP forward of one image
     double cacheSeconds = 0, reconSeconds = 0, evalSeconds = 0;  // rough, from the forward time
@@ -53,6 +63,10 @@ struct MemoryPlan {
     // The plan as printed before a run: one line per phase.
     QStringList lines() const;
 };
+
+// Fills in's method fields from method.workingSet(options, ...) (after
+// executor, oneImage and batch are set).
+void addMethodWorkingSet(MemoryPlanInput &in, const methods::Method &method, const QJsonObject &options);
 
 // Plans a run; `available` is the memory the machine can give (bytes, -1
 // unknown) and `cacheDir` where cache files go. Refuses, naming the figure

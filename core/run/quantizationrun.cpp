@@ -101,6 +101,7 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
     planIn.cacheCopies = method->calibrationCopies();
     planIn.reconstructs = method->reconstructs();
     planIn.cacheDtype = recon::cacheDtypeFromName(spec.cacheDtype);
+    addMethodWorkingSet(planIn, *method, *methodOptions);
     setup(QStringLiteral("planning memory and time"));
     auto plan = planMemory(planIn, recon::availableMemoryBytes(), cacheDir.path());
     if (!plan)

@@ -32,6 +32,10 @@ Result<int64_t> plannedPeakBytes(const RunSpec &spec, int64_t evalImages)
         in.cacheCopies = method->calibrationCopies();
         in.reconstructs = method->reconstructs();
         in.cacheDtype = recon::cacheDtypeFromName(spec.cacheDtype);
+        auto options = spec.validate();
+        if (!options)
+            return options.error();
+        addMethodWorkingSet(in, *method, *options);
         // No availability limit: the caller compares the estimate with the machine.
         auto plan = planMemory(in, -1, QDir::tempPath());
         if (!plan)

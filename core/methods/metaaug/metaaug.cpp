@@ -14,6 +14,7 @@
 #include "metaaugfields.h"
 #include "metastep.h"
 #include "recon/batched.h"
+#include "recon/unitcache.h"
 #include "recon/schedules.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -446,10 +447,39 @@ private:
     std::unique_ptr<MetaAugState> m_state;
 };
 
+// A meta iteration holds, per image of its batch, T's activations, the
+// quantized prefix and unit with the inner step's second-order graph, and
+// (with PKT) the FP features of T(x); per image of the outer batch, the
+// unit and FP suffix. The quantized forward keeps about this many times
+// what the FP forward keeps (fake-quant inputs, masks, the create_graph
+// copies), and backward adds gradients of about half the saved values:
+// both measured on ResNet-20, MobileNetV2-style and ResNet-18 at 224
+// (bench/memory_plan.jsonl).
+constexpr double kQuantizedRetains = 2.0;
+constexpr double kBackwardFactor = 1.5;
+
 class MetaAug final : public Method {
 public:
     QString id() const override { return QStringLiteral("metaaug"); }
     int calibrationCopies() const override { return 2; }
+    MethodWorkingSet workingSet(const QJsonObject &options, const graph::Executor &ex, const torch::Tensor &oneImage,
+                                int64_t batch) const override
+    {
+        auto o = MetaAugOptions::fromJson(options);
+        if (!o)
+            return {};
+        MethodWorkingSet w;
+        w.reconstructionBatch = std::max<int64_t>(batch, o->phaseBBatch);
+        const torch::Tensor two = oneImage.expand({2, -1, -1, -1}).contiguous();
+        augment::UNet t = makeTransform(*o, two, 0);
+        const int64_t tBytes = recon::retainedBytes([&] { return t->forward(two); }) / 2;
+        const int64_t netBytes = recon::retainedBytes([&] { return ex.run(two.clone().requires_grad_(true)); }) / 2;
+        const double perImage = double(tBytes) + kQuantizedRetains * double(netBytes) + (o->gamma > 0 ? double(netBytes) : 0.0);
+        const double bytes = double(batch) * perImage + double(o->outerBatch) * double(netBytes);
+        w.bytes = o->augment == Augment::Transform ? int64_t(kBackwardFactor * bytes) : 0;
+        w.phase = QStringLiteral("meta iteration (T keeps %1 MiB per image)").arg(double(tBytes) / double(1 << 20), 0, 'f', 1);
+        return w;
+    }
     QString description() const override
     {
         return QStringLiteral("MetaAug: Genie-M whose calibration set is augmented by a transformation network "
