@@ -91,6 +91,17 @@ Cache *cache()
 }
 
 std::atomic<bool> g_installed{false};
+// Bytes of live tensors (handed out, not yet released) and their high-water
+// mark since resetPeakTensorBytes(): what the memory plan's probes read.
+std::atomic<int64_t> g_liveBytes{0}, g_peakBytes{0};
+
+void addLive(int64_t bytes)
+{
+    const int64_t now = g_liveBytes.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+    int64_t peak = g_peakBytes.load(std::memory_order_relaxed);
+    while (now > peak && !g_peakBytes.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+    }
+}
 
 void freeBlock(void *p, size_t size)
 {
@@ -117,10 +128,12 @@ void release(void *ptr)
     std::lock_guard<std::mutex> lock(c.mutex);
     auto it = c.liveSizes.find(ptr);
     if (it == c.liveSizes.end()) {
+        addLive(-int64_t(malloc_usable_size(ptr)));
         std::free(ptr);
         return;
     }
     const size_t size = it->second;
+    addLive(-int64_t(size));
     c.liveSizes.erase(it);
     if (size > kMaxCachedBytes) {
         std::free(ptr);
@@ -139,6 +152,7 @@ void *acquire(size_t bytes)
         void *p = nullptr;
         if (posix_memalign(&p, 64, bytes ? bytes : 1) != 0)
             throw std::bad_alloc();
+        addLive(int64_t(malloc_usable_size(p)));
         return p;
     }
     const size_t size = (bytes + kGranule - 1) / kGranule * kGranule;
@@ -158,6 +172,7 @@ void *acquire(size_t bytes)
     // The rounding slack stays poisoned: reads past the tensor still fail.
     METAAUG_POISON(static_cast<char *>(p) + bytes, size - bytes);
     c.liveSizes.emplace(p, size);
+    addLive(int64_t(size));
     return p;
 }
 
@@ -207,6 +222,12 @@ void releaseTensorCache()
     malloc_trim(0);
 #endif
 }
+
+void resetPeakTensorBytes() { g_peakBytes.store(g_liveBytes.load()); }
+
+int64_t liveTensorBytes() { return g_liveBytes.load(); }
+
+int64_t peakTensorBytes() { return g_peakBytes.load(); }
 
 int64_t tensorCacheBytes()
 {

@@ -19,6 +19,13 @@ bool tensorCacheInstalled();
 // repeat on every iteration, the next unit's do not.
 void releaseTensorCache();
 
+// Bytes of LibTorch's live CPU tensors, and their most since the last
+// resetPeakTensorBytes() (0 until installTensorCache()): the memory plan
+// measures a probe forward's working set with them.
+int64_t liveTensorBytes();
+int64_t peakTensorBytes();
+void resetPeakTensorBytes();
+
 // Bytes held by freed blocks kept for reuse.
 int64_t tensorCacheBytes();
 

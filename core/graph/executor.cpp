@@ -301,6 +301,28 @@ torch::Tensor Executor::runImpl(int begin, int end, int from, const torch::Tenso
     return get(env, to).toTensor();
 }
 
+int64_t Executor::peakLiveBytes(const torch::Tensor &input) const
+{
+    const Graph &g = *m_graph;
+    const std::vector<c10::IValue> values = allValues(input);
+    auto bytes = [&](int v) -> int64_t {
+        if (v >= int(values.size()) || !values[size_t(v)].isTensor() || g.isConstant(v))
+            return 0;
+        const torch::Tensor &t = values[size_t(v)].toTensor();
+        return t.numel() * int64_t(t.element_size());
+    };
+    int64_t live = bytes(0), peak = live;
+    for (int i = 0; i < int(g.nodes.size()); ++i) {
+        for (int o : g.nodes[size_t(i)].outputs)
+            live += bytes(o);
+        peak = std::max(peak, live);
+        for (int v : g.nodes[size_t(i)].inputs)
+            if (m_lastUse[size_t(v)] == i)
+                live -= bytes(v);
+    }
+    return peak;
+}
+
 torch::Tensor Executor::runRange(int begin, int end, int from, const torch::Tensor &x, int to, ExecutionHooks *hooks) const
 {
     return runImpl(begin, end, from, x, to, hooks, nullptr, nullptr);

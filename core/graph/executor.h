@@ -60,6 +60,10 @@ public:
     // Every value of one run (tensors, ints, lists; constants included), for
     // exporters that fold shape arithmetic.
     std::vector<c10::IValue> allValues(const torch::Tensor &input, ExecutionHooks *hooks = nullptr) const;
+    // The most tensor bytes a run on `input` holds at once: values are freed
+    // after their last reader (as run() does), plus the node's outputs while
+    // it runs. For the memory plan.
+    int64_t peakLiveBytes(const torch::Tensor &input) const;
     // Outputs of the named nodes inside `unit` for the unit's input; unknown
     // names throw.
     std::map<std::string, torch::Tensor> unitIntermediates(const Unit &unit, const torch::Tensor &unitInput,

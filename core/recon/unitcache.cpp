@@ -47,6 +47,18 @@ int64_t estimatePeakCacheBytes(const graph::Executor &ex, const std::vector<grap
     return peak;
 }
 
+int64_t estimatePeakCachePairBytes(const graph::Executor &ex, const std::vector<graph::Unit> &units,
+                                   const torch::Tensor &oneImage, int64_t n, int64_t elementBytes)
+{
+    int64_t peak = 0, previous = 0;
+    for (const graph::Unit &u : units) {
+        const int64_t bytes = estimateCacheBytes(ex, u, oneImage, n, elementBytes);
+        peak = std::max(peak, bytes + previous);
+        previous = bytes;
+    }
+    return peak;
+}
+
 int64_t largestActivationBytes(const graph::Executor &ex, const torch::Tensor &oneImage)
 {
     torch::NoGradGuard ng;

@@ -34,6 +34,11 @@ int64_t estimateCacheBytes(const graph::Executor &ex, const graph::Unit &unit, c
 int64_t estimatePeakCacheBytes(const graph::Executor &ex, const std::vector<graph::Unit> &units,
                                const torch::Tensor &oneImage, int64_t n, int64_t elementBytes = 4);
 
+// Largest sum of two consecutive units' caches: what is held while a unit's
+// cache is built from the previous one's.
+int64_t estimatePeakCachePairBytes(const graph::Executor &ex, const std::vector<graph::Unit> &units,
+                                   const torch::Tensor &oneImage, int64_t n, int64_t elementBytes = 4);
+
 // Float32 bytes of the largest value one image makes in a forward pass: the
 // unit of the per-batch memory of whole-set passes.
 int64_t largestActivationBytes(const graph::Executor &ex, const torch::Tensor &oneImage);

@@ -2,6 +2,7 @@
 #include "memoryplan.h"
 
 #include "common/runtime.h"
+#include "common/tensorcache.h"
 #include "methods/method.h"
 #include "recon/unitcache.h"
 
@@ -64,18 +65,27 @@ Result<MemoryPlan> planMemory(const MemoryPlanInput &in, int64_t available, cons
     const graph::Executor &ex = *in.executor;
     MemoryPlan p;
     torch::NoGradGuard ng;
+    int64_t forwardBytes = 0;
     {
         const torch::Tensor two = in.oneImage.expand({2, -1, -1, -1}).contiguous();
         (void)ex.run(two);  // warm-up: first-call allocations out of the timing
+        resetPeakTensorBytes();
+        const int64_t before = liveTensorBytes();
         const auto t0 = std::chrono::steady_clock::now();
         (void)ex.run(two);
         p.forwardMsPerImage = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / 2;
+        // What a forward holds at once per image, the convolution library's
+        // buffers included; where the tensor cache is not installed, the
+        // live set of the graph's values.
+        forwardBytes = tensorCacheInstalled() ? (peakTensorBytes() - before) / 2 : ex.peakLiveBytes(in.oneImage);
     }
     const int64_t imageBytes = in.oneImage.numel() * int64_t(sizeof(float));
     p.imagesBytes = in.calibSize * imageBytes * in.cacheCopies;
     const int64_t largest = recon::largestActivationBytes(ex, in.oneImage);
     p.wholeSetBatch = std::clamp<int64_t>(kWholeSetBatchBytes / std::max<int64_t>(1, largest), 1, kMaxWholeSetBatch);
-    p.batchBytes = p.wholeSetBatch * largest * 4;  // a few values of that size live at once
+    // The live set of a forward, and a quantized forward's transient copies
+    // (x/s, the clamp, the rounding) of the value being quantized.
+    p.batchBytes = p.wholeSetBatch * (forwardBytes + 2 * largest);
     bool budgetSet = false;
     const int64_t budgetMb = qEnvironmentVariableIntValue("METAAUG_CACHE_BUDGET_MB", &budgetSet);
     p.cacheBudgetBytes = (budgetSet && budgetMb >= 0 ? budgetMb : kDefaultCacheBudgetMb) << 20;
@@ -86,7 +96,8 @@ Result<MemoryPlan> planMemory(const MemoryPlanInput &in, int64_t available, cons
         p.cacheBytes = recon::estimatePeakCacheBytes(ex, *in.units, in.oneImage, in.calibSize * in.cacheCopies,
                                                      int64_t(c10::elementSize(in.cacheDtype)));
         // While unit b's cache is built, unit b-1's output and quantized input are still read.
-        p.diskBytes = 2 * p.cacheBytes;
+        p.diskBytes = recon::estimatePeakCachePairBytes(ex, *in.units, in.oneImage, in.calibSize * in.cacheCopies,
+                                                        int64_t(c10::elementSize(in.cacheDtype)));
         // Over the budget, or over half of what the machine has now: on disk.
         p.cacheOnDisk = p.diskBytes > p.cacheBudgetBytes || (available > 0 && p.diskBytes > available / 2);
         p.policy.onDisk = p.cacheOnDisk;
@@ -105,8 +116,11 @@ Result<MemoryPlan> planMemory(const MemoryPlanInput &in, int64_t available, cons
     const int64_t laterImages = in.calibSize * imageBytes * std::max(0, in.cacheCopies - 1);
     p.methodBytes = in.methodBytes;
     p.methodPhase = in.methodPhase;
-    p.peakBytes = p.residentBytes + laterImages + (p.cacheOnDisk ? 0 : p.diskBytes) +
-                  std::max({p.batchBytes, p.iterationBytes, p.methodBytes});
+    // Two caches are held only while one is built (with a whole-set batch);
+    // the iterations run beside one.
+    const int64_t building = (p.cacheOnDisk ? 0 : p.diskBytes) + p.batchBytes;
+    const int64_t training = (p.cacheOnDisk ? 0 : p.cacheBytes) + std::max(p.iterationBytes, p.methodBytes);
+    p.peakBytes = p.residentBytes + laterImages + std::max(building, training);
 
     if (available > 0 && p.peakBytes > available * 9 / 10) {
         const int64_t fixed = p.peakBytes - p.imagesBytes;
