@@ -16,6 +16,7 @@ namespace metaaug::cli {
 int evalCommand(const QStringList &args);
 int benchCommand(const QStringList &args);
 int infoCommand(const QStringList &args);
+int inspectCommand(const QStringList &args);
 int quantizeCommand(const QStringList &args);
 int runsCommand(const QStringList &args);
 int exportCommand(const QStringList &args);

@@ -23,6 +23,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("eval"), {"Top-1 accuracy of a model on a data source", metaaug::cli::evalCommand}},
         {QStringLiteral("quantize"), {"Quantize a model (rtn, adaround, brecq, qdrop, geniem, metaaug), record and report", metaaug::cli::quantizeCommand}},
         {QStringLiteral("info"), {"Layers and reconstruction units of a model; --verify checks the engine", metaaug::cli::infoCommand}},
+        {QStringLiteral("inspect"), {"Why a stored run lost accuracy: error propagation per layer and the diagnosis", metaaug::cli::inspectCommand}},
         {QStringLiteral("runs"), {"The run database: list, show, compare, delete, export, import", metaaug::cli::runsCommand}},
         {QStringLiteral("export"), {"Export a stored run's quantized model (torchscript, onnx-qdq, encodings, ...)", metaaug::cli::exportCommand}},
         {QStringLiteral("spec"), {"The run spec as data: --json-schema, --defaults [--preset], --check FILE", metaaug::cli::specCommand}},

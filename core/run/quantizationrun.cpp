@@ -11,6 +11,7 @@
 #include "eval/comparison.h"
 #include "methods/method.h"
 #include "memoryplan.h"
+#include "analysis/propagation.h"
 #include "mixedprecision.h"
 #include "runidentity.h"
 #include "model/model.h"
@@ -234,6 +235,21 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
         result.layers.push_back(LayerResult{QString::fromStdString(sq[i].layer), qmodel.plan().weightBits.at(node),
                                             qmodel.plan().activationBits[point], finite(sq[i].weightDb), finite(sq[i].outputDb),
                                             sq[i].outputMse});
+    }
+    evaluating(QStringLiteral("error propagation"), 0, 0);
+    {
+        const analysis::Propagation prop = analysis::propagateErrors(
+            model->executor(), qmodel, calibImages.slice(0, 0, std::min<int64_t>(64, calibImages.size(0))),
+            std::max<int64_t>(1, plan->wholeSetBatch / 4), plan->batchBytes);
+        result.propagation = prop.layers;
+        result.findings = prop.findings;
+        // Calibration images far from the evaluation data: FP top-1 apart.
+        if (onCalib.n > 0 && std::abs(onCalib.fpTop1 - onEval->fpTop1) >= analysis::kCalibrationMismatchPt)
+            result.findings.push_back({QStringLiteral("calibration_mismatch"), QString(), -1, onCalib.fpTop1 - onEval->fpTop1,
+                                       QStringLiteral("the FP model's top-1 is %1 % on the calibration images and %2 % on the "
+                                                      "evaluation data: they may not be the same distribution")
+                                           .arg(onCalib.fpTop1, 0, 'f', 2).arg(onEval->fpTop1, 0, 'f', 2),
+                                       QStringLiteral("calibrate on images drawn like the evaluation data")});
     }
     phases[QStringLiteral("evaluation")] = secondsSince(t1);
 

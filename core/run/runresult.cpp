@@ -85,6 +85,10 @@ QJsonObject RunResult::toJson() const
                      {"calib_hash", calibHash}, {"model_sha256", modelSha256}, {"qweights_sha256", qweightsSha256},
                      {"wall_s", wallSeconds}, {"phases", mapJson(phaseSeconds)},
                      {"units", unitsJson}, {"layers", layersJson}, {"spec", spec}};
+    if (!propagation.empty())
+        json[QStringLiteral("propagation")] = analysis::propagationJson(propagation);
+    if (!findings.empty())
+        json[QStringLiteral("diagnosis")] = analysis::findingsJson(findings);
     if (!methodSummary.isEmpty())
         json[QStringLiteral("method_summary")] = methodSummary;
     if (runId)
@@ -145,6 +149,8 @@ Result<RunResult> RunResult::fromJson(const QJsonObject &json)
         rd.number(o, "output_mse", l.outputMse);
         r.layers.push_back(std::move(l));
     }
+    r.propagation = analysis::propagationFromJson(json.value(QLatin1String("propagation")).toArray());
+    r.findings = analysis::findingsFromJson(json.value(QLatin1String("diagnosis")).toArray());
     r.spec = json.value(QLatin1String("spec")).toObject();
     r.methodSummary = json.value(QLatin1String("method_summary")).toObject();
     if (!rd.bad.isEmpty())

@@ -7,6 +7,8 @@
 // No LibTorch in this header.
 #pragma once
 
+#include "analysis/propagationrecord.h"
+
 #include "common/result.h"
 
 #include <QtCore/QJsonObject>
@@ -49,6 +51,10 @@ struct RunResult {
     std::map<QString, double> phaseSeconds;              // setup, calibration, reconstruction, evaluation
     std::vector<UnitResult> units;
     std::vector<LayerResult> layers;
+    // The error-propagation table and the diagnosis (docs/inspector.md);
+    // empty in runs stored before them.
+    std::vector<analysis::LayerPropagation> propagation;
+    std::vector<analysis::Finding> findings;
     QJsonObject spec;                                    // the spec as run: complete method options, the model's path
     QJsonObject methodSummary;                           // the method's summary (MetaAug: warm-up, T's hash)
     int64_t runId = 0;                                   // when recorded
@@ -56,7 +62,8 @@ struct RunResult {
     // The stored form: method, wbits, abits, fp_top1, q_top1, fp_calib_top1,
     // q_calib_top1, gap, agreement, kl, weight_bits_avg, weight_bytes, bops, eval_n, seed, calib_hash,
     // model_sha256, qweights_sha256, wall_s, phases, units, layers, spec,
-    // method_summary (when not empty), run_id (when recorded).
+    // propagation and diagnosis (when not empty), method_summary (when not
+    // empty), run_id (when recorded).
     QJsonObject toJson() const;
     // Missing keys keep their defaults (runs stored by older versions); a
     // key of the wrong type is an error naming it.

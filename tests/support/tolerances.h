@@ -119,3 +119,11 @@ namespace metaaug::test {
 constexpr double kActivationSearchTieRelTolerance = 1e-5;
 
 }  // namespace metaaug::test
+
+namespace metaaug::test {
+
+// A planted outlier channel (x50 before a ReLU, 1/50 after it) leaves the
+// FP logits equal up to float rounding: max |diff| <= this * max(1, max |logit|).
+constexpr double kPlantedFpRelTolerance = 1e-4;
+
+}  // namespace metaaug::test
