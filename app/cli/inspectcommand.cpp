@@ -19,16 +19,6 @@ namespace {
 
 QString dbText(const std::optional<double> &v) { return v ? QString::number(*v, 'f', 2) : QStringLiteral("exact"); }
 
-// Layers by injected dB, largest first; layers without a figure (exact
-// input) after them, in execution order.
-std::vector<analysis::LayerPropagation> ranked(std::vector<analysis::LayerPropagation> rows)
-{
-    std::stable_sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) {
-        return a.injectedDb.value_or(-INFINITY) > b.injectedDb.value_or(-INFINITY);
-    });
-    return rows;
-}
-
 }  // namespace
 
 int inspectCommand(const QStringList &args)
@@ -64,7 +54,7 @@ int inspectCommand(const QStringList &args)
     if (r->propagation.empty())
         return fail(QStringLiteral("run %1 has no error-propagation table: it was stored by a version before it; "
                                    "rerun it with `metaaug quantize --rerun %1`").arg(id));
-    std::vector<analysis::LayerPropagation> rows = ranked(r->propagation);
+    std::vector<analysis::LayerPropagation> rows = analysis::rankedByInjected(r->propagation);
     std::vector<analysis::Finding> findings = r->findings;
     const QString layer = p.value(QStringLiteral("layer"));
     if (!layer.isEmpty()) {

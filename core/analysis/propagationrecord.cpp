@@ -3,12 +3,24 @@
 
 #include <QtCore/QJsonObject>
 
+#include <algorithm>
+#include <limits>
+
 namespace metaaug::analysis {
 
 namespace {
 QJsonValue dbJson(const std::optional<double> &v) { return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null); }
 std::optional<double> dbFrom(const QJsonValue &v) { return v.isDouble() ? std::optional<double>(v.toDouble()) : std::nullopt; }
 }  // namespace
+
+std::vector<LayerPropagation> rankedByInjected(std::vector<LayerPropagation> rows)
+{
+    std::stable_sort(rows.begin(), rows.end(), [](const LayerPropagation &a, const LayerPropagation &b) {
+        return a.injectedDb.value_or(-std::numeric_limits<double>::infinity()) >
+               b.injectedDb.value_or(-std::numeric_limits<double>::infinity());
+    });
+    return rows;
+}
 
 QJsonArray propagationJson(const std::vector<LayerPropagation> &layers)
 {

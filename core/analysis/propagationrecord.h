@@ -40,6 +40,10 @@ struct Propagation {
     std::vector<Finding> findings;
 };
 
+// The rows by injected dB, largest first; rows without a figure last, in
+// execution order: how the CLI, the report and the GUI rank the table.
+std::vector<LayerPropagation> rankedByInjected(std::vector<LayerPropagation> rows);
+
 // The table and findings as stored with a run ("propagation" / "diagnosis").
 QJsonArray propagationJson(const std::vector<LayerPropagation> &layers);
 std::vector<LayerPropagation> propagationFromJson(const QJsonArray &json);

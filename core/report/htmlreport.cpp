@@ -31,6 +31,36 @@ QString esc(QString s)
     return s.replace(QLatin1Char('&'), QStringLiteral("&amp;")).replace(QLatin1Char('<'), QStringLiteral("&lt;")).replace(QLatin1Char('>'), QStringLiteral("&gt;"));
 }
 
+// The error-propagation table, ranked, and the diagnosis (docs/inspector.md).
+QString propagationSection(const RunResult &r)
+{
+    if (r.propagation.empty())
+        return {};
+    auto num = [](const std::optional<double> &v, const QString &none) { return v ? QString::number(*v, 'f', 2) : none; };
+    QString s = QStringLiteral("<h2>Error propagation</h2><p><small>On the first 64 calibration images, ranked by the noise each "
+                               "layer injects over the signal (dB; 0 dB: as strong as the signal). The others are SQNR in dB: "
+                               "local is the layer alone on FP input, weights and input q its two halves, input the error that "
+                               "reaches it, output the error that leaves it (docs/inspector.md).</small></p>"
+                               "<table><tr><th>layer</th><th>injected</th><th>input</th><th>output</th><th>drop</th><th>local</th>"
+                               "<th>weights</th><th>input q</th><th>cosine</th></tr>");
+    for (const analysis::LayerPropagation &l : analysis::rankedByInjected(r.propagation))
+        s += QStringLiteral("<tr><td>%1</td><td class=\"num\">%2</td><td class=\"num\">%3</td><td class=\"num\">%4</td>"
+                            "<td class=\"num\">%5</td><td class=\"num\">%6</td><td class=\"num\">%7</td><td class=\"num\">%8</td>"
+                            "<td class=\"num\">%9</td></tr>")
+                 .arg(esc(l.layer), num(l.injectedDb, QStringLiteral("-")), num(l.inputDb, QStringLiteral("exact")),
+                      num(l.outputDb, QStringLiteral("exact")), num(l.dropDb, QStringLiteral("-")), num(l.localDb, QStringLiteral("exact")),
+                      num(l.localWeightDb, QStringLiteral("exact")), num(l.localActivationDb, QStringLiteral("exact")))
+                 .arg(l.outputCosine, 0, 'f', 4);
+    s += QStringLiteral("</table><h2>Diagnosis</h2>");
+    if (r.findings.empty())
+        return s + QStringLiteral("<p>Nothing found.</p>");
+    s += QStringLiteral("<table><tr><th>check</th><th>layer</th><th>finding</th><th>try</th></tr>");
+    for (const analysis::Finding &f : r.findings)
+        s += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>")
+                 .arg(esc(f.check), esc(f.layer), esc(f.detail), esc(f.experiment));
+    return s + QStringLiteral("</table>");
+}
+
 QString jsonText(const QJsonValue &v)
 {
     if (v.isObject())
@@ -232,7 +262,7 @@ Result<QString> runReport(store::RunStore &db, int64_t run)
             body += QStringLiteral("<tr><td>%1</td><td>%2/%3</td><td class=\"num\">%4</td><td class=\"num\">%5</td></tr>")
                         .arg(esc(l.name)).arg(l.wbits).arg(l.abits > 0 ? QString::number(l.abits) : QStringLiteral("FP"))
                         .arg(db1(l.weightSqnrDb), db1(l.outputSqnrDb));
-        body += QStringLiteral("</table>");
+        body += QStringLiteral("</table>") + propagationSection(*result);
     }
     auto images = db.images(run);
     if (!images)

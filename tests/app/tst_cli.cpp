@@ -220,6 +220,30 @@ void TestCli::runsCommands()
     QCOMPARE(shown.value("identity").toObject().value("calib_hash").toString(),
              shown.value("result").toObject().value("calib_hash").toString());
 
+    // inspect: the propagation table of each succeeded run (every quantized
+    // layer, ranked by injected dB), one layer, and clear refusals.
+    for (const char *id : {"1", "2"}) {
+        const Run ins = runCli({"inspect", "--run", id, "--db", db, "--json"});
+        QVERIFY2(ins.exitCode == 0, qPrintable(ins.err));
+        const QJsonArray rows = QJsonDocument::fromJson(ins.out.toUtf8()).object().value("propagation").toArray();
+        QCOMPARE(rows.size(), 22);  // ResNet-20's convs and fc
+        double previous = INFINITY;
+        for (const QJsonValue &row : rows) {
+            const QJsonValue injected = row.toObject().value("injected_db");
+            if (injected.isDouble()) {
+                QVERIFY(injected.toDouble() <= previous);
+                previous = injected.toDouble();
+            }
+        }
+        QVERIFY(rows.last().toObject().value("output_db").isDouble());
+    }
+    const Run one = runCli({"inspect", "--run", "2", "--layer", "layer2.1.conv2", "--db", db});
+    QVERIFY2(one.exitCode == 0 && one.out.contains("layer2.1.conv2") && !one.out.contains("layer2.1.conv1"), qPrintable(one.out + one.err));
+    const Run noLayer = runCli({"inspect", "--run", "2", "--layer", "layer9.conv", "--db", db});
+    QVERIFY(noLayer.exitCode != 0 && noLayer.err.contains("no quantized layer 'layer9.conv'") && noLayer.err.contains("layer1.0.conv1"));
+    const Run failed = runCli({"inspect", "--run", "3", "--db", db});
+    QVERIFY2(failed.exitCode != 0 && failed.err.contains("run 3 has no quantization result"), qPrintable(failed.err));
+
     const Run cmp = runCli({"runs", "compare", "1", "2", "--db", db});
     QVERIFY2(cmp.exitCode == 0 && cmp.out.contains("q_top1") && cmp.out.contains("geniem"), qPrintable(cmp.out + cmp.err));
 

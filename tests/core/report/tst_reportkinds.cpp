@@ -51,6 +51,7 @@ struct Shape {
     bool warmupImages = false;      // T's warm-up: image events at unit -1
     std::vector<std::pair<int, int>> images;  // (unit, step) of further image events
     double qTop1 = 90, gap = 1.0, wall = 100;
+    bool propagation = true;        // the error-propagation table (runs stored before it have none)
 };
 
 RunResult resultOf(const Shape &s)
@@ -79,6 +80,21 @@ RunResult resultOf(const Shape &s)
     }
     for (const char *layer : {"conv1", "layer1.0.conv1", "layer1.0.conv2", "layer3.2.conv2", "fc"})
         r.layers.push_back(LayerResult{QLatin1String(layer), 4, 4, 20.5, 18.25, 0.01});
+    // The propagation table and a finding.
+    if (s.propagation) {
+        int k = 0;
+        for (const char *layer : {"conv1", "layer1.0.conv1", "layer1.0.conv2", "layer3.2.conv2", "fc"}) {
+            analysis::LayerPropagation l;
+            l.layer = QLatin1String(layer);
+            l.outputDb = 20.0 - k;
+            l.inputDb = k ? std::optional<double>(21.0 - k) : std::nullopt;
+            l.injectedDb = -30.0 + 7 * (k % 3);  // layer1.0.conv2 ranks first
+            ++k;
+            r.propagation.push_back(l);
+        }
+        r.findings.push_back({"outlier_channel", "layer1.0.conv1", 5, 48.5, "channel 5 of layer1.0.conv1 ranges 48.5x the median",
+                              "keep layer1.0.conv2's input at 8 bits"});
+    }
     r.spec = QJsonObject{{"method", s.method}, {"method_options", s.options}};
     return r;
 }
@@ -211,7 +227,11 @@ void TestReportKinds::initTestCase()
                                            true, true, {{1, kIters}, {2, 10}}});
     m_runs["failed"] = storeRun(*m_db, {"metaaug", {}, RunStatus::Failed, QStringLiteral("cannot read the T file /no/t.pt (--t-init): <missing>"),
                                         false});
-    m_runs["noimages"] = storeRun(*m_db, {"metaaug", {{"image_every", 1000000}}, RunStatus::Succeeded, {}, true, false});
+    {
+        Shape old{"metaaug", {{"image_every", 1000000}}, RunStatus::Succeeded, {}, true, false};
+        old.propagation = false;  // and stored before the propagation table
+        m_runs["noimages"] = storeRun(*m_db, old);
+    }
 }
 
 void TestReportKinds::unitLabels()
@@ -251,10 +271,15 @@ void TestReportKinds::reportOfEveryShape_data()
     QTest::addColumn<QString>("shape");
     QTest::addColumn<QStringList>("expect");
     QTest::addColumn<QStringList>("absent");
-    const QString strips = "MetaAug: originals and T(x)", layers = "<h2>Layers</h2>";
-    QTest::newRow("rtn") << "rtn" << QStringList{"No reconstruction loss recorded", layers} << QStringList{strips, "<polyline"};
+    const QString strips = "MetaAug: originals and T(x)", layers = "<h2>Layers</h2>", propagation = "<h2>Error propagation</h2>";
+    // Ranked: layer1.0.conv2 (-16 dB) before layer1.0.conv1 (-23 dB); the finding with its experiment.
+    const QString ranked = "<tr><td>layer1.0.conv2</td><td class=\"num\">-16.00</td>",
+                  finding = "<td>outlier_channel</td><td>layer1.0.conv1</td>";
+    QTest::newRow("rtn") << "rtn" << QStringList{"No reconstruction loss recorded", layers, propagation, ranked, finding}
+                         << QStringList{strips, "<polyline"};
     for (const char *m : {"adaround", "brecq", "qdrop", "geniem"})
-        QTest::newRow(m) << m << QStringList{"Reconstruction loss per unit", "<title>layer2.1</title>", "first reconstruction loss", layers}
+        QTest::newRow(m) << m << QStringList{"Reconstruction loss per unit", "<title>layer2.1</title>", "first reconstruction loss", layers,
+                                             propagation, ranked}
                          << QStringList{strips};
     QTest::newRow("metaaug warm-up") << "metaaug"
                                      << QStringList{strips, "data-unit=\"-1\"", "<figcaption>T's warm-up, step 30</figcaption>",
@@ -275,11 +300,12 @@ void TestReportKinds::reportOfEveryShape_data()
                                << QStringList{"Status: <b>cancelled</b>", "<figcaption>T's warm-up, step 30</figcaption>",
                                               "<figcaption>unit 2, meta iteration 40</figcaption>", "<figcaption>unit 3, meta iteration 10</figcaption>",
                                               "<title>unit 11</title>", "Reconstruction loss per unit"}
-                               << QStringList{layers, "unit 0"};
+                               << QStringList{layers, "unit 0", propagation};
     QTest::newRow("failed") << "failed"
                             << QStringList{"Status: <b>failed</b>", "/no/t.pt (--t-init): &lt;missing&gt;", "No reconstruction loss recorded"}
                             << QStringList{layers, strips, "<missing>"};
-    QTest::newRow("no image events") << "noimages" << QStringList{"Reconstruction loss per unit", layers} << QStringList{strips, "<img"};
+    QTest::newRow("no image events") << "noimages" << QStringList{"Reconstruction loss per unit", layers}
+                                     << QStringList{strips, "<img", propagation};
 }
 
 void TestReportKinds::reportOfEveryShape()
