@@ -2,6 +2,7 @@
 #include "runview.h"
 
 #include "imagegrid.h"
+#include "propagationpanel.h"
 #include "resultspanel.h"
 #include "runcharts.h"
 
@@ -54,6 +55,9 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
     m_log->setMaximumBlockCount(5000);
     side->addTab(m_images, tr("Images x / T(x)"));
     side->addTab(m_results, tr("Results"));
+    m_propagation = new PropagationPanel(side);
+    side->addTab(m_propagation, tr("Why"));
+    side->setTabToolTip(side->indexOf(m_propagation), tr("Where the run loses accuracy: error propagation per layer and the diagnosis"));
     side->addTab(m_log, tr("Log"));
     split->addWidget(m_charts);
     split->addWidget(side);
@@ -97,6 +101,7 @@ void RunView::startLive(const QJsonObject &spec)
     m_imagesShown = -1;
     m_charts->clear();
     m_results->setResult(std::nullopt, RunStatus::Running);
+    m_propagation->setResult(std::nullopt);
     m_log->clear();
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
@@ -116,6 +121,7 @@ void RunView::showStored(RunData data)
     if (!m_data.error.isEmpty())
         m_log->appendPlainText(m_data.error);
     m_results->setResult(m_data.result, m_data.status, m_data.error);
+    m_propagation->setResult(m_data.result);
     redraw();
 }
 
@@ -153,6 +159,7 @@ void RunView::onFinished(const RunFinished &f)
     onLog(f.status == RunStatus::Succeeded ? tr("run %1 succeeded").arg(f.runId)
                                            : tr("run %1 %2: %3").arg(f.runId).arg(QLatin1String(statusName(f.status)), f.error));
     m_results->setResult(f.result, f.status, f.error);
+    m_propagation->setResult(f.result);
     redraw();
 }
 

@@ -20,6 +20,7 @@ namespace metaaug::ui {
 class RunCharts;
 class ImageGrid;
 class ResultsPanel;
+class PropagationPanel;
 
 class RunView : public QWidget {
     Q_OBJECT
@@ -62,6 +63,7 @@ private:
     RunCharts *m_charts;
     ImageGrid *m_images;
     ResultsPanel *m_results;
+    PropagationPanel *m_propagation;
     QPlainTextEdit *m_log;
 };
 

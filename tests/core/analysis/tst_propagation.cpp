@@ -9,9 +9,9 @@
 #include "common/paths.h"
 #include "common/runtime.h"
 #include "data/datasource.h"
-#include "graph/torchscriptimporter.h"
 #include "model/model.h"
 #include "quant/bitpolicy.h"
+#include "plantedmodel.h"
 #include "tolerances.h"
 
 #include <QtTest/QtTest>
@@ -22,31 +22,6 @@ namespace {
 
 constexpr int kChannel = 5;
 constexpr double kScale = 50.0;
-
-graph::Node &node(graph::Graph &g, const std::string &name)
-{
-    for (graph::Node &n : g.nodes)
-        if (n.name == name)
-            return n;
-    throw std::runtime_error("no node " + name);
-}
-
-// The model with the channel planted in `block` ("layer2.1").
-std::shared_ptr<const graph::Executor> planted(const std::string &block)
-{
-    auto g = graph::importTorchScriptFile(defaultModelPath());
-    if (!g)
-        return nullptr;
-    graph::Graph graph = std::move(g).value();
-    graph::Node &c1 = node(graph, block + ".conv1"), &c2 = node(graph, block + ".conv2");
-    c1.weight = c1.weight.clone();
-    c1.weight[kChannel].mul_(kScale);
-    c1.bias = c1.bias.clone();
-    c1.bias[kChannel].mul_(kScale);
-    c2.weight = c2.weight.clone();
-    c2.weight.select(1, kChannel).div_(kScale);
-    return std::make_shared<const graph::Executor>(std::make_shared<const graph::Graph>(std::move(graph)));
-}
 
 // RTN W4A4 (the QDrop bit setting) of `ex`, grids fitted on `fit`.
 std::unique_ptr<quant::QuantizedModel> rtn(const std::shared_ptr<const graph::Executor> &ex, const torch::Tensor &fit)
@@ -91,10 +66,8 @@ void TestPropagation::initTestCase()
 
 void TestPropagation::plantedChannelIsFound()
 {
-    auto original = planted("layer2.1");
-    auto g = graph::importTorchScriptFile(defaultModelPath());
-    QVERIFY(g.ok() && original);
-    const auto clean = std::make_shared<const graph::Executor>(std::make_shared<const graph::Graph>(std::move(g).value()));
+    const auto original = test::plantedResnet20("layer2.1", kChannel, kScale), clean = test::plantedResnet20();
+    QVERIFY(original && clean);
     {
         torch::NoGradGuard ng;
         const torch::Tensor a = clean->run(m_test), b = original->run(m_test);
@@ -124,9 +97,8 @@ void TestPropagation::plantedChannelIsFound()
 // exact, no outlier channel, and the stored form reads back the same.
 void TestPropagation::tableOnAnUntouchedModel()
 {
-    auto g = graph::importTorchScriptFile(defaultModelPath());
-    QVERIFY(g.ok());
-    const auto ex = std::make_shared<const graph::Executor>(std::make_shared<const graph::Graph>(std::move(g).value()));
+    const auto ex = test::plantedResnet20();
+    QVERIFY(ex);
     auto q = rtn(ex, m_calib);
     const analysis::Propagation p = analysis::propagateErrors(*ex, *q, m_calib, 16);
     QCOMPARE(p.layers.size(), ex->graph().layers().size());
