@@ -29,7 +29,8 @@ int autoDepth(int64_t h, int64_t w)
 
 UNetImpl::UNetImpl(const UNetOptions &options, int64_t height, int64_t imageWidth) : m_options(options)
 {
-    m_depth = options.depth > 0 ? options.depth : autoDepth(height, imageWidth);
+    const int r = std::max(1, options.resolution);
+    m_depth = options.depth > 0 ? options.depth : autoDepth(height / r, imageWidth / r);
     m_down = register_module("down", nn::ModuleList());
     m_up = register_module("up", nn::ModuleList());
     m_upConv = register_module("up_conv", nn::ModuleList());
@@ -51,7 +52,40 @@ UNetImpl::UNetImpl(const UNetOptions &options, int64_t height, int64_t imageWidt
     }
 }
 
+void UNetImpl::setValidRange(const std::vector<double> &low, const std::vector<double> &high, const std::vector<double> &std)
+{
+    auto channels = [this](const std::vector<double> &v) {
+        torch::Tensor t = torch::tensor(std::vector<float>(v.begin(), v.end()));
+        if (t.numel() == 1)
+            t = t.expand({m_options.channels}).contiguous();
+        return t.view({1, -1, 1, 1});
+    };
+    m_low = channels(low);
+    m_high = channels(high);
+    m_linf = channels(std).reciprocal() * float(m_options.linf);  // linf on the [0, 1] scale, normalised per channel
+}
+
 torch::Tensor UNetImpl::forward(const torch::Tensor &x)
+{
+    const int r = std::max(1, m_options.resolution);
+    torch::Tensor u = net(r > 1 ? torch::avg_pool2d(x, r, r, 0, /*ceil_mode=*/true) : x);
+    if (r > 1)
+        u = torch::upsample_bilinear2d(u, {x.size(2), x.size(3)}, /*align_corners=*/false);
+    if (!m_options.residual)
+        return u;
+    if (m_options.linf > 0) {
+        TORCH_CHECK(m_linf.defined(), "T has an L-infinity bound but no valid range (setValidRange)");
+        u = torch::clamp(u, -m_linf, m_linf);  // clamp, not min/max: at a bound the gradient passes whole
+    }
+    torch::Tensor t = x + u;
+    if (m_options.bounded) {
+        TORCH_CHECK(m_low.defined(), "T is bounded but has no valid range (setValidRange)");
+        t = torch::clamp(t, m_low, m_high);
+    }
+    return t;
+}
+
+torch::Tensor UNetImpl::net(const torch::Tensor &x)
 {
     std::vector<torch::Tensor> skips;
     torch::Tensor h = x;
@@ -70,8 +104,7 @@ torch::Tensor UNetImpl::forward(const torch::Tensor &x)
             h = torch::constant_pad_nd(h, {dw / 2, dw - dw / 2, dh / 2, dh - dh / 2});
         h = m_upConv[i]->as<nn::Sequential>()->forward(torch::cat({skip, h}, 1));
     }
-    const torch::Tensor u = m_out->forward(h);
-    return m_options.residual ? x + u : u;
+    return m_out->forward(h);
 }
 
 void UNetImpl::randomizeOutput(double std)

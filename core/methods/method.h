@@ -23,6 +23,12 @@ struct UnitReport {
     std::map<QString, double> metrics;            // method-specific, e.g. MetaAug's "t_change"
 };
 
+// The values a normalised image can take, per channel (one value: all
+// channels): [(0 - mean)/std, (max - mean)/std], and std.
+struct ValidRange {
+    std::vector<double> low, high, std;
+};
+
 // The one context of a method's run: what every unit is reconstructed with
 // (recon::RunContext: executor, units, quantized model, sink, start time)
 // plus the calibration images, the run's settings and the method's outputs.
@@ -32,6 +38,7 @@ struct MethodContext : recon::RunContext {
     QJsonObject options;            // the method's options, complete (resolveOptions())
     uint64_t seed = 0;              // the run's seed
     bool horizontalFlip = false;    // the model card allows mirrored images (augmentations)
+    ValidRange validRange;          // of the normalised images (MetaAug's bounded T)
     // Outputs of the method beside the quantized model: a summary for the
     // run's result ("method_summary") and named binary artefacts stored with
     // the run (MetaAug's final T as "transform").

@@ -154,6 +154,15 @@ Result<RunOutcome> runImpl(const RunSpec &spec, RunSink &sink)
                                calibImages, {}, *methodOptions};
     ctx.seed = spec.seed;
     ctx.horizontalFlip = model->card().horizontalFlip;
+    {
+        const PreprocessSpec &pre = model->card().preprocess;
+        for (size_t c = 0; c < pre.mean.size() || c < pre.std.size(); ++c) {
+            const double mean = pre.mean[std::min(c, pre.mean.size() - 1)], sd = pre.std[std::min(c, pre.std.size() - 1)];
+            ctx.validRange.low.push_back((0.0 - mean) / sd);
+            ctx.validRange.high.push_back((255.0 * pre.scale - mean) / sd);
+            ctx.validRange.std.push_back(sd);
+        }
+    }
     ctx.recon.iterations = spec.iterations;
     ctx.recon.batch = spec.batch;
     ctx.recon.probeEvery = spec.probeEvery;

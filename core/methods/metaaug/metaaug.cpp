@@ -13,6 +13,7 @@
 #include "methods/method.h"
 #include "metaaugfields.h"
 #include "metastep.h"
+#include "quant/dropmask.h"
 #include "recon/batched.h"
 #include "recon/unitcache.h"
 #include "recon/schedules.h"
@@ -46,7 +47,7 @@ constexpr double kWarmupOutputStd = 1e-2;
 // T's initial weights come from a generator seeded by the run's seed, and
 // the global generator is left exactly as it was, so with M = 0 the data
 // order equals geniem's.
-augment::UNet makeTransform(const MetaAugOptions &o, const torch::Tensor &images, uint64_t seed)
+augment::UNet makeTransform(const MetaAugOptions &o, const torch::Tensor &images, uint64_t seed, const ValidRange &range)
 {
     at::Generator gen = at::detail::getDefaultCPUGenerator();
     const at::Tensor saved = gen.get_state();
@@ -57,6 +58,8 @@ augment::UNet makeTransform(const MetaAugOptions &o, const torch::Tensor &images
     if (o.tInit == TInit::Warmup && u.residual)
         t->randomizeOutput(kWarmupOutputStd);
     gen.set_state(saved);
+    if (!range.low.empty())
+        t->setValidRange(range.low, range.high, range.std);
     return t;
 }
 
@@ -182,7 +185,7 @@ Result<std::unique_ptr<MetaAugState>> makeState(MethodContext &ctx)
                                     "shift%1/noise copy per image at MSE eps = %2")
                          .arg(ctx.horizontalFlip ? QStringLiteral("/flip") : QString()).arg(state->options.eps));
     } else {
-        state->t = makeTransform(state->options, ctx.calibImages, ctx.seed);
+        state->t = makeTransform(state->options, ctx.calibImages, ctx.seed, ctx.validRange);
         state->shape.channels = int(ctx.calibImages.size(1));
         state->shape.height = ctx.calibImages.size(2);
         state->shape.width = ctx.calibImages.size(3);
@@ -236,6 +239,7 @@ MetaProblem bindProblem(MethodContext &ctx, const graph::Unit &unit, const MetaA
 struct PhaseAStats {
     double seconds = 0, medianMs = 0;
     double tChange = 0;  // ||T_end - T_start|| / ||T_start|| over this unit's phase A
+    double innerRatio = 0, topShare = 0;  // medians over the meta iterations (MetaTerms, "inner_ratio")
 };
 
 double relativeChange(const std::vector<torch::Tensor> &before, const std::vector<torch::Tensor> &after)
@@ -267,7 +271,7 @@ Result<PhaseAStats> metaPhase(MethodContext &ctx, int b, const recon::UnitCache 
     s.t->train();
     const int64_t n = ctx.calibImages.size(0);
     const int M = o.metaIterations;
-    std::vector<double> iterMs;
+    std::vector<double> iterMs, ratios, topShares;
     for (int it = 0; it < M; ++it) {
         const auto iterStart = Clock::now();
         if (ctx.sink.shouldAbort())
@@ -283,6 +287,20 @@ Result<PhaseAStats> metaPhase(MethodContext &ctx, int b, const recon::UnitCache 
         batch.mixOriginal = o.mixup == MixupMode::Shared ? batch.mixTransformed
                                                          : augment::drawMixup(batch.images.size(0), o.mixupAlpha);
         MetaTerms terms = metaOuterLoss(problem, s.t, o, batch);
+        // The same reconstruction term on originals (their cached inputs, with
+        // the same QDrop mix): how much harder T(x) is for the unit.
+        double innerOriginal = 0;
+        {
+            torch::NoGradGuard ng;
+            const torch::Tensor xFpV = cache.xFp.rows(v);
+            torch::Tensor in = cache.xQ.rows(v);
+            if (problem.qdropProb > 0)
+                in = torch::lerp(in, xFpV, quant::dropMask(xFpV, problem.qdropProb).to(xFpV.scalar_type()));
+            innerOriginal = recon::reconstructionLoss(problem.qUnit(in, true), cache.yFp.rows(v)).item<double>();
+        }
+        const double innerRatio = innerOriginal > 0 ? terms.innerRec / innerOriginal : 0.0;
+        ratios.push_back(innerRatio);
+        topShares.push_back(terms.topShare);
         const double outer = terms.outer.item<double>();
         if (!std::isfinite(outer) || !std::isfinite(terms.inner))
             return makeError(ErrorCode::Internal, QStringLiteral("the meta loss became %1 (inner %2) in unit %3 at meta iteration %4; "
@@ -307,7 +325,10 @@ Result<PhaseAStats> metaPhase(MethodContext &ctx, int b, const recon::UnitCache 
         ev.values = {{QStringLiteral("inner"), terms.inner}, {QStringLiteral("kl"), terms.kl},
                      {QStringLiteral("margin"), terms.margin}, {QStringLiteral("pkt"), terms.pkt},
                      {QStringLiteral("outer"), outer}, {QStringLiteral("t_lr"), plateau.lr()},
-                     {QStringLiteral("t_mse"), terms.transformMse}, {QStringLiteral("ref.eps"), o.eps}};
+                     {QStringLiteral("t_mse"), terms.transformMse}, {QStringLiteral("ref.eps"), o.eps},
+                     {QStringLiteral("inner_t"), terms.innerRec}, {QStringLiteral("inner_orig"), innerOriginal},
+                     {QStringLiteral("inner_ratio"), innerRatio}, {QStringLiteral("t_top1pct"), terms.topShare},
+                     {QStringLiteral("t_tv"), terms.tv}};
         ctx.sink.progress(ev);
         if ((it + 1) % o.imageEvery == 0 || it + 1 == M)
             emitImages(ctx.sink, b, it + 1, s);
@@ -318,7 +339,8 @@ Result<PhaseAStats> metaPhase(MethodContext &ctx, int b, const recon::UnitCache 
     const double change = relativeChange(tStart, tParams);
     ctx.sink.log(QStringLiteral("metaaug: unit %1: T's weights moved %2 % in %3 meta iterations")
                      .arg(QString::fromStdString(unit.name)).arg(100.0 * change, 0, 'g', 3).arg(M));
-    return PhaseAStats{std::chrono::duration<double>(Clock::now() - start).count(), median(iterMs), change};
+    return PhaseAStats{std::chrono::duration<double>(Clock::now() - start).count(), median(iterMs), change,
+                       ratios.empty() ? 0.0 : median(ratios), topShares.empty() ? 0.0 : median(topShares)};
 }
 
 // The second copy of every calibration image for phase B: T(x) with T
@@ -403,6 +425,8 @@ public:
             report.phaseSeconds[QStringLiteral("meta")] = a->seconds;
             report.medianIterationMs[QStringLiteral("meta")] = a->medianMs;
             report.metrics[QStringLiteral("t_change")] = a->tChange;
+            report.metrics[QStringLiteral("inner_ratio")] = a->innerRatio;
+            report.metrics[QStringLiteral("t_top1pct")] = a->topShare;
         } else if (s.t) {
             emitImages(ctx.sink, b, 0, s);  // T as phase B uses it, once per unit
         }
@@ -471,7 +495,7 @@ public:
         MethodWorkingSet w;
         w.reconstructionBatch = std::max<int64_t>(batch, o->phaseBBatch);
         const torch::Tensor two = oneImage.expand({2, -1, -1, -1}).contiguous();
-        augment::UNet t = makeTransform(*o, two, 0);
+        augment::UNet t = makeTransform(*o, two, 0, {{-1e9}, {1e9}, {1.0}});
         const int64_t tBytes = recon::retainedBytes([&] { return t->forward(two); }) / 2;
         const int64_t netBytes = recon::retainedBytes([&] { return ex.run(two.clone().requires_grad_(true)); }) / 2;
         const double perImage = double(tBytes) + kQuantizedRetains * double(netBytes) + (o->gamma > 0 ? double(netBytes) : 0.0);

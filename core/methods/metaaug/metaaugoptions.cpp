@@ -53,6 +53,11 @@ Result<MetaAugOptions> MetaAugOptions::fromJson(const QJsonObject &json)
     r.integer("t_depth", o.unet.depth);
     if (const int i = r.choice("t_output", {QStringLiteral("residual"), QStringLiteral("plain")}); i >= 0)
         o.unet.residual = i == 0;
+    if (const int i = r.choice("t_bound", {QStringLiteral("none"), QStringLiteral("range")}); i >= 0)
+        o.unet.bounded = i == 1;
+    r.number("t_linf", o.unet.linf);
+    r.integer("t_resolution", o.unet.resolution);
+    r.number("t_tv", o.tvWeight);
     r.integer("image_every", o.imageEvery);
     if (const int i = r.choice("phase_b", {QStringLiteral("union"), QStringLiteral("originals")}); i >= 0)
         o.phaseBUnion = i == 0;
@@ -70,6 +75,10 @@ Result<MetaAugOptions> MetaAugOptions::fromJson(const QJsonObject &json)
     r.number("warmup_lr", o.warmupLr);
     r.number("warmup_beta", o.warmupBeta);
     r.number("warmup_gamma", o.warmupGamma);
+    if (!o.unet.residual && (o.unet.bounded || o.unet.linf > 0))
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("metaaug option t_bound/t_linf: they bound T's change, so they need t_output residual "
+                                        "(a plain T has no change to bound)"));
     return o;
 }
 
@@ -93,6 +102,10 @@ QJsonObject MetaAugOptions::toJson() const
                        {"t_width", unet.width},
                        {"t_depth", unet.depth},
                        {"t_output", unet.residual ? "residual" : "plain"},
+                       {"t_bound", unet.bounded ? "range" : "none"},
+                       {"t_linf", unet.linf},
+                       {"t_resolution", unet.resolution},
+                       {"t_tv", tvWeight},
                        {"image_every", imageEvery},
                        {"phase_b", phaseBUnion ? "union" : "originals"},
                        {"phase_b_batch", phaseBBatch},

@@ -35,7 +35,9 @@ struct MetaAugOptions {
     int plateauPatience = 100;     // "plateau_patience"
     double plateauFactor = 0.95;   // "plateau_factor"
     int outerBatch = 64;           // "outer_batch": x_v
-    augment::UNetOptions unet;     // "t_width", "t_depth" (0 = auto), "t_output": residual | plain
+    augment::UNetOptions unet;     // "t_width", "t_depth" (0 = auto), "t_output": residual | plain,
+                                   // "t_bound": none | range, "t_linf", "t_resolution"
+    double tvWeight = 0;           // "t_tv": weight of the total variation of T(x) - x in the outer loss
     int imageEvery = 25;           // "image_every": K, image events
     bool phaseBUnion = true;       // "phase_b": union (originals + T(x)) | originals
     int phaseBBatch = 64;          // "phase_b_batch" (with the union)

@@ -80,6 +80,7 @@ MetaTerms metaOuterLoss(const MetaProblem &p, augment::UNet &t, const MetaAugOpt
     if (p.qdropProb > 0)
         input = torch::lerp(input, xFp, quant::dropMask(xFp, p.qdropProb).to(xFp.scalar_type()));  // exact, faster than where()
     torch::Tensor inner = recon::reconstructionLoss(p.qUnit(input, true), target);
+    terms.innerRec = inner.item<double>();
     if (batch.roundingBeta)
         inner = inner + p.roundingWeight * p.roundingLoss(*batch.roundingBeta);
     terms.inner = inner.item<double>();
@@ -105,7 +106,21 @@ MetaTerms metaOuterLoss(const MetaProblem &p, augment::UNet &t, const MetaAugOpt
     terms.margin = margin.item<double>();
     terms.transformMse = (xt.detach() - x).pow(2).mean().item<double>();
     terms.pkt = pkt.item<double>();
+    // Total variation of the change: a few large, isolated pixels cost more
+    // than a smooth change of the same MSE.
+    const torch::Tensor d = xt - x;
+    const torch::Tensor tv = (d.slice(2, 1) - d.slice(2, 0, -1)).abs().mean() + (d.slice(3, 1) - d.slice(3, 0, -1)).abs().mean();
+    terms.tv = tv.item<double>();
+    {
+        torch::NoGradGuard ng;
+        const torch::Tensor sq = d.detach().pow(2).flatten();
+        const double total = sq.sum().item<double>();
+        const int64_t k = std::max<int64_t>(1, sq.numel() / 100);
+        terms.topShare = total > 0 ? std::get<0>(sq.topk(k)).sum().item<double>() / total : 0.0;
+    }
     terms.outer = o.alpha * kl + o.beta * margin + o.gamma * pkt;
+    if (o.tvWeight > 0)
+        terms.outer = terms.outer + o.tvWeight * tv;
     return terms;
 }
 

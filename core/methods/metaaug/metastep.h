@@ -48,6 +48,9 @@ struct MetaTerms {
     torch::Tensor outer;        // L_out, with history to T
     double inner = 0, kl = 0, margin = 0, pkt = 0;
     double transformMse = 0;    // MSE(T(x), x) as the margin sees it (T's BatchNorm in training mode)
+    double innerRec = 0;        // the inner loss's reconstruction term alone (on T(x))
+    double tv = 0;              // total variation of T(x) - x (in the outer loss with weight t_tv)
+    double topShare = 0;        // share of sum (T(x) - x)^2 in the top 1 % of values: a few saturated pixels near 1
 };
 
 // theta' = theta - step(d inner / d theta), differentiable w.r.t. whatever

@@ -124,6 +124,8 @@ private slots:
     void identityAtStart_data();
     void identityAtStart();
     void plainOutputIsNotIdentity();
+    void boundedTStaysAnImage();
+    void boundOptionsRecorded();
     void klAgainstHand();
     void marginAgainstHand();
     void pktAgainstHand();
@@ -186,6 +188,76 @@ void TestMetaAug::plainOutputIsNotIdentity()
     const torch::Tensor x = torch::randn({2, 1, 28, 28});
     QCOMPARE(t->forward(x).sizes().vec(), x.sizes().vec());
     QVERIFY(!torch::allclose(t->forward(x), x));
+}
+
+// T pushed hard out of the image (a last layer of huge random weights):
+// t_bound keeps T(x) in the valid range per channel, t_linf keeps every
+// pixel's change within its budget, t_resolution makes a change that is
+// constant over r x r blocks before upsampling (smooth: no single pixel
+// stands out); and each is the identity where T's change is zero, also at
+// the range's edge (Fashion-MNIST's background sits on the lower bound).
+void TestMetaAug::boundedTStaysAnImage()
+{
+    const std::vector<double> mean{0.2860}, sd{0.3530};
+    const double low = (0 - mean[0]) / sd[0], high = (1 - mean[0]) / sd[0];
+    torch::Tensor x = torch::rand({4, 1, 28, 28}) * (high - low) + low;
+    x.index_put_({torch::indexing::Slice(), 0, 0}, low);  // a background row exactly at the bound
+    auto make = [&](bool bounded, double linf, int resolution) {
+        augment::UNetOptions o;
+        o.bounded = bounded;
+        o.linf = linf;
+        o.resolution = resolution;
+        augment::UNet t(o, 28, 28);
+        t->setValidRange({low}, {high}, sd);
+        return t;
+    };
+    for (bool train : {true, false}) {  // identity at the start, bounds on
+        augment::UNet t = make(true, 0.05, 1);
+        t->train(train);
+        QVERIFY2(torch::equal(t->forward(x), x), "a bounded T with no change is the identity, bit for bit");
+    }
+    augment::UNet wild = make(false, 0, 1), bounded = make(true, 0, 1), budget = make(false, 0.05, 1), both = make(true, 0.05, 1);
+    torch::manual_seed(3);
+    for (augment::UNet *t : {&wild, &bounded, &budget, &both})
+        (*t)->randomizeOutput(5.0);
+    torch::NoGradGuard ng;
+    const torch::Tensor w = wild->forward(x);
+    QVERIFY2(w.min().item<double>() < low - 1 || w.max().item<double>() > high + 1, "the test pushes T out of the range");
+    for (augment::UNet *t : {&bounded, &both}) {
+        const torch::Tensor y = (*t)->forward(x);
+        QVERIFY(y.min().item<float>() >= float(low) && y.max().item<float>() <= float(high));  // the bounds as T holds them
+    }
+    for (augment::UNet *t : {&budget, &both}) {
+        const double change = ((*t)->forward(x) - x).abs().max().item<double>();
+        QVERIFY2(change <= 0.05 / sd[0] + 1e-6, qPrintable(QString::number(change)));
+        QVERIFY(change > 0.05 / sd[0] * 0.5);  // and it is used
+    }
+    // Low frequency: the change of a T at 1/4 resolution varies less from pixel to pixel.
+    augment::UNet coarse = make(false, 0, 4);
+    coarse->randomizeOutput(5.0);
+    auto roughness = [&](augment::UNet &t) {
+        const torch::Tensor d = t->forward(x) - x;
+        return (d.slice(3, 1) - d.slice(3, 0, -1)).abs().mean().item<double>() / d.abs().mean().item<double>();
+    };
+    QVERIFY2(roughness(coarse) < 0.5 * roughness(wild), qPrintable(QStringLiteral("%1 vs %2").arg(roughness(coarse)).arg(roughness(wild))));
+    QCOMPARE(coarse->forward(x).sizes().vec(), x.sizes().vec());
+}
+
+void TestMetaAug::boundOptionsRecorded()
+{
+    auto o = methods::MetaAugOptions::fromJson({{"t_bound", "range"}, {"t_linf", 0.1}, {"t_resolution", 4}, {"t_tv", 2.5}});
+    QVERIFY(o);
+    QVERIFY(o->unet.bounded && o->unet.linf == 0.1 && o->unet.resolution == 4 && o->tvWeight == 2.5);
+    const QJsonObject j = o->toJson();
+    QCOMPARE(j.value("t_bound").toString(), QStringLiteral("range"));
+    auto back = methods::MetaAugOptions::fromJson(j);
+    QVERIFY(back && back->toJson() == j);
+    auto d = methods::MetaAugOptions::fromJson({});
+    QVERIFY(d && !d->unet.bounded && d->unet.linf == 0 && d->unet.resolution == 1 && d->tvWeight == 0);  // today's T by default
+    auto plain = methods::MetaAugOptions::fromJson({{"t_output", "plain"}, {"t_bound", "range"}});
+    QVERIFY(!plain && plain.error().message.contains("t_bound"));
+    QVERIFY(!methods::MetaAugOptions::fromJson({{"t_resolution", 0}}));
+    QVERIFY(!methods::MetaAugOptions::fromJson({{"t_linf", -0.1}}));
 }
 
 void TestMetaAug::klAgainstHand()
