@@ -20,8 +20,9 @@ declare -A CASES=(
   [r18-224-geniem]="--model $FIX/resnet18_traced.pt --card imagenet --method geniem --calib-size 64 --eval-limit 64"
   [r18-224-metaaug]="--model $FIX/resnet18_traced.pt --card imagenet --method metaaug --calib-size 64 --eval-limit 64 --meta-iters 5 --warmup-steps 5"
   [r50-224-geniem]="--model $FIX/resnet50_traced.pt --card imagenet --method geniem --calib-size 64 --eval-limit 64"
+  [r50-224-metaaug]="--model $FIX/resnet50_traced.pt --card imagenet --method metaaug --calib-size 64 --eval-limit 64 --meta-iters 5 --warmup-steps 5"
 )
-ORDER=(r20-geniem r20-metaaug mbv2-geniem mbv2-metaaug r18-224-geniem r18-224-metaaug r50-224-geniem)
+ORDER=(r20-geniem r20-metaaug mbv2-geniem mbv2-metaaug r18-224-geniem r18-224-metaaug r50-224-geniem r50-224-metaaug)
 [ $# -gt 0 ] && ORDER=("$@")
 for c in "${ORDER[@]}"; do
   log=$(mktemp)
